@@ -1,0 +1,138 @@
+using System.Globalization;
+using System.Text.Json;
+using Json.Schema;
+
+namespace ServerlessVideo.Core.Manifests;
+
+/// <summary>Reads <c>models/&lt;id&gt;/manifest.json</c> files, validates them against the JSON Schema and the rules the schema cannot say.</summary>
+public static class ManifestLoader
+{
+    public const string ManifestFileName = "manifest.json";
+
+    public static readonly JsonSerializerOptions JsonOptions = new(JsonSerializerDefaults.Web)
+    {
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+    };
+
+    private static readonly Lazy<JsonSchema> Schema = new(LoadSchema);
+
+    /// <summary>Loads every sub-folder of <paramref name="modelsRoot"/> that holds a manifest, ordered by id.</summary>
+    public static IReadOnlyList<LoadedModel> LoadAll(string modelsRoot)
+    {
+        if (!System.IO.Directory.Exists(modelsRoot))
+        {
+            throw new ManifestException($"Models folder '{modelsRoot}' does not exist.");
+        }
+
+        var models = System.IO.Directory.EnumerateDirectories(modelsRoot)
+            .Where(d => File.Exists(Path.Combine(d, ManifestFileName)))
+            .Order(StringComparer.Ordinal)
+            .Select(Load)
+            .ToList();
+        if (models.Count == 0)
+        {
+            throw new ManifestException($"Models folder '{modelsRoot}' holds no '<id>/{ManifestFileName}'.");
+        }
+
+        return models;
+    }
+
+    /// <summary>Loads and validates the manifest in <paramref name="modelDirectory"/>.</summary>
+    public static LoadedModel Load(string modelDirectory)
+    {
+        var path = Path.Combine(modelDirectory, ManifestFileName);
+        var text = File.ReadAllText(path);
+        var manifest = Parse(text, path);
+
+        var folderName = Path.GetFileName(Path.TrimEndingDirectorySeparator(modelDirectory));
+        if (!string.Equals(folderName, manifest.Id, StringComparison.Ordinal))
+        {
+            throw new ManifestException($"{path}: id '{manifest.Id}' must equal its folder name '{folderName}'.");
+        }
+
+        var labelsPath = Path.Combine(modelDirectory, manifest.Labels);
+        if (!File.Exists(labelsPath))
+        {
+            throw new ManifestException($"{path}: labels file '{manifest.Labels}' not found.");
+        }
+
+        var labels = File.ReadAllLines(labelsPath).Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
+        if (labels.Count < 2)
+        {
+            throw new ManifestException($"{path}: labels file '{manifest.Labels}' must list at least two labels, one per line.");
+        }
+
+        if (!File.Exists(Path.Combine(modelDirectory, manifest.Model)))
+        {
+            throw new ManifestException($"{path}: model file '{manifest.Model}' not found.");
+        }
+
+        return new LoadedModel(manifest, modelDirectory, labels);
+    }
+
+    /// <summary>Parses manifest JSON; <paramref name="source"/> names it in errors.</summary>
+    public static ModelManifest Parse(string json, string source)
+    {
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(json, new JsonDocumentOptions { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true });
+        }
+        catch (JsonException ex)
+        {
+            throw new ManifestException($"{source}: not valid JSON: {ex.Message}", ex);
+        }
+
+        using var _ = document;
+        var node = document.RootElement;
+        var result = Schema.Value.Evaluate(node, new EvaluationOptions { OutputFormat = OutputFormat.List });
+        if (!result.IsValid)
+        {
+            var problems = (result.Details ?? [])
+                .Where(d => d.Errors is { Count: > 0 })
+                .SelectMany(d => d.Errors!.Select(e => $"{(d.InstanceLocation.ToString() is { Length: > 0 } at ? at : "/")}: {e.Value}"))
+                .Distinct()
+                .Take(8);
+            throw new ManifestException($"{source}: does not match manifest.schema.json: {string.Join("; ", problems)}");
+        }
+
+        var manifest = node.Deserialize<ModelManifest>(JsonOptions)
+            ?? throw new ManifestException($"{source}: empty manifest.");
+        CheckRules(manifest, source);
+        return manifest;
+    }
+
+    private static void CheckRules(ModelManifest m, string source)
+    {
+        if (m.Sampling.Fps is null == m.Sampling.FrameInterval is null)
+        {
+            throw new ManifestException($"{source}: sampling needs exactly one of 'fps' and 'frameInterval'.");
+        }
+
+        if (m.Preprocessing.CropSize > m.Preprocessing.ResizeShortSide)
+        {
+            throw new ManifestException(string.Format(CultureInfo.InvariantCulture,
+                "{0}: preprocessing.cropSize {1} exceeds resizeShortSide {2}.", source, m.Preprocessing.CropSize, m.Preprocessing.ResizeShortSide));
+        }
+
+        var names = m.Inputs.Select(i => i.Name).ToList();
+        if (names.Distinct(StringComparer.Ordinal).Count() != names.Count)
+        {
+            throw new ManifestException($"{source}: input names must be distinct.");
+        }
+
+        if (m.Inputs.Count != 1)
+        {
+            throw new ManifestException($"{source}: models with {m.Inputs.Count} inputs (two-stream, SlowFast) need the multi-input planner, which this version does not have; declare one input.");
+        }
+    }
+
+    private static JsonSchema LoadSchema()
+    {
+        using var stream = typeof(ManifestLoader).Assembly.GetManifestResourceStream("manifest.schema.json")
+            ?? throw new InvalidOperationException("manifest.schema.json is not embedded.");
+        using var reader = new StreamReader(stream);
+        return JsonSchema.FromText(reader.ReadToEnd());
+    }
+}

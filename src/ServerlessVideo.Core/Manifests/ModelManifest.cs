@@ -1,0 +1,40 @@
+using System.Text.Json.Serialization;
+
+namespace ServerlessVideo.Core.Manifests;
+
+/// <summary>
+/// A model as data: what it is, what tensor it takes and how frames are sampled and normalised for it.
+/// Mirrors <c>models/manifest.schema.json</c>.
+/// </summary>
+public sealed record ModelManifest
+{
+    /// <summary>Stable id; equals the folder name under <c>models/</c>.</summary>
+    public required string Id { get; init; }
+
+    public string? Name { get; init; }
+
+    /// <summary>Architecture family, e.g. <c>baseline</c>, <c>tsn</c>, <c>i3d</c>, <c>timesformer</c>.</summary>
+    public required string Family { get; init; }
+
+    /// <summary>ONNX file relative to the manifest's folder.</summary>
+    public string Model { get; init; } = "model.onnx";
+
+    /// <summary>Labels file (one label per line) relative to the manifest's folder.</summary>
+    public string Labels { get; init; } = "labels.txt";
+
+    public required IReadOnlyList<ModelInput> Inputs { get; init; }
+
+    public required ModelOutput Output { get; init; }
+
+    public required SamplingSpec Sampling { get; init; }
+
+    public required PreprocessingSpec Preprocessing { get; init; }
+
+    /// <summary>Weight of this model in the cross-model consensus.</summary>
+    public double ConsensusWeight { get; init; } = 1.0;
+
+    public Provenance? Provenance { get; init; }
+
+    [JsonPropertyName("$schema")]
+    public string? Schema { get; init; }
+}

@@ -1,0 +1,20 @@
+namespace ServerlessVideo.Core.Manifests;
+
+/// <summary>
+/// Frame geometry and normalisation. A pixel p in 0..255 becomes <c>(p / PixelScale - Mean[c]) / Std[c]</c>,
+/// so mean and std are stated in the units left after dividing by <see cref="PixelScale"/>
+/// (torchvision: scale 255, mean 0.485…; mmaction2: scale 1, mean 123.675…).
+/// </summary>
+/// <param name="ResizeShortSide">The short side is resized to this many pixels, keeping aspect.</param>
+/// <param name="CropSize">Centre crop, square, in pixels after resizing.</param>
+/// <param name="PixelScale">Divisor applied to 0..255 pixel values before mean/std.</param>
+/// <param name="Mean">Per-channel mean, in the order of <see cref="ChannelOrder"/>.</param>
+/// <param name="Std">Per-channel standard deviation, in the order of <see cref="ChannelOrder"/>.</param>
+/// <param name="ChannelOrder"><c>RGB</c> or <c>BGR</c>.</param>
+public sealed record PreprocessingSpec(
+    int ResizeShortSide,
+    int CropSize,
+    double PixelScale,
+    IReadOnlyList<double> Mean,
+    IReadOnlyList<double> Std,
+    string ChannelOrder = "RGB");

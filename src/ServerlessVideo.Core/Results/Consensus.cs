@@ -1,0 +1,91 @@
+using System.Numerics.Tensors;
+
+namespace ServerlessVideo.Core.Results;
+
+/// <summary>Consensus over clips (one model) and over models (one video).</summary>
+public static class Consensus
+{
+    /// <summary>
+    /// Mean of per-clip probability vectors: the video-level score of a model, as TSN and mmaction2's
+    /// <c>average_clips='prob'</c> compute it.
+    /// </summary>
+    public static float[] MeanOverClips(IReadOnlyList<float[]> clipProbabilities)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(clipProbabilities.Count);
+        var n = clipProbabilities[0].Length;
+        var sum = new float[n];
+        foreach (var p in clipProbabilities)
+        {
+            if (p.Length != n)
+            {
+                throw new ArgumentException("All clips must have the same number of classes.", nameof(clipProbabilities));
+            }
+
+            TensorPrimitives.Add(sum, p, sum);
+        }
+
+        TensorPrimitives.Divide(sum, clipProbabilities.Count, sum);
+        return sum;
+    }
+
+    /// <summary>The <paramref name="k"/> best labels of one probability vector.</summary>
+    public static IReadOnlyList<LabelScore> TopK(IReadOnlyList<string> labels, IReadOnlyList<float> probabilities, int k) =>
+        Enumerable.Range(0, probabilities.Count)
+            .OrderByDescending(i => probabilities[i])
+            .ThenBy(i => i)
+            .Take(k)
+            .Select(i => new LabelScore(labels[i], Math.Round(probabilities[i], 6)))
+            .ToList();
+
+    /// <summary>
+    /// Combines models by label name (models may have different label sets; a label a model lacks scores 0 for it):
+    /// weighted mean probability, majority vote of top-1 labels, and the agreement of that vote.
+    /// </summary>
+    public static ConsensusResult AcrossModels(IReadOnlyList<ModelScores> models, int k)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(models.Count);
+        // Non-positive weights count as 0; if every weight is 0, models count equally.
+        var weights = models.Select(m => Math.Max(m.Weight, 0)).ToList();
+        if (weights.Sum() <= 0)
+        {
+            weights = models.Select(_ => 1.0).ToList();
+        }
+
+        var totalWeight = weights.Sum();
+
+        var weighted = new Dictionary<string, double>(StringComparer.Ordinal);
+        var order = new List<string>();
+        for (var mi = 0; mi < models.Count; mi++)
+        {
+            var m = models[mi];
+            var w = weights[mi];
+            for (var i = 0; i < m.Labels.Count; i++)
+            {
+                if (!weighted.TryGetValue(m.Labels[i], out var acc))
+                {
+                    order.Add(m.Labels[i]);
+                }
+
+                weighted[m.Labels[i]] = acc + (w * m.Probabilities[i] / totalWeight);
+            }
+        }
+
+        var top = order
+            .Select((label, i) => (label, i, p: weighted[label]))
+            .OrderByDescending(x => x.p)
+            .ThenBy(x => x.i)
+            .Take(k)
+            .Select(x => new LabelScore(x.label, Math.Round(x.p, 6)))
+            .ToList();
+
+        var votes = models
+            .Select(m => m.Labels[TensorPrimitives.IndexOfMax(m.Probabilities.ToArray())])
+            .GroupBy(l => l, StringComparer.Ordinal)
+            .Select(g => (label: g.Key, count: g.Count()))
+            .OrderByDescending(v => v.count)
+            .ThenByDescending(v => weighted[v.label])
+            .First();
+
+        return new ConsensusResult(top, votes.label, Math.Round((double)votes.count / models.Count, 6));
+    }
+}

@@ -1,0 +1,7 @@
+namespace ServerlessVideo.Core.Results;
+
+/// <summary>Labels agreed across models.</summary>
+/// <param name="TopLabels">Weighted mean probability per label, best first.</param>
+/// <param name="MajorityLabel">The label most models rank first (ties broken by the weighted probability).</param>
+/// <param name="Agreement">Fraction of models whose top label is <see cref="MajorityLabel"/>.</param>
+public sealed record ConsensusResult(IReadOnlyList<LabelScore> TopLabels, string MajorityLabel, double Agreement);

@@ -1,0 +1,86 @@
+using ServerlessVideo.Onnx;
+
+namespace ServerlessVideo.Host.Cli;
+
+/// <summary>
+/// <c>sv-host</c> commands. Settings come from environment variables (<c>Pipeline__StorageConnectionString</c>) or
+/// <c>--Section:Key=value</c> arguments, as in any .NET host.
+/// </summary>
+public static class CliCommands
+{
+    public const string Usage = """
+        usage: sv-host <command> [options]
+
+          serve                      run the local host: durable worker, blob watcher, HTTP API (--urls, default http://127.0.0.1:7071)
+          demo                       run the host in-process, classify generated sample videos, print labels
+          submit <file>... [--wait]  upload videos to the 'videos' container; print each video id and URL
+          status <id>                show one video (needs a running host; --api URL)
+          list [--limit N]           list videos (needs a running host; --api URL)
+          write-baseline <dir>       write the built-in colour-mean baseline model into <dir>
+
+        settings: Pipeline__StorageConnectionString (required), Inference__ModelsPath, Inference__ExecutionProvider (cpu|cuda),
+                  Media__MaxBytes, Media__MaxDurationSeconds, Host__TaskHub; or the same as --Pipeline:StorageConnectionString=...
+        """;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        if (args.Length == 0 || args[0] is "-h" or "--help" or "help")
+        {
+            Console.WriteLine(Usage);
+            return args.Length == 0 ? 2 : 0;
+        }
+
+        var rest = args[1..];
+        try
+        {
+            return args[0] switch
+            {
+                "serve" => await ServeAsync(rest),
+                "demo" => await DemoCommand.RunAsync(rest),
+                "submit" => await SubmitCommand.RunAsync(rest),
+                "status" => await ApiCommands.StatusAsync(rest),
+                "list" => await ApiCommands.ListAsync(rest),
+                "write-baseline" => WriteBaseline(rest),
+                _ => Unknown(args[0]),
+            };
+        }
+        catch (CliException ex)
+        {
+            await Console.Error.WriteLineAsync($"sv: {ex.Message}");
+            return 2;
+        }
+    }
+
+    private static async Task<int> ServeAsync(string[] args)
+    {
+        await using var app = HostComposition.Build(args);
+        HostComposition.WarmUp(app);
+        await app.RunAsync();
+        return 0;
+    }
+
+    private static int WriteBaseline(string[] args)
+    {
+        if (args.Length != 1)
+        {
+            throw new CliException("write-baseline needs one folder, e.g. models/colour-mean");
+        }
+
+        ColourMeanModel.WriteTo(args[0]);
+        Console.WriteLine($"wrote {ColourMeanModel.Id} to {args[0]}");
+        return 0;
+    }
+
+    private static int Unknown(string command)
+    {
+        Console.Error.WriteLine($"sv: unknown command '{command}'\n\n{Usage}");
+        return 2;
+    }
+
+    /// <summary>The value after <paramref name="name"/> in <paramref name="args"/>, or <paramref name="fallback"/>.</summary>
+    internal static string Option(string[] args, string name, string fallback)
+    {
+        var i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+    }
+}

@@ -1,0 +1,11 @@
+namespace ServerlessVideo.Host.Cli;
+
+/// <summary>A usage or input error the CLI reports in one line.</summary>
+public sealed class CliException : Exception
+{
+    public CliException(string message) : base(message) { }
+
+    public CliException() { }
+
+    public CliException(string message, Exception inner) : base(message, inner) { }
+}

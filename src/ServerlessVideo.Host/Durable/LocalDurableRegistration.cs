@@ -1,0 +1,63 @@
+using DurableTask.AzureStorage;
+using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Worker;
+using Microsoft.Extensions.Options;
+using ServerlessVideo.Pipeline;
+
+namespace ServerlessVideo.Host.Durable;
+
+/// <summary>Registers the Azure Storage durable backend, the worker running the pipeline's tasks, and the client.</summary>
+public static class LocalDurableRegistration
+{
+    public static IServiceCollection AddLocalDurableTask(this IServiceCollection services)
+    {
+        // One service object is both the worker's backend and the client's.
+        services.AddSingleton(sp =>
+        {
+            var host = sp.GetRequiredService<IOptions<LocalHostOptions>>().Value;
+            var pipeline = sp.GetRequiredService<IOptions<PipelineOptions>>().Value;
+            return new AzureStorageOrchestrationService(Settings(host, pipeline.StorageConnectionString, sp.GetRequiredService<ILoggerFactory>()));
+        });
+
+        services.AddDurableTaskWorker(b =>
+        {
+            b.AddTasks(r => r.AddVideoTasks());
+            b.UseBuildTarget<AzureStorageDurableTaskWorker, AzureStorageWorkerOptions>();
+        });
+        services.AddOptions<AzureStorageWorkerOptions>(Options.DefaultName)
+            .Configure<IServiceProvider>((o, sp) => o.Service = sp.GetRequiredService<AzureStorageOrchestrationService>());
+
+        services.AddDurableTaskClient(b => b.UseBuildTarget<AzureStorageDurableTaskClient, AzureStorageClientOptions>());
+        services.AddOptions<AzureStorageClientOptions>(Options.DefaultName)
+            .Configure<IServiceProvider>((o, sp) => o.Service = sp.GetRequiredService<AzureStorageOrchestrationService>());
+        return services;
+    }
+
+    /// <summary>
+    /// Backend settings. Visibility timeouts and lease intervals follow <see cref="LocalHostOptions.RecoveryTimeout"/>,
+    /// which bounds how long a killed worker's work stays hidden before another worker re-runs it.
+    /// </summary>
+    public static AzureStorageOrchestrationServiceSettings Settings(LocalHostOptions host, string connectionString, ILoggerFactory loggerFactory)
+    {
+        var recovery = host.RecoveryTimeout;
+        return new AzureStorageOrchestrationServiceSettings
+        {
+            TaskHubName = host.TaskHub,
+            StorageAccountClientProvider = new StorageAccountClientProvider(connectionString),
+            LoggerFactory = loggerFactory,
+            // Each process is its own worker, so a restarted process takes over leases like a new node would.
+            WorkerId = $"{Environment.MachineName}-{Environment.ProcessId}",
+            PartitionCount = 4,
+            ControlQueueVisibilityTimeout = recovery,
+            WorkItemQueueVisibilityTimeout = recovery,
+            LeaseInterval = recovery,
+            LeaseRenewInterval = recovery / 3,
+            LeaseAcquireInterval = recovery / 3,
+            MaxQueuePollingInterval = host.MaxPollingInterval,
+            UseAppLease = false,
+            ThrowExceptionOnInvalidDedupeStatus = true,
+            MaxConcurrentTaskActivityWorkItems = host.MaxConcurrentActivities,
+            MaxConcurrentTaskOrchestrationWorkItems = host.MaxConcurrentOrchestrations,
+        };
+    }
+}

@@ -1,0 +1,49 @@
+using ServerlessVideo.Host.Durable;
+using ServerlessVideo.Host.Http;
+using ServerlessVideo.Host.Watching;
+using ServerlessVideo.Inference;
+using ServerlessVideo.Media;
+using ServerlessVideo.Pipeline;
+
+namespace ServerlessVideo.Host;
+
+/// <summary>Builds the local host: options, the pipeline, the durable worker and client, the watcher and the HTTP API.</summary>
+public static class HostComposition
+{
+    /// <summary>Default address of the HTTP API; loopback only.</summary>
+    public const string DefaultUrl = "http://127.0.0.1:7071";
+
+    public static WebApplication Build(string[] args, Action<IConfigurationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(args);
+        configure?.Invoke(builder.Configuration);
+        builder.WebHost.UseUrls(builder.Configuration["urls"] ?? DefaultUrl);
+        builder.Logging.AddFilter("DurableTask", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.DurableTask", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Warning);
+        builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        builder.Logging.AddFilter("Azure", LogLevel.Warning);
+
+        var services = builder.Services;
+        services.AddOptions<PipelineOptions>().Bind(builder.Configuration.GetSection(PipelineOptions.Section))
+            .Validate(o => !string.IsNullOrWhiteSpace(o.StorageConnectionString), "Pipeline:StorageConnectionString is required.")
+            .ValidateOnStart();
+        services.AddOptions<MediaOptions>().Bind(builder.Configuration.GetSection("Media"));
+        services.AddOptions<InferenceOptions>().Bind(builder.Configuration.GetSection("Inference"));
+        services.AddOptions<LocalHostOptions>().Bind(builder.Configuration.GetSection(LocalHostOptions.Section));
+        services.AddSingleton(TimeProvider.System);
+        services.AddVideoPipeline();
+        services.AddLocalDurableTask();
+        if (builder.Configuration.GetValue(LocalHostOptions.Section + ":Watch", true))
+        {
+            services.AddHostedService<BlobWatcher>();
+        }
+
+        var app = builder.Build();
+        app.MapVideoApi();
+        return app;
+    }
+
+    /// <summary>Checks every model against its ONNX graph before any video arrives.</summary>
+    public static void WarmUp(WebApplication app) => app.Services.GetRequiredService<ModelRegistry>().WarmUp();
+}

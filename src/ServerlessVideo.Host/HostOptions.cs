@@ -1,0 +1,34 @@
+namespace ServerlessVideo.Host;
+
+/// <summary>Settings of the local host (section <c>Host</c>).</summary>
+public sealed class LocalHostOptions
+{
+    public const string Section = "Host";
+
+    /// <summary>Task hub name; several workers sharing it share the work.</summary>
+    public string TaskHub { get; set; } = "serverlessvideo";
+
+    /// <summary>How often the watcher lists the videos container.</summary>
+    public TimeSpan WatchInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Activities this worker runs at once (ffmpeg and ONNX Runtime are CPU-bound: about one per core).</summary>
+    public int MaxConcurrentActivities { get; set; } = Math.Max(1, Environment.ProcessorCount);
+
+    /// <summary>Orchestration episodes this worker runs at once.</summary>
+    public int MaxConcurrentOrchestrations { get; set; } = 8;
+
+    /// <summary>
+    /// How long a dead worker's work stays invisible before another worker takes it (queue visibility and partition
+    /// lease). Short values recover faster after a crash; each activity must finish well within it or be re-run.
+    /// </summary>
+    public TimeSpan RecoveryTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Longest wait between queue polls when idle.</summary>
+    public TimeSpan MaxPollingInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Table of (blob, ETag) claims that keeps the watcher from starting a video twice.</summary>
+    public string ClaimsTable { get; set; } = "claims";
+
+    /// <summary>Run the blob watcher (off for workers that only take work from the task hub).</summary>
+    public bool Watch { get; set; } = true;
+}

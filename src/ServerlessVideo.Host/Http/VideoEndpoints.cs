@@ -1,0 +1,21 @@
+using Microsoft.DurableTask.Client;
+using ServerlessVideo.Pipeline.Api;
+
+namespace ServerlessVideo.Host.Http;
+
+/// <summary>Maps the shared <see cref="VideoApi"/> onto minimal-API routes, the same paths as the Functions app.</summary>
+public static class VideoEndpoints
+{
+    public static IEndpointRouteBuilder MapVideoApi(this IEndpointRouteBuilder app)
+    {
+        app.MapGet("/api/videos/{id}", async (string id, VideoApi api, DurableTaskClient client, CancellationToken ct) =>
+            Send(await api.GetVideoAsync(client, id, ct)));
+        app.MapGet("/api/videos", async (string? limit, string? cursor, VideoApi api, DurableTaskClient client, CancellationToken ct) =>
+            Send(await api.ListVideosAsync(client, limit, cursor, ct)));
+        app.MapGet("/api/health", () => Results.Json(new { status = "ok" }));
+        return app;
+    }
+
+    private static IResult Send(ApiResponse response) =>
+        Results.Content(response.Json, "application/json", System.Text.Encoding.UTF8, response.StatusCode);
+}

@@ -1,0 +1,3 @@
+using ServerlessVideo.Host.Cli;
+
+return await CliCommands.RunAsync(args);

@@ -1,0 +1,124 @@
+using Azure;
+using Azure.Data.Tables;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Options;
+using ServerlessVideo.Core;
+using ServerlessVideo.Pipeline;
+using ServerlessVideo.Pipeline.Orchestration;
+using ServerlessVideo.Pipeline.Storage;
+
+namespace ServerlessVideo.Host.Watching;
+
+/// <summary>
+/// Azurite has no Event Grid or change feed, so the local host lists the videos container. Each (name, ETag) is
+/// claimed once with a conditional insert (409 = another watcher has it), then started through the shared
+/// <see cref="VideoStarter"/>. A claim left unstarted by a crashed watcher is taken over after a grace period.
+/// </summary>
+public sealed partial class BlobWatcher(
+    StorageClients storage,
+    VideoStarter starter,
+    DurableTaskClient client,
+    IOptions<PipelineOptions> pipeline,
+    IOptions<LocalHostOptions> options,
+    TimeProvider time,
+    ILogger<BlobWatcher> logger) : BackgroundService
+{
+    private static readonly TimeSpan ClaimGrace = TimeSpan.FromSeconds(30);
+    private readonly HashSet<string> _done = new(StringComparer.Ordinal);
+    private readonly string _owner = $"{Environment.MachineName}/{Environment.ProcessId}";
+    private TableClient? _claims;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await storage.EnsureCreatedAsync();
+        _claims = new TableServiceClient(pipeline.Value.StorageConnectionString).GetTableClient(options.Value.ClaimsTable);
+        await _claims.CreateIfNotExistsAsync(stoppingToken);
+        using var timer = new PeriodicTimer(options.Value.WatchInterval, time);
+        do
+        {
+            try
+            {
+                await ScanOnceAsync(stoppingToken);
+            }
+            catch (Exception ex) when (ex is RequestFailedException or IOException or HttpRequestException)
+            {
+                LogScanFailed(logger, ex);
+            }
+        }
+        while (await timer.WaitForNextTickAsync(stoppingToken));
+    }
+
+    /// <summary>Lists the container once and starts every blob version not seen before.</summary>
+    public async Task ScanOnceAsync(CancellationToken cancellationToken)
+    {
+        var container = storage.Videos.Name;
+        await foreach (var blob in storage.Videos.GetBlobsAsync(cancellationToken: cancellationToken))
+        {
+            var etag = blob.Properties.ETag?.ToString().Trim('"') ?? string.Empty;
+            var id = VideoIds.FromBlob(container, blob.Name, etag);
+            if (_done.Contains(id))
+            {
+                continue;
+            }
+
+            var claim = await TryClaimAsync(id, blob.Name, etag, cancellationToken);
+            if (claim == Claim.Mine)
+            {
+                await starter.StartAsync(client, container, blob.Name, etag, time.GetUtcNow(), cancellationToken);
+                await _claims!.UpdateEntityAsync(
+                    new ClaimRow { PartitionKey = id, BlobName = blob.Name, BlobETag = etag, State = ClaimRow.Started, Owner = _owner },
+                    ETag.All, TableUpdateMode.Replace, cancellationToken);
+            }
+
+            // A claim another watcher holds but has not started yet is looked at again on the next scan.
+            if (claim != Claim.TheirsPending)
+            {
+                _done.Add(id);
+            }
+        }
+    }
+
+    private enum Claim
+    {
+        Mine,
+        TheirsStarted,
+        TheirsPending,
+    }
+
+    private async Task<Claim> TryClaimAsync(string id, string name, string etag, CancellationToken cancellationToken)
+    {
+        var claim = new ClaimRow { PartitionKey = id, BlobName = name, BlobETag = etag, Owner = _owner };
+        try
+        {
+            await _claims!.AddEntityAsync(claim, cancellationToken);
+            return Claim.Mine;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 409)
+        {
+            var existing = await _claims!.GetEntityAsync<ClaimRow>(id, ClaimRow.Key, cancellationToken: cancellationToken);
+            if (existing.Value.State == ClaimRow.Started)
+            {
+                return Claim.TheirsStarted;
+            }
+
+            if (existing.Value.Timestamp is not { } at || time.GetUtcNow() - at <= ClaimGrace)
+            {
+                return Claim.TheirsPending;
+            }
+
+            // Take over a claim whose owner died between claiming and starting; the ETag condition lets one taker win.
+            try
+            {
+                await _claims.UpdateEntityAsync(claim, existing.Value.ETag, TableUpdateMode.Replace, cancellationToken);
+                return Claim.Mine;
+            }
+            catch (RequestFailedException conflict) when (conflict.Status == 412)
+            {
+                return Claim.TheirsPending;
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Scanning the videos container failed; retrying on the next tick")]
+    private static partial void LogScanFailed(ILogger logger, Exception exception);
+}

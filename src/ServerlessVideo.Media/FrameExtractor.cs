@@ -1,0 +1,84 @@
+using System.Globalization;
+using FFMpegCore;
+using FFMpegCore.Pipes;
+using Microsoft.Extensions.Logging;
+using ServerlessVideo.Core;
+using ServerlessVideo.Core.Planning;
+using ServerlessVideo.Core.Tensors;
+
+namespace ServerlessVideo.Media;
+
+/// <summary>
+/// Decodes one clip of a view with ffmpeg straight to raw RGB through a pipe: seek (before <c>-i</c>, which lands on
+/// the exact frame), resample to the view's rate, resize the short side, centre-crop, and stop after T frames.
+/// </summary>
+public sealed partial class FrameExtractor(MediaOptions options, ILogger<FrameExtractor> logger)
+{
+    /// <summary>
+    /// Extracts <paramref name="clip"/> of <paramref name="view"/> from <paramref name="path"/>. A clip running past
+    /// the end is padded by repeating its last frame (mmaction2's loop/repeat padding); a clip with no frame at all
+    /// means the stream is corrupt where the probe promised frames.
+    /// </summary>
+    public async Task<ClipTensor> ExtractAsync(string path, FrameView view, ClipSpan clip, CancellationToken cancellationToken)
+    {
+        var size = view.CropSize;
+        var frameBytes = size * size * ClipTensor.Channels;
+        using var buffer = new MemoryStream(frameBytes * view.ClipLength);
+        var filter = FilterFor(view);
+        var inputArgs = $"{InputSafety.InputArguments} -ss {clip.StartSeconds.ToString("0.###", CultureInfo.InvariantCulture)}";
+        var outputArgs = $"-vf {filter} -frames:v {view.ClipLength} -an -sn -dn -pix_fmt rgb24 -f rawvideo";
+
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.ProcessTimeout);
+        var stderr = new List<string>();
+        try
+        {
+            await FFMpegArguments
+                .FromUrlInput(new Uri(Path.GetFullPath(path)), o => o.WithCustomArgument(inputArgs))
+                .OutputToPipe(new StreamPipeSink(buffer), o => o.WithCustomArgument(outputArgs))
+                .NotifyOnStandardError(line => { if (stderr.Count < 20) { stderr.Add(line); } })
+                .CancellableThrough(timeout.Token)
+                .ProcessAsynchronously(throwOnError: true, new FFOptions { BinaryFolder = options.BinaryFolder ?? string.Empty }, timeout.Token);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogExtractFailed(logger, ex, path, clip.Index, string.Join(" | ", stderr));
+            if (buffer.Length < frameBytes)
+            {
+                throw new MediaRejectedException(ReasonCodes.DecodeFailed,
+                    $"ffmpeg could not decode frames at {clip.StartSeconds:0.###} s: {ex.Message}", ex);
+            }
+        }
+
+        var decoded = (int)(buffer.Length / frameBytes);
+        if (decoded == 0)
+        {
+            throw new MediaRejectedException(ReasonCodes.DecodeFailed,
+                $"No frame could be decoded at {clip.StartSeconds:0.###} s although the probe reports the video lasts longer.");
+        }
+
+        var data = new byte[frameBytes * view.ClipLength];
+        buffer.GetBuffer().AsSpan(0, decoded * frameBytes).CopyTo(data);
+        var last = data.AsSpan((decoded - 1) * frameBytes, frameBytes);
+        for (var t = decoded; t < view.ClipLength; t++)
+        {
+            last.CopyTo(data.AsSpan(t * frameBytes));
+        }
+
+        return new ClipTensor(view.ClipLength, size, size, data);
+    }
+
+    /// <summary>
+    /// fps resampling, short-side resize keeping aspect (even sizes; the long side rounds), then a centre crop.
+    /// Autorotation happens before this chain, so iw/ih are the displayed dimensions.
+    /// </summary>
+    public static string FilterFor(FrameView view)
+    {
+        var s = view.ResizeShortSide;
+        var fps = view.Fps.ToString("0.######", CultureInfo.InvariantCulture);
+        return $"fps={fps},scale=w='if(lt(iw,ih),{s},-2)':h='if(lt(iw,ih),-2,{s})':flags=bilinear,crop={view.CropSize}:{view.CropSize}";
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "ffmpeg failed on {Path} clip {Clip}: {Stderr}")]
+    private static partial void LogExtractFailed(ILogger logger, Exception exception, string path, int clip, string stderr);
+}

@@ -1,0 +1,17 @@
+namespace ServerlessVideo.Media;
+
+/// <summary>Limits on what the media stage accepts and how long ffmpeg may run.</summary>
+public sealed class MediaOptions
+{
+    /// <summary>Largest accepted video, bytes.</summary>
+    public long MaxBytes { get; set; } = 2L * 1024 * 1024 * 1024;
+
+    /// <summary>Longest accepted video, seconds.</summary>
+    public double MaxDurationSeconds { get; set; } = 3 * 60 * 60;
+
+    /// <summary>Wall-clock cap on one ffprobe or ffmpeg run; past it the process is killed.</summary>
+    public TimeSpan ProcessTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>Folder holding ffmpeg and ffprobe; null finds them on PATH.</summary>
+    public string? BinaryFolder { get; set; }
+}

@@ -1,0 +1,199 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ServerlessVideo.Core;
+using ServerlessVideo.Core.Planning;
+using ServerlessVideo.Core.Results;
+using ServerlessVideo.Inference;
+using ServerlessVideo.Media;
+using ServerlessVideo.Pipeline.Messages;
+using ServerlessVideo.Pipeline.Storage;
+
+namespace ServerlessVideo.Pipeline.Activities;
+
+/// <summary>
+/// The activities of the video orchestration as plain methods: every host binds them under <see cref="TaskNames"/>
+/// (the local host through func registrations, Functions through <c>[ActivityTrigger]</c> wrappers). All I/O lives here.
+/// </summary>
+public sealed partial class VideoActivities(
+    VideoFileCache files,
+    ArtifactStore artifacts,
+    ResultStore results,
+    VideoProber prober,
+    FrameExtractor extractor,
+    ModelRegistry models,
+    IOptions<PipelineOptions> options,
+    ILogger<VideoActivities> logger)
+{
+    /// <summary><see cref="TaskNames.MarkRunning"/>: the row shows Running with its start time.</summary>
+    public async Task<bool> MarkRunningAsync(RunningRequest request)
+    {
+        var row = await results.GetAsync(request.Job.VideoId, CancellationToken.None);
+        if (row is not null && VideoStatuses.IsFinal(row.Status))
+        {
+            return false;
+        }
+
+        await results.MergeAsync(new VideoRow
+        {
+            PartitionKey = request.Job.VideoId,
+            Status = VideoStatuses.Running,
+            Container = request.Job.Container,
+            BlobName = request.Job.BlobName,
+            BlobETag = request.Job.ETag,
+            SubmittedAt = request.Job.SubmittedAt,
+            StartedAt = request.StartedAt,
+        }, CancellationToken.None);
+        return true;
+    }
+
+    /// <summary><see cref="TaskNames.ProbeVideo"/>: size check without download, then ffprobe on the local copy.</summary>
+    public async Task<ProbeOutcome> ProbeAsync(VideoJob job)
+    {
+        try
+        {
+            prober.CheckSize(await files.GetSizeAsync(job, CancellationToken.None));
+            var path = await files.GetLocalPathAsync(job, CancellationToken.None);
+            var probe = await prober.ProbeAsync(path, CancellationToken.None);
+            return new ProbeOutcome(probe, null);
+        }
+        catch (MediaRejectedException ex)
+        {
+            LogRejected(logger, job.VideoId, ex.ReasonCode, ex.Detail);
+            return new ProbeOutcome(null, new VideoFailure(ex.ReasonCode, ex.Detail));
+        }
+    }
+
+    /// <summary><see cref="TaskNames.PlanVideo"/>: views, clips and segments for every registered model.</summary>
+    public Task<VideoPlan> PlanAsync(PlanRequest request) =>
+        Task.FromResult(VideoPlanner.Plan(
+            request.Probe,
+            models.Models.Select(m => m.Manifest),
+            new PlanOptions { ClipsPerSegment = options.Value.ClipsPerSegment }));
+
+    /// <summary><see cref="TaskNames.ExtractFrames"/>: decode the segment's clips and store them as tensors.</summary>
+    public async Task<ExtractResult> ExtractAsync(ExtractRequest request)
+    {
+        var watch = Stopwatch.StartNew();
+        var path = await files.GetLocalPathAsync(request.Job, CancellationToken.None);
+        var names = new List<string>(request.Segment.Clips.Count);
+        foreach (var clip in request.Segment.Clips)
+        {
+            var tensor = await extractor.ExtractAsync(path, request.View, clip, CancellationToken.None);
+            var name = ArtifactStore.ClipBlobName(request.Job.VideoId, request.View.Key, clip.Index);
+            await artifacts.WriteClipAsync(name, tensor, CancellationToken.None);
+            names.Add(name);
+        }
+
+        return new ExtractResult(request.View.Key, request.Segment.Index, names, Math.Round(watch.Elapsed.TotalMilliseconds, 1));
+    }
+
+    /// <summary><see cref="TaskNames.RunInference"/>: one model over one segment's clips; per-clip probabilities go to a blob.</summary>
+    public async Task<InferResult> InferAsync(InferRequest request)
+    {
+        var clips = new List<Core.Tensors.ClipTensor>(request.ClipBlobs.Count);
+        foreach (var blob in request.ClipBlobs)
+        {
+            clips.Add(await artifacts.ReadClipAsync(blob, CancellationToken.None));
+        }
+
+        var session = models.Session(request.ModelId);
+        var watch = Stopwatch.StartNew();
+        var probabilities = session.Run(clips);
+        var elapsed = Math.Round(watch.Elapsed.TotalMilliseconds, 1);
+        var scoresBlob = ArtifactStore.ScoresBlobName(request.VideoId, request.ModelId, request.SegmentIndex);
+        await artifacts.WriteJsonAsync(scoresBlob, probabilities, CancellationToken.None);
+        return new InferResult(request.ModelId, request.SegmentIndex, scoresBlob, session.Provider, clips.Count, elapsed);
+    }
+
+    /// <summary>
+    /// <see cref="TaskNames.WriteResults"/>: per model, mean probability over all its clips; across models, the
+    /// weighted consensus; then the model rows and the video row.
+    /// </summary>
+    public async Task<VideoOutcome> WriteResultsAsync(WriteRequest request)
+    {
+        var topK = options.Value.TopK;
+        var perModel = new List<ModelScores>();
+        var modelRows = new List<ModelResultRow>();
+        foreach (var group in request.Inferences.GroupBy(i => i.ModelId).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            var clipScores = new List<float[]>();
+            foreach (var part in group.OrderBy(p => p.SegmentIndex))
+            {
+                clipScores.AddRange(await artifacts.ReadJsonAsync<float[][]>(part.ScoresBlob, CancellationToken.None));
+            }
+
+            var model = models.Get(group.Key);
+            var mean = Consensus.MeanOverClips(clipScores);
+            var top = Consensus.TopK(model.Labels, mean, topK);
+            perModel.Add(new ModelScores(model.Id, model.Manifest.ConsensusWeight, model.Labels, mean));
+            modelRows.Add(new ModelResultRow
+            {
+                PartitionKey = request.Job.VideoId,
+                RowKey = model.Id,
+                Family = model.Manifest.Family,
+                TopLabel = top[0].Label,
+                Confidence = top[0].Confidence,
+                LabelsJson = JsonSerializer.Serialize(top, PipelineJson.Options),
+                Provider = string.Join(",", group.Select(g => g.Provider).Distinct().Order(StringComparer.Ordinal)),
+                Clips = clipScores.Count,
+                InferenceMs = Math.Round(group.Sum(g => g.ElapsedMs), 1),
+            });
+        }
+
+        var consensus = Consensus.AcrossModels(perModel, topK);
+        var row = BaseRow(request.Job, request.Probe, request.StageMs, request.StartedAt, request.CompletedAt);
+        row.Status = VideoStatuses.Completed;
+        row.TopLabel = consensus.TopLabels[0].Label;
+        row.Confidence = consensus.TopLabels[0].Confidence;
+        row.LabelsJson = JsonSerializer.Serialize(consensus.TopLabels, PipelineJson.Options);
+        row.MajorityLabel = consensus.MajorityLabel;
+        row.Agreement = consensus.Agreement;
+        row.ModelsJson = JsonSerializer.Serialize(modelRows.Select(m => m.RowKey), PipelineJson.Options);
+        row.Provider = string.Join(",", modelRows.SelectMany(m => m.Provider.Split(',')).Distinct().Order(StringComparer.Ordinal));
+        await results.WriteFinalAsync(row, modelRows, CancellationToken.None);
+        return new VideoOutcome(request.Job.VideoId, VideoStatuses.Completed, row.TopLabel, row.Confidence, null);
+    }
+
+    /// <summary><see cref="TaskNames.RecordFailure"/>: the row says Failed with the reason code and message.</summary>
+    public async Task<VideoOutcome> RecordFailureAsync(FailureRequest request)
+    {
+        var row = BaseRow(request.Job, request.Probe, request.StageMs, request.StartedAt, request.CompletedAt);
+        row.Status = VideoStatuses.Failed;
+        row.ReasonCode = request.Failure.ReasonCode;
+        row.Message = request.Failure.Message;
+        await results.WriteFinalAsync(row, [], CancellationToken.None);
+        return new VideoOutcome(request.Job.VideoId, VideoStatuses.Failed, null, null, request.Failure);
+    }
+
+    /// <summary><see cref="TaskNames.DeleteArtifacts"/>: every blob under the video's prefix and this worker's local copy.</summary>
+    public async Task<int> DeleteArtifactsAsync(string videoId)
+    {
+        files.Evict(videoId);
+        return await artifacts.DeleteAllAsync(videoId, CancellationToken.None);
+    }
+
+    private static VideoRow BaseRow(VideoJob job, VideoProbe? probe, IReadOnlyDictionary<string, double> stageMs, DateTimeOffset startedAt, DateTimeOffset completedAt) => new()
+    {
+        PartitionKey = job.VideoId,
+        Container = job.Container,
+        BlobName = job.BlobName,
+        BlobETag = job.ETag,
+        SubmittedAt = job.SubmittedAt,
+        StartedAt = startedAt,
+        CompletedAt = completedAt,
+        DurationSeconds = probe?.DurationSeconds,
+        Fps = probe?.Fps,
+        Width = probe?.Width,
+        Height = probe?.Height,
+        Rotation = probe?.Rotation,
+        Codec = probe?.Codec,
+        Format = probe?.Format,
+        SizeBytes = probe?.SizeBytes,
+        TimingsJson = JsonSerializer.Serialize(stageMs, PipelineJson.Options),
+    };
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Video {VideoId} refused: {ReasonCode} {Reason}")]
+    private static partial void LogRejected(ILogger logger, string videoId, string reasonCode, string reason);
+}

@@ -1,0 +1,6 @@
+using ServerlessVideo.Core.Results;
+
+namespace ServerlessVideo.Pipeline.Api;
+
+/// <summary>One model's result for a video.</summary>
+public sealed record ModelResource(string Id, string Family, IReadOnlyList<LabelScore> Labels, string Provider, int Clips, double InferenceMs);

@@ -1,0 +1,5 @@
+using ServerlessVideo.Core;
+
+namespace ServerlessVideo.Pipeline.Messages;
+
+public sealed record PlanRequest(VideoJob Job, VideoProbe Probe);

@@ -1,0 +1,31 @@
+namespace ServerlessVideo.Pipeline;
+
+/// <summary>Where the pipeline keeps things and how it spreads work. Bound from configuration section <c>Pipeline</c>.</summary>
+public sealed class PipelineOptions
+{
+    public const string Section = "Pipeline";
+
+    /// <summary>Storage connection string (Azurite or a real account).</summary>
+    public string StorageConnectionString { get; set; } = string.Empty;
+
+    /// <summary>Container users upload videos to.</summary>
+    public string VideosContainer { get; set; } = "videos";
+
+    /// <summary>Container for intermediate artifacts, one prefix per video, deleted when the video completes.</summary>
+    public string ArtifactsContainer { get; set; } = "artifacts";
+
+    /// <summary>Table with one row per video.</summary>
+    public string VideosTable { get; set; } = "videos";
+
+    /// <summary>Table with one row per (video, model).</summary>
+    public string ModelResultsTable { get; set; } = "videomodels";
+
+    /// <summary>How many labels results keep, best first.</summary>
+    public int TopK { get; set; } = 5;
+
+    /// <summary>Clips per extraction and inference work item.</summary>
+    public int ClipsPerSegment { get; set; } = 4;
+
+    /// <summary>Local folder for downloaded videos while a worker processes them.</summary>
+    public string WorkFolder { get; set; } = Path.Combine(Path.GetTempPath(), "serverlessvideo");
+}

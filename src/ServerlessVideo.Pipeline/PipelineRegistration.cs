@@ -1,0 +1,59 @@
+using Microsoft.DurableTask;
+using Microsoft.DurableTask.Worker;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using ServerlessVideo.Inference;
+using ServerlessVideo.Media;
+using ServerlessVideo.Pipeline.Activities;
+using ServerlessVideo.Pipeline.Api;
+using ServerlessVideo.Pipeline.Messages;
+using ServerlessVideo.Pipeline.Orchestration;
+using ServerlessVideo.Pipeline.Storage;
+using ServerlessVideo.Core.Planning;
+
+namespace ServerlessVideo.Pipeline;
+
+/// <summary>Composition of the pipeline, shared by every host.</summary>
+public static class PipelineRegistration
+{
+    /// <summary>Registers storage, media, inference and activity services. Options are bound by the host.</summary>
+    public static IServiceCollection AddVideoPipeline(this IServiceCollection services)
+    {
+        services.TryAddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<MediaOptions>>().Value);
+        services.TryAddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<InferenceOptions>>().Value);
+        services.TryAddSingleton<StorageClients>();
+        services.TryAddSingleton<ArtifactStore>();
+        services.TryAddSingleton<ResultStore>();
+        services.TryAddSingleton<VideoFileCache>();
+        services.TryAddSingleton<VideoProber>();
+        services.TryAddSingleton<FrameExtractor>();
+        services.TryAddSingleton<ModelRegistry>();
+        services.TryAddSingleton<VideoActivities>();
+        services.TryAddSingleton<VideoStarter>();
+        services.TryAddSingleton<VideoApi>();
+        return services;
+    }
+
+    /// <summary>
+    /// Registers the orchestrator and every activity under <see cref="TaskNames"/>. Activities resolve
+    /// <see cref="VideoActivities"/> from the worker's service provider when they run. The local host and the
+    /// in-memory test host use this registry; the Functions app binds the same names with [Function] wrappers.
+    /// </summary>
+    public static DurableTaskRegistry AddVideoTasks(this DurableTaskRegistry registry)
+    {
+        registry.AddOrchestrator(TaskNames.VideoOrchestration, () => new VideoOrchestrator());
+        return registry
+            .Add<RunningRequest, bool>(TaskNames.MarkRunning, (a, r) => a.MarkRunningAsync(r))
+            .Add<VideoJob, ProbeOutcome>(TaskNames.ProbeVideo, (a, r) => a.ProbeAsync(r))
+            .Add<PlanRequest, VideoPlan>(TaskNames.PlanVideo, (a, r) => a.PlanAsync(r))
+            .Add<ExtractRequest, ExtractResult>(TaskNames.ExtractFrames, (a, r) => a.ExtractAsync(r))
+            .Add<InferRequest, InferResult>(TaskNames.RunInference, (a, r) => a.InferAsync(r))
+            .Add<WriteRequest, VideoOutcome>(TaskNames.WriteResults, (a, r) => a.WriteResultsAsync(r))
+            .Add<FailureRequest, VideoOutcome>(TaskNames.RecordFailure, (a, r) => a.RecordFailureAsync(r))
+            .Add<string, int>(TaskNames.DeleteArtifacts, (a, r) => a.DeleteArtifactsAsync(r));
+    }
+
+    private static DurableTaskRegistry Add<TInput, TOutput>(
+        this DurableTaskRegistry registry, string name, Func<VideoActivities, TInput, Task<TOutput>> run) =>
+        registry.AddActivity(name, sp => new VideoActivity<TInput, TOutput>(sp.GetRequiredService<VideoActivities>(), run));
+}

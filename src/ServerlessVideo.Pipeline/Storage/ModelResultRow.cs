@@ -1,0 +1,22 @@
+using Azure;
+using Azure.Data.Tables;
+
+namespace ServerlessVideo.Pipeline.Storage;
+
+/// <summary>One row per (video, model): PartitionKey = video id, RowKey = model id.</summary>
+public sealed class ModelResultRow : ITableEntity
+{
+    public string PartitionKey { get; set; } = string.Empty;
+    public string RowKey { get; set; } = string.Empty;
+    public DateTimeOffset? Timestamp { get; set; }
+    public ETag ETag { get; set; }
+
+    public string Family { get; set; } = string.Empty;
+    public string TopLabel { get; set; } = string.Empty;
+    public double Confidence { get; set; }
+    /// <summary>JSON array of {label, confidence}, best first, mean over clips.</summary>
+    public string LabelsJson { get; set; } = "[]";
+    public string Provider { get; set; } = string.Empty;
+    public int Clips { get; set; }
+    public double InferenceMs { get; set; }
+}

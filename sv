@@ -1,0 +1,182 @@
+#!/usr/bin/env bash
+# ServerlessVideo entry point: sets the machine up (idempotent, quiet when done) and runs the local host.
+#   ./sv demo    classify generated sample videos end to end on Azurite and print their labels
+#   ./sv test    run every test (starts and stops its own Azurite on 127.0.0.1)
+#   ./sv help    all commands
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+STATE="$ROOT/.sv"                      # local data: Azurite files, demo videos, work folder (git-ignored)
+AZURITE_DIR="$ROOT/build/azurite"
+AZURITE_BIN="$AZURITE_DIR/node_modules/.bin/azurite"
+HOST_DLL="$ROOT/src/ServerlessVideo.Host/bin/Release/net10.0/sv-host.dll"
+CONFIGURATION="${SV_CONFIGURATION:-Release}"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+say() { printf '%s\n' "$*" >&2; }
+die() { say "sv: $*"; exit 1; }
+
+# ---------------------------------------------------------------- set-up ---
+
+need_root_for_apt() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else die "need root (or sudo) to install: $*"; fi
+}
+
+ensure_apt() {
+  local missing=()
+  command -v ffmpeg >/dev/null 2>&1 && command -v ffprobe >/dev/null 2>&1 || missing+=(ffmpeg)
+  dpkg -s libgtk-3-0 >/dev/null 2>&1 || missing+=(libgtk-3-0)
+  [ ${#missing[@]} -eq 0 ] && return 0
+  say "Installing ${missing[*]} (apt) …"
+  need_root_for_apt apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive need_root_for_apt apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+ensure_tools() {
+  command -v dotnet >/dev/null || die "the .NET SDK is required (https://dot.net)"
+  command -v node >/dev/null && command -v npm >/dev/null || die "Node.js and npm are required (for Azurite)"
+}
+
+ensure_azurite() {
+  local stamp="$AZURITE_DIR/node_modules/.sv-lock.sha"
+  local want; want="$(sha256sum "$AZURITE_DIR/package-lock.json" | cut -d' ' -f1)"
+  if [ -x "$AZURITE_BIN" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return 0; fi
+  say "Installing Azurite from the pinned npm lock …"
+  (cd "$AZURITE_DIR" && npm ci --no-audit --no-fund --loglevel=error >/dev/null)
+  echo "$want" >"$stamp"
+}
+
+build() {
+  local log="$STATE/build.log"
+  mkdir -p "$STATE"
+  if ! dotnet build "$ROOT/ServerlessVideo.sln" -c "$CONFIGURATION" -nologo -v:q -clp:ErrorsOnly >"$log" 2>&1; then
+    cat "$log" >&2
+    die "build failed (log: $log)"
+  fi
+}
+
+setup() { ensure_tools; ensure_apt; ensure_azurite; build; }
+
+# --------------------------------------------------------------- Azurite ---
+
+free_port() {
+  node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close();});'
+}
+
+wait_port() {
+  local port=$1 tries=100
+  until (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
+    tries=$((tries - 1)); [ $tries -gt 0 ] || return 1; sleep 0.1
+  done
+}
+
+# Starts Azurite on free loopback ports with its data in $1; exports the connection string; records the pid.
+start_azurite() {
+  local data=$1 blob queue table
+  blob=$(free_port); queue=$(free_port); table=$(free_port)
+  while [ "$queue" = "$blob" ]; do queue=$(free_port); done
+  while [ "$table" = "$blob" ] || [ "$table" = "$queue" ]; do table=$(free_port); done
+  mkdir -p "$data"
+  # --disableTelemetry: Azurite otherwise calls outside addresses. --skipApiVersionCheck: the current SDKs send a
+  # newer API version than this Azurite knows. --loose: tolerate headers Azurite does not implement.
+  "$AZURITE_BIN" --silent --disableTelemetry --skipApiVersionCheck --loose \
+    --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 \
+    --blobPort "$blob" --queuePort "$queue" --tablePort "$table" \
+    --location "$data" >"$data/azurite.log" 2>&1 &
+  AZURITE_PID=$!
+  echo "$AZURITE_PID" >"$data/azurite.pid"
+  for p in "$blob" "$queue" "$table"; do wait_port "$p" || { stop_azurite; die "Azurite did not start (log: $data/azurite.log)"; }; done
+  local key="Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
+  export Pipeline__StorageConnectionString="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$key;BlobEndpoint=http://127.0.0.1:$blob/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$queue/devstoreaccount1;TableEndpoint=http://127.0.0.1:$table/devstoreaccount1;"
+}
+
+stop_azurite() {
+  if [ -n "${AZURITE_PID:-}" ] && kill -0 "$AZURITE_PID" 2>/dev/null; then
+    kill "$AZURITE_PID" 2>/dev/null || true
+    wait "$AZURITE_PID" 2>/dev/null || true
+  fi
+  AZURITE_PID=""
+}
+
+host() { dotnet "$HOST_DLL" "$@"; }
+
+host_env() {
+  export Inference__ModelsPath="${Inference__ModelsPath:-$ROOT/models}"
+  export Pipeline__WorkFolder="${Pipeline__WorkFolder:-$STATE/work}"
+}
+
+# -------------------------------------------------------------- commands ---
+
+cmd_demo() {
+  setup
+  host_env
+  start_azurite "$STATE/azurite"
+  trap stop_azurite EXIT
+  host demo "$@"
+}
+
+cmd_serve() {
+  setup
+  host_env
+  start_azurite "$STATE/azurite"
+  trap stop_azurite EXIT
+  say "Azurite: $Pipeline__StorageConnectionString"
+  say "Upload videos to container 'videos' (./sv submit FILE in another shell while this runs), read /api/videos."
+  echo "$Pipeline__StorageConnectionString" >"$STATE/connection"
+  host serve "$@"
+}
+
+cmd_submit() {
+  [ -f "$STATE/connection" ] || die "no running host: start ./sv serve first"
+  [ -f "$HOST_DLL" ] || build
+  Pipeline__StorageConnectionString="$(cat "$STATE/connection")" host submit "$@"
+}
+
+cmd_test() {
+  setup
+  local data="$STATE/test-azurite"
+  rm -rf "$data"
+  start_azurite "$data"
+  trap 'stop_azurite; rm -rf "$data"' EXIT
+  export SV_TEST_STORAGE="$Pipeline__StorageConnectionString"
+  unset Pipeline__StorageConnectionString
+  local out="$STATE/test-output.log" rc=0
+  dotnet test "$ROOT/ServerlessVideo.sln" -c "$CONFIGURATION" --no-build -nologo -v:q \
+    --logger "console;verbosity=normal" 2>&1 | tee "$out" | grep -E '^\s*(Failed |Passed!|Failed!|Skipped |Error Message|\s+at ServerlessVideo|  Stack Trace)' || true
+  rc=${PIPESTATUS[0]}
+  # Each test assembly ends with "Failed: a, Passed: b, Skipped: c, Total: d"; add them up.
+  sum() { grep -oE "$1: +[0-9]+" "$out" | awk '{ s += $2 } END { print s + 0 }'; }
+  echo "$(sum Passed) passed, $(sum Failed) failed, $(sum Skipped) skipped"
+  [ "$(sum Passed)" -gt 0 ] || rc=1
+  return "$rc"
+}
+
+usage() {
+  cat <<'EOF'
+usage: ./sv <command>
+
+  demo                 set up, start Azurite, classify generated sample videos, print labels and URLs
+  test                 set up and run every test (unit, orchestration, end-to-end, durability)
+  serve [--urls URL]   run the local host (Azurite + durable worker + blob watcher + HTTP API on 127.0.0.1:7071)
+  submit FILE... [--wait]   upload videos to the running host's 'videos' container
+  status ID            print one video's result from the running host
+  list [--limit N]     list videos from the running host
+  setup                install what is missing and build
+EOF
+}
+
+main() {
+  local cmd=${1:-help}; shift || true
+  case "$cmd" in
+    demo) cmd_demo "$@" ;;
+    test) cmd_test "$@" ;;
+    serve) cmd_serve "$@" ;;
+    submit) cmd_submit "$@" ;;
+    status | list) [ -f "$HOST_DLL" ] || build; host "$cmd" "$@" ;;
+    setup) setup ;;
+    help | -h | --help) usage ;;
+    *) usage; exit 2 ;;
+  esac
+}
+
+main "$@"
