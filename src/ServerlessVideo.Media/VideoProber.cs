@@ -64,6 +64,13 @@ public sealed partial class VideoProber(MediaOptions options, ILogger<VideoProbe
     {
         var format = analysis.Format.FormatName ?? "unknown";
         var video = analysis.PrimaryVideoStream;
+        if (video is null && analysis.AudioStreams.Count == 0 && analysis.SubtitleStreams.Count == 0)
+        {
+            // An mp4 cut before its index (moov) probes "successfully" with no streams at all.
+            throw new MediaRejectedException(ReasonCodes.Unreadable,
+                "No stream could be read from the file (truncated, or its index is missing).");
+        }
+
         if (video is null)
         {
             var has = analysis.AudioStreams.Count > 0 ? "only audio" : "no video stream";

@@ -1,0 +1,67 @@
+using ServerlessVideo.Core;
+using ServerlessVideo.Core.Manifests;
+using ServerlessVideo.Core.Planning;
+
+namespace ServerlessVideo.Core.Tests;
+
+public sealed class VideoPlannerTests
+{
+    private static ModelManifest Model(string id, int clip = 8, double? fps = 4, int? interval = null, int clips = 3, int resize = 36, int crop = 32) => new()
+    {
+        Id = id,
+        Family = "baseline",
+        Inputs = [new ModelInput("video", "NCTHW")],
+        Output = new ModelOutput(null, "softmax"),
+        Sampling = new SamplingSpec(clip, fps, interval, clips),
+        Preprocessing = new PreprocessingSpec(resize, crop, 255, [0, 0, 0], [1, 1, 1]),
+    };
+
+    private static VideoProbe Probe(double seconds, double fps = 25) => new(seconds, fps, 1920, 1080, 0, "h264", "mov,mp4", 1000);
+
+    [Fact]
+    public void Clips_are_spread_uniformly_each_centred_in_its_share()
+    {
+        // 60 s video, 2 s clips, 3 clips: slack 58 s split in thirds, each clip at the middle of its third.
+        var starts = VideoPlanner.ClipStarts(60, 2, 3);
+        Assert.Equal([9.667, 29.0, 48.333], starts);
+        Assert.All(starts, s => Assert.InRange(s + 2, 0, 60));
+    }
+
+    [Fact]
+    public void A_video_shorter_than_one_clip_gets_a_single_clip_at_zero() =>
+        Assert.Equal([0.0], VideoPlanner.ClipStarts(1.5, 2, 5));
+
+    [Fact]
+    public void Models_sharing_sampling_and_geometry_share_one_view_and_its_frames()
+    {
+        var plan = VideoPlanner.Plan(Probe(30), [Model("a"), Model("b"), Model("c", crop: 24, resize: 28)], new PlanOptions());
+        Assert.Equal(2, plan.Views.Count);
+        var shared = Assert.Single(plan.Views, v => v.View.CropSize == 32);
+        Assert.Equal(["a", "b"], shared.ModelIds);
+    }
+
+    [Fact]
+    public void Frame_interval_sampling_becomes_a_rate_relative_to_the_source()
+    {
+        var view = VideoPlanner.ViewOf(Model("a", fps: null, interval: 5), 29.97);
+        Assert.Equal(5.994, view.Fps);
+        Assert.Equal(8 / 5.994, view.ClipSeconds, 6);
+    }
+
+    [Fact]
+    public void Clips_are_cut_into_segments_of_the_configured_size()
+    {
+        var plan = VideoPlanner.Plan(Probe(120), [Model("a", clips: 10)], new PlanOptions { ClipsPerSegment = 4 });
+        var view = Assert.Single(plan.Views);
+        Assert.Equal([4, 4, 2], view.Segments.Select(s => s.Clips.Count));
+        Assert.Equal(Enumerable.Range(0, 10), view.Segments.SelectMany(s => s.Clips).Select(c => c.Index));
+    }
+
+    [Fact]
+    public void Planning_is_deterministic()
+    {
+        var a = VideoPlanner.Plan(Probe(77.7), [Model("x"), Model("y", clip: 16, clips: 5)], new PlanOptions());
+        var b = VideoPlanner.Plan(Probe(77.7), [Model("y", clip: 16, clips: 5), Model("x")], new PlanOptions());
+        Assert.Equal(System.Text.Json.JsonSerializer.Serialize(a), System.Text.Json.JsonSerializer.Serialize(b));
+    }
+}

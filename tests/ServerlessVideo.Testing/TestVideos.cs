@@ -1,0 +1,80 @@
+using System.Diagnostics;
+using ServerlessVideo.Media;
+
+namespace ServerlessVideo.Testing;
+
+/// <summary>Real media files for tests: encoded by ffmpeg, plus the broken inputs users upload by mistake.</summary>
+public static class TestVideos
+{
+    public static async Task<string> ColourAsync(string folder, string colour, int width = 320, int height = 240, double fps = 25, double seconds = 3, string container = "mp4")
+    {
+        var path = Path.Combine(folder, $"{colour}-{width}x{height}-{fps}fps-{seconds}s.{container}");
+        await SampleVideoWriter.WriteAsync(new SampleVideo(colour, width, height, fps, seconds, container), path, CancellationToken.None);
+        return path;
+    }
+
+    public static string Empty(string folder) => Write(folder, "empty.mp4", []);
+
+    public static string RandomBytes(string folder, int length = 32 * 1024)
+    {
+        var bytes = new byte[length];
+        new Random(42).NextBytes(bytes);
+        return Write(folder, "random.mp4", bytes);
+    }
+
+    /// <summary>An mp4 whose index (moov atom, written at the end without faststart) is cut off.</summary>
+    public static async Task<string> MoovlessAsync(string folder)
+    {
+        var full = Path.Combine(folder, "full-no-faststart.mp4");
+        await FfmpegAsync("-f lavfi -i color=c=red:s=160x120:r=25:d=2 -c:v libx264 -preset ultrafast -pix_fmt yuv420p", full);
+        var bytes = await File.ReadAllBytesAsync(full);
+        return Write(folder, "moovless.mp4", bytes[..(bytes.Length * 2 / 3)]);
+    }
+
+    public static async Task<string> AudioOnlyAsync(string folder)
+    {
+        var path = Path.Combine(folder, "audio-only.m4a");
+        await FfmpegAsync("-f lavfi -i sine=frequency=440:duration=2 -c:a aac", path);
+        return path;
+    }
+
+    public static async Task<string> StillImageAsync(string folder)
+    {
+        var path = Path.Combine(folder, "still.png");
+        await FfmpegAsync("-f lavfi -i color=c=red:s=64x64 -frames:v 1", path);
+        return path;
+    }
+
+    /// <summary>An HLS playlist pointing at a local file and a URL: ffmpeg must open neither.</summary>
+    public static string Playlist(string folder) =>
+        Write(folder, "playlist.mp4", System.Text.Encoding.ASCII.GetBytes(
+            "#EXTM3U\n#EXT-X-TARGETDURATION:10\n#EXTINF:10,\nfile:///etc/passwd\n#EXTINF:10,\nhttp://127.0.0.1:9/x.ts\n#EXT-X-ENDLIST\n"));
+
+    /// <summary>A video with 90° rotation metadata, written by stream-copy (re-encoding would drop it).</summary>
+    public static async Task<string> RotatedAsync(string folder, string colour, int width, int height)
+    {
+        var plain = await ColourAsync(folder, colour, width, height, 25, 2);
+        var path = Path.Combine(folder, $"{colour}-rotated.mp4");
+        await FfmpegAsync($"-i \"{plain}\" -c copy -metadata:s:v:0 rotate=90", path);
+        return path;
+    }
+
+    private static string Write(string folder, string name, byte[] bytes)
+    {
+        var path = Path.Combine(folder, name);
+        File.WriteAllBytes(path, bytes);
+        return path;
+    }
+
+    private static async Task FfmpegAsync(string arguments, string output)
+    {
+        var start = new ProcessStartInfo("ffmpeg", $"-y -v error {arguments} \"{output}\"") { RedirectStandardError = true };
+        using var process = Process.Start(start)!;
+        var stderr = await process.StandardError.ReadToEndAsync();
+        await process.WaitForExitAsync();
+        if (process.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"ffmpeg {arguments} failed: {stderr}");
+        }
+    }
+}
