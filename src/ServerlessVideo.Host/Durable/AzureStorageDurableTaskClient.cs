@@ -160,18 +160,43 @@ public sealed class AzureStorageDurableTaskClient : DurableTaskClient
     private Task SendAsync(string instanceId, HistoryEvent e) =>
         Service.SendTaskOrchestrationMessageAsync(new TaskMessage { OrchestrationInstance = new OrchestrationInstance { InstanceId = instanceId }, Event = e });
 
-    private OrchestrationMetadata ToMetadata(Dt.OrchestrationState s, bool withPayloads) =>
-        new(s.Name, s.OrchestrationInstance.InstanceId)
+    private OrchestrationMetadata ToMetadata(Dt.OrchestrationState s, bool withPayloads)
+    {
+        var status = RuntimeStatuses.FromCore(s.OrchestrationStatus);
+        var failure = ToDetails(s.FailureDetails);
+        var output = s.Output;
+        if (status == OrchestrationRuntimeStatus.Failed)
+        {
+            // The Azure Storage backend keeps a failed instance's details only as "ErrorType: message" in its output.
+            failure ??= ParseFailure(output);
+            output = null;
+        }
+
+        return new OrchestrationMetadata(s.Name, s.OrchestrationInstance.InstanceId)
         {
             DataConverter = withPayloads ? Converter : null,
-            RuntimeStatus = RuntimeStatuses.FromCore(s.OrchestrationStatus),
+            RuntimeStatus = status,
             CreatedAt = s.CreatedTime,
             LastUpdatedAt = s.LastUpdatedTime,
             SerializedInput = withPayloads ? s.Input : null,
-            SerializedOutput = withPayloads ? s.Output : null,
+            SerializedOutput = withPayloads ? output : null,
             SerializedCustomStatus = withPayloads ? s.Status : null,
-            FailureDetails = ToDetails(s.FailureDetails),
+            FailureDetails = failure,
         };
+    }
+
+    private static TaskFailureDetails? ParseFailure(string? output)
+    {
+        if (string.IsNullOrEmpty(output))
+        {
+            return null;
+        }
+
+        var colon = output.IndexOf(": ", StringComparison.Ordinal);
+        return colon > 0
+            ? new TaskFailureDetails(output[..colon], output[(colon + 2)..], null, null, null)
+            : new TaskFailureDetails("Unknown", output, null, null, null);
+    }
 
     private static TaskFailureDetails? ToDetails(Dt.FailureDetails? d) =>
         d is null ? null : new TaskFailureDetails(d.ErrorType, d.ErrorMessage, d.StackTrace, ToDetails(d.InnerFailure), d.Properties);

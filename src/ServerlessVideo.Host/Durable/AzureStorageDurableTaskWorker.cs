@@ -130,11 +130,12 @@ public sealed partial class AzureStorageDurableTaskWorker : DurableTaskWorker
 
         public CoreOrchestration? Inner { get; set; }
 
-        private CoreOrchestration Target => Inner ?? throw new InvalidOperationException($"Orchestrator '{Name}' is not registered.");
+        // An unknown name must fail through the returned task: a synchronous throw escapes the executor and the
+        // dispatcher would abandon and retry the message forever instead of failing the orchestration.
+        public override Task<string> Execute(OrchestrationContext context, string input) =>
+            Inner?.Execute(context, input) ?? Task.FromException<string>(new InvalidOperationException($"Orchestrator '{Name}' is not registered."));
 
-        public override Task<string> Execute(OrchestrationContext context, string input) => Target.Execute(context, input);
-
-        public override void RaiseEvent(OrchestrationContext context, string name, string input) => Target.RaiseEvent(context, name, input);
+        public override void RaiseEvent(OrchestrationContext context, string name, string input) => Inner?.RaiseEvent(context, name, input);
 
         public override string GetStatus() => Inner?.GetStatus()!;
     }
@@ -148,6 +149,6 @@ public sealed partial class AzureStorageDurableTaskWorker : DurableTaskWorker
         public override string Run(TaskContext context, string input) => throw new NotSupportedException();
 
         public override Task<string> RunAsync(TaskContext context, string input) =>
-            (Inner ?? throw new InvalidOperationException($"Activity '{Name}' is not registered.")).RunAsync(context, input);
+            Inner?.RunAsync(context, input) ?? Task.FromException<string>(new InvalidOperationException($"Activity '{Name}' is not registered."));
     }
 }

@@ -1,0 +1,156 @@
+using Azure.Data.Tables;
+using Azure.Storage.Blobs;
+using Microsoft.DurableTask.Client;
+using Microsoft.DurableTask.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using ServerlessVideo.Core.Manifests;
+using ServerlessVideo.Inference;
+using ServerlessVideo.Media;
+using ServerlessVideo.Onnx;
+using ServerlessVideo.Pipeline.Messages;
+using ServerlessVideo.Pipeline.Orchestration;
+using ServerlessVideo.Testing;
+
+namespace ServerlessVideo.Pipeline.Tests;
+
+/// <summary>
+/// The real orchestration and activities on the in-memory durable test host, against Azurite, ffmpeg and ONNX Runtime,
+/// with containers and tables of its own.
+/// </summary>
+public sealed class PipelineHarness : IAsyncDisposable
+{
+    private readonly TempFolder _temp = new();
+    private DurableTaskTestHost? _host;
+
+    public PipelineOptions Options { get; } = new()
+    {
+        StorageConnectionString = Azurite.ConnectionString,
+        VideosContainer = TestNames.Unique("videos"),
+        ArtifactsContainer = TestNames.Unique("artifacts"),
+        VideosTable = TestNames.Unique("videos"),
+        ModelResultsTable = TestNames.Unique("models"),
+        ClipsPerSegment = 2,
+    };
+
+    public MediaOptions Media { get; } = new();
+
+    public string ModelsPath => Path.Combine(_temp.Path, "models");
+
+    public string Scratch => _temp.Path;
+
+    public DurableTaskClient Client => _host!.Client;
+
+    public BlobContainerClient Videos => new(Options.StorageConnectionString, Options.VideosContainer);
+
+    public BlobContainerClient Artifacts => new(Options.StorageConnectionString, Options.ArtifactsContainer);
+
+    public TableClient VideoRows => new(Options.StorageConnectionString, Options.VideosTable);
+
+    public TableClient ModelRows => new(Options.StorageConnectionString, Options.ModelResultsTable);
+
+    /// <summary>Starts with the colour baseline, plus a second view of it (other rate and clip count) when asked.</summary>
+    public static async Task<PipelineHarness> StartAsync(bool twoModels = false, Action<PipelineHarness>? configure = null)
+    {
+        var harness = new PipelineHarness();
+        ColourMeanModel.WriteTo(Path.Combine(harness.ModelsPath, ColourMeanModel.Id));
+        if (twoModels)
+        {
+            var manifest = ColourMeanModel.Manifest() with
+            {
+                Id = "colour-mean-slow",
+                Sampling = new SamplingSpec(ColourMeanModel.ClipLength, Fps: 2, FrameInterval: null, NumClips: 5),
+                ConsensusWeight = 0.5,
+            };
+            var dir = Path.Combine(harness.ModelsPath, manifest.Id);
+            ColourMeanModel.WriteTo(dir);
+            await File.WriteAllTextAsync(Path.Combine(dir, "manifest.json"), ManifestWriter.ToJson(manifest));
+        }
+
+        configure?.Invoke(harness);
+        await harness.Videos.CreateIfNotExistsAsync();
+        harness._host = await DurableTaskTestHost.StartAsync(r => r.AddVideoTasks(), new DurableTaskTestHostOptions
+        {
+            LoggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Warning)),
+            ConfigureServices = services =>
+            {
+                services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning));
+                services.AddSingleton(Microsoft.Extensions.Options.Options.Create(harness.Options));
+                services.AddSingleton(Microsoft.Extensions.Options.Options.Create(harness.Media));
+                services.AddSingleton(Microsoft.Extensions.Options.Options.Create(new InferenceOptions { ModelsPath = harness.ModelsPath }));
+                services.AddVideoPipeline();
+            },
+        });
+        return harness;
+    }
+
+    /// <summary>Uploads <paramref name="path"/> and returns the blob name and ETag.</summary>
+    public async Task<(string Name, string ETag)> UploadAsync(string path, string? name = null)
+    {
+        name ??= Path.GetFileName(path);
+        var response = await Videos.GetBlobClient(name).UploadAsync(path, overwrite: true);
+        return (name, response.Value.ETag.ToString());
+    }
+
+    /// <summary>Starts through the shared starter, as a host trigger would.</summary>
+    public Task<string> StartAsync(string name, string etag) =>
+        _host!.Services.GetRequiredService<VideoStarter>().StartAsync(Client, Options.VideosContainer, name, etag, DateTimeOffset.UtcNow, CancellationToken.None);
+
+    public async Task<(string Id, VideoOutcome Outcome, OrchestrationMetadata Instance)> RunAsync(string path, TimeSpan? timeout = null)
+    {
+        var (name, etag) = await UploadAsync(path);
+        var id = await StartAsync(name, etag);
+        using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(3));
+        var instance = await Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, cts.Token);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, instance.RuntimeStatus);
+        return (id, instance.ReadOutputAs<VideoOutcome>()!, instance);
+    }
+
+    public async Task<List<TableEntity>> RowsAsync(TableClient table, string videoId)
+    {
+        var rows = new List<TableEntity>();
+        await foreach (var row in table.QueryAsync<TableEntity>(e => e.PartitionKey == videoId))
+        {
+            rows.Add(row);
+        }
+
+        return rows;
+    }
+
+    public async Task<int> ArtifactCountAsync(string videoId)
+    {
+        if (!await Artifacts.ExistsAsync())
+        {
+            return 0;
+        }
+
+        var count = 0;
+        await foreach (var _ in Artifacts.GetBlobsAsync(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, videoId + "/", CancellationToken.None))
+        {
+            count++;
+        }
+
+        return count;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_host is not null)
+        {
+            await _host.DisposeAsync();
+        }
+
+        foreach (var c in new[] { Videos, Artifacts })
+        {
+            await c.DeleteIfExistsAsync();
+        }
+
+        foreach (var t in new[] { VideoRows, ModelRows })
+        {
+            await t.DeleteAsync();
+        }
+
+        _temp.Dispose();
+    }
+}

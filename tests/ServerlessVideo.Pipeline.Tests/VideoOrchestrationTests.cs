@@ -1,0 +1,134 @@
+using System.Text.Json;
+using ServerlessVideo.Core;
+using ServerlessVideo.Core.Results;
+using ServerlessVideo.Pipeline.Messages;
+using ServerlessVideo.Testing;
+
+namespace ServerlessVideo.Pipeline.Tests;
+
+public sealed class VideoOrchestrationTests
+{
+    [Theory]
+    [InlineData("red", "mp4")]
+    [InlineData("blue", "webm")]
+    public async Task A_video_is_classified_stored_once_and_its_artifacts_deleted(string colour, string container)
+    {
+        await using var h = await PipelineHarness.StartAsync(twoModels: true);
+        var path = await TestVideos.ColourAsync(h.Scratch, colour, 640, 360, 25, 6, container);
+        var (id, outcome, instance) = await h.RunAsync(path);
+
+        Assert.Equal(VideoStatuses.Completed, outcome.Status);
+        Assert.Equal(colour, outcome.TopLabel);
+        Assert.Equal("done", instance.ReadCustomStatusAs<VideoProgress>()!.Stage);
+
+        var video = Assert.Single(await h.RowsAsync(h.VideoRows, id));
+        Assert.Equal(VideoStatuses.Completed, video.GetString("Status"));
+        Assert.Equal(colour, video.GetString("TopLabel"));
+        Assert.Equal(colour, video.GetString("MajorityLabel"));
+        Assert.Equal(1.0, video.GetDouble("Agreement"));
+        Assert.Equal("CPUExecutionProvider", video.GetString("Provider"));
+        Assert.Equal(640, video.GetInt32("Width"));
+        var timings = JsonSerializer.Deserialize<Dictionary<string, double>>(video.GetString("TimingsJson"))!;
+        Assert.Equal(["extract", "infer", "plan", "probe"], timings.Keys.Order());
+
+        var models = await h.RowsAsync(h.ModelRows, id);
+        Assert.Equal(["colour-mean", "colour-mean-slow"], models.Select(m => m.RowKey).Order());
+        Assert.All(models, m => Assert.Equal(colour, m.GetString("TopLabel")));
+        // 6 s at 4 fps with 8-frame clips → 3 clips; at 2 fps → 5 clips of 4 s spread over 6 s.
+        Assert.Equal(3, models.Single(m => m.RowKey == "colour-mean").GetInt32("Clips"));
+        Assert.Equal(5, models.Single(m => m.RowKey == "colour-mean-slow").GetInt32("Clips"));
+        var labels = JsonSerializer.Deserialize<List<LabelScore>>(video.GetString("LabelsJson"), PipelineJson.Options)!;
+        Assert.Equal(3, labels.Count);
+        Assert.Equal(1.0, labels.Sum(l => l.Confidence), 3);
+
+        Assert.Equal(0, await h.ArtifactCountAsync(id));
+    }
+
+    public static TheoryData<string, string> BadInputs => new()
+    {
+        { "empty", ReasonCodes.EmptyFile },
+        { "random", ReasonCodes.Unreadable },
+        { "moovless", ReasonCodes.Unreadable },
+        { "audio", ReasonCodes.NoVideoStream },
+        { "still", ReasonCodes.StillImage },
+        { "playlist", ReasonCodes.UnsupportedFormat },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadInputs))]
+    public async Task Bad_input_ends_the_orchestration_with_a_failed_row_and_a_reason(string kind, string reason)
+    {
+        await using var h = await PipelineHarness.StartAsync();
+        var path = kind switch
+        {
+            "empty" => TestVideos.Empty(h.Scratch),
+            "random" => TestVideos.RandomBytes(h.Scratch),
+            "moovless" => await TestVideos.MoovlessAsync(h.Scratch),
+            "audio" => await TestVideos.AudioOnlyAsync(h.Scratch),
+            "still" => await TestVideos.StillImageAsync(h.Scratch),
+            _ => TestVideos.Playlist(h.Scratch),
+        };
+        var (id, outcome, _) = await h.RunAsync(path, TimeSpan.FromSeconds(60));
+
+        Assert.Equal(VideoStatuses.Failed, outcome.Status);
+        Assert.Equal(reason, outcome.Failure!.ReasonCode);
+        var row = Assert.Single(await h.RowsAsync(h.VideoRows, id));
+        Assert.Equal(VideoStatuses.Failed, row.GetString("Status"));
+        Assert.Equal(reason, row.GetString("ReasonCode"));
+        Assert.False(string.IsNullOrWhiteSpace(row.GetString("Message")));
+        Assert.Empty(await h.RowsAsync(h.ModelRows, id));
+        Assert.Equal(0, await h.ArtifactCountAsync(id));
+    }
+
+    [Fact]
+    public async Task Over_the_size_cap_fails_without_downloading()
+    {
+        await using var h = await PipelineHarness.StartAsync(configure: x => x.Media.MaxBytes = 1000);
+        var path = await TestVideos.ColourAsync(h.Scratch, "red", 320, 240, 25, 2);
+        var (_, outcome, _) = await h.RunAsync(path, TimeSpan.FromSeconds(60));
+        Assert.Equal(ReasonCodes.TooLarge, outcome.Failure!.ReasonCode);
+        Assert.False(Directory.Exists(Path.Combine(h.Options.WorkFolder, "videos")) &&
+            Directory.EnumerateFiles(Path.Combine(h.Options.WorkFolder, "videos"), "source", SearchOption.AllDirectories)
+                .Any(f => f.Contains(outcome.VideoId, StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public async Task A_blob_overwritten_before_processing_is_not_mixed_up_with_its_new_version()
+    {
+        await using var h = await PipelineHarness.StartAsync();
+        var red = await TestVideos.ColourAsync(h.Scratch, "red", 160, 120, 25, 2);
+        var blue = await TestVideos.ColourAsync(h.Scratch, "blue", 160, 120, 25, 2);
+        var (name, oldEtag) = await h.UploadAsync(red, "clip.mp4");
+        var (_, newEtag) = await h.UploadAsync(blue, "clip.mp4");
+
+        var oldId = await h.StartAsync(name, oldEtag);
+        var newId = await h.StartAsync(name, newEtag);
+        Assert.NotEqual(oldId, newId);
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var old = (await h.Client.WaitForInstanceCompletionAsync(oldId, true, cts.Token)).ReadOutputAs<VideoOutcome>()!;
+        var current = (await h.Client.WaitForInstanceCompletionAsync(newId, true, cts.Token)).ReadOutputAs<VideoOutcome>()!;
+        Assert.Equal(ReasonCodes.NotFound, old.Failure!.ReasonCode);
+        Assert.Equal("blue", current.TopLabel);
+    }
+
+    [Fact]
+    public async Task Starting_the_same_upload_again_runs_nothing_new()
+    {
+        await using var h = await PipelineHarness.StartAsync();
+        var path = await TestVideos.ColourAsync(h.Scratch, "green", 160, 120, 25, 2);
+        var (name, etag) = await h.UploadAsync(path);
+        var id = await h.StartAsync(name, etag);
+        Assert.Equal(id, await h.StartAsync(name, etag));
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var first = await h.Client.WaitForInstanceCompletionAsync(id, false, cts.Token);
+
+        Assert.Equal(id, await h.StartAsync(name, etag));
+        await Task.Delay(500);
+        var after = await h.Client.GetInstanceAsync(id, false);
+        Assert.Equal(first.CreatedAt, after!.CreatedAt);
+        Assert.Equal(OrchestrationStatusOf(first), OrchestrationStatusOf(after));
+        Assert.Single(await h.RowsAsync(h.VideoRows, id));
+    }
+
+    private static string OrchestrationStatusOf(Microsoft.DurableTask.Client.OrchestrationMetadata m) => m.RuntimeStatus.ToString();
+}
