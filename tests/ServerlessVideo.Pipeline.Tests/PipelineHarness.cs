@@ -51,6 +51,12 @@ public sealed class PipelineHarness : IAsyncDisposable
     public TableClient ModelRows => new(Options.StorageConnectionString, Options.ModelResultsTable);
 
     /// <summary>Starts with the colour baseline, plus a second view of it (other rate and clip count) when asked.</summary>
+    static PipelineHarness()
+    {
+        // The test host's gRPC sidecar logs every request through its own default host configuration.
+        Environment.SetEnvironmentVariable("Logging__LogLevel__Default", "Warning");
+    }
+
     public static async Task<PipelineHarness> StartAsync(bool twoModels = false, Action<PipelineHarness>? configure = null)
     {
         var harness = new PipelineHarness();
