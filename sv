@@ -119,7 +119,7 @@ cmd_serve() {
   setup
   host_env
   start_azurite "$STATE/azurite"
-  trap stop_azurite EXIT
+  trap 'stop_azurite; rm -f "$STATE/connection"' EXIT
   say "Azurite: $Pipeline__StorageConnectionString"
   say "Upload videos to container 'videos' (./sv submit FILE in another shell while this runs), read /api/videos."
   echo "$Pipeline__StorageConnectionString" >"$STATE/connection"

@@ -10,5 +10,7 @@ public static class PipelineJson
     {
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
         WriteIndented = false,
+        // Served as application/json, never embedded in HTML: keep '+' in timestamps and non-ASCII labels readable.
+        Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
     };
 }

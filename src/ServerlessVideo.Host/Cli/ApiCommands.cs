@@ -37,7 +37,7 @@ public static class ApiCommands
         {
             var body = await response.Content.ReadAsStringAsync();
             var node = JsonNode.Parse(body);
-            Console.WriteLine(node?.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) ?? body);
+            Console.WriteLine(node?.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping }) ?? body);
             return response.IsSuccessStatusCode ? 0 : 1;
         }
     }
