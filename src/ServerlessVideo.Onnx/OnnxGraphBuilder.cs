@@ -91,13 +91,9 @@ public sealed class OnnxGraphBuilder
         var a = new AttributeProto { Name = name };
         switch (value)
         {
-            case long i:
+            case long or int:
                 a.Type = AttributeProto.Types.AttributeType.Int;
-                a.I = i;
-                break;
-            case int i:
-                a.Type = AttributeProto.Types.AttributeType.Int;
-                a.I = i;
+                a.I = Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture);
                 break;
             case long[] ints:
                 a.Type = AttributeProto.Types.AttributeType.Ints;

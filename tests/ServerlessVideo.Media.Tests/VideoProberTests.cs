@@ -34,29 +34,13 @@ public sealed class VideoProberTests : IDisposable
         Assert.Equal((240, 320), (probe.Width, probe.Height));
     }
 
-    public static TheoryData<string, string> BadInputs => new()
-    {
-        { "empty", ReasonCodes.EmptyFile },
-        { "random", ReasonCodes.Unreadable },
-        { "moovless", ReasonCodes.Unreadable },
-        { "audio", ReasonCodes.NoVideoStream },
-        { "still", ReasonCodes.StillImage },
-        { "playlist", ReasonCodes.UnsupportedFormat },
-    };
+    public static IEnumerable<object[]> BadInputs => TestVideos.BadInputs.Select(b => new object[] { b.Kind, b.Reason });
 
     [Theory]
     [MemberData(nameof(BadInputs))]
     public async Task Bad_input_is_refused_with_its_reason_within_seconds(string kind, string reason)
     {
-        var path = kind switch
-        {
-            "empty" => TestVideos.Empty(_temp.Path),
-            "random" => TestVideos.RandomBytes(_temp.Path),
-            "moovless" => await TestVideos.MoovlessAsync(_temp.Path),
-            "audio" => await TestVideos.AudioOnlyAsync(_temp.Path),
-            "still" => await TestVideos.StillImageAsync(_temp.Path),
-            _ => TestVideos.Playlist(_temp.Path),
-        };
+        var path = await TestVideos.BadAsync(kind, _temp.Path);
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var ex = await Assert.ThrowsAsync<MediaRejectedException>(() => _prober.ProbeAsync(path, CancellationToken.None));
         Assert.Equal(reason, ex.ReasonCode);

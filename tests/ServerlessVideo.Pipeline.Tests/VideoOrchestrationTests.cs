@@ -44,30 +44,14 @@ public sealed class VideoOrchestrationTests
         Assert.Equal(0, await h.ArtifactCountAsync(id));
     }
 
-    public static TheoryData<string, string> BadInputs => new()
-    {
-        { "empty", ReasonCodes.EmptyFile },
-        { "random", ReasonCodes.Unreadable },
-        { "moovless", ReasonCodes.Unreadable },
-        { "audio", ReasonCodes.NoVideoStream },
-        { "still", ReasonCodes.StillImage },
-        { "playlist", ReasonCodes.UnsupportedFormat },
-    };
+    public static IEnumerable<object[]> BadInputs => TestVideos.BadInputs.Select(b => new object[] { b.Kind, b.Reason });
 
     [Theory]
     [MemberData(nameof(BadInputs))]
     public async Task Bad_input_ends_the_orchestration_with_a_failed_row_and_a_reason(string kind, string reason)
     {
         await using var h = await PipelineHarness.StartAsync();
-        var path = kind switch
-        {
-            "empty" => TestVideos.Empty(h.Scratch),
-            "random" => TestVideos.RandomBytes(h.Scratch),
-            "moovless" => await TestVideos.MoovlessAsync(h.Scratch),
-            "audio" => await TestVideos.AudioOnlyAsync(h.Scratch),
-            "still" => await TestVideos.StillImageAsync(h.Scratch),
-            _ => TestVideos.Playlist(h.Scratch),
-        };
+        var path = await TestVideos.BadAsync(kind, h.Scratch);
         var (id, outcome, _) = await h.RunAsync(path, TimeSpan.FromSeconds(60));
 
         Assert.Equal(VideoStatuses.Failed, outcome.Status);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using ServerlessVideo.Core;
 using ServerlessVideo.Media;
 
 namespace ServerlessVideo.Testing;
@@ -12,6 +13,29 @@ public static class TestVideos
         await SampleVideoWriter.WriteAsync(new SampleVideo(colour, width, height, fps, seconds, container), path, CancellationToken.None);
         return path;
     }
+
+    /// <summary>Every kind of unusable upload and the reason code it must get.</summary>
+    public static IReadOnlyList<(string Kind, string Reason)> BadInputs { get; } =
+    [
+        ("empty", ReasonCodes.EmptyFile),
+        ("random", ReasonCodes.Unreadable),
+        ("moovless", ReasonCodes.Unreadable),
+        ("audio", ReasonCodes.NoVideoStream),
+        ("still", ReasonCodes.StillImage),
+        ("playlist", ReasonCodes.UnsupportedFormat),
+    ];
+
+    /// <summary>Writes the bad input named <paramref name="kind"/> (one of <see cref="BadInputs"/>) into <paramref name="folder"/>.</summary>
+    public static async Task<string> BadAsync(string kind, string folder) => kind switch
+    {
+        "empty" => Empty(folder),
+        "random" => RandomBytes(folder),
+        "moovless" => await MoovlessAsync(folder),
+        "audio" => await AudioOnlyAsync(folder),
+        "still" => await StillImageAsync(folder),
+        "playlist" => Playlist(folder),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown bad input"),
+    };
 
     public static string Empty(string folder) => Write(folder, "empty.mp4", []);
 
