@@ -160,6 +160,7 @@ usage: ./sv <command>
   test                 set up and run every test (unit, orchestration, end-to-end, durability)
   serve [--urls URL]   run the local host (Azurite + durable worker + blob watcher + HTTP API on 127.0.0.1:7071)
   submit FILE... [--wait]   upload videos to the running host's 'videos' container
+  check-models         load every model (Inference__ExecutionProvider=cuda to try the GPU) and print its provider
   status ID            print one video's result from the running host
   list [--limit N]     list videos from the running host
   setup                install what is missing and build
@@ -174,6 +175,7 @@ main() {
     serve) cmd_serve "$@" ;;
     submit) cmd_submit "$@" ;;
     status | list) [ -f "$HOST_DLL" ] || build; host "$cmd" "$@" ;;
+    check-models) [ -f "$HOST_DLL" ] || build; host_env; host check-models "$@" ;;
     setup) setup ;;
     help | -h | --help) usage ;;
     *) usage; exit 2 ;;

@@ -2,7 +2,6 @@ using ServerlessVideo.Host.Durable;
 using ServerlessVideo.Host.Http;
 using ServerlessVideo.Host.Watching;
 using ServerlessVideo.Inference;
-using ServerlessVideo.Media;
 using ServerlessVideo.Pipeline;
 
 namespace ServerlessVideo.Host;
@@ -25,14 +24,8 @@ public static class HostComposition
         builder.Logging.AddFilter("Azure", LogLevel.Warning);
 
         var services = builder.Services;
-        services.AddOptions<PipelineOptions>().Bind(builder.Configuration.GetSection(PipelineOptions.Section))
-            .Validate(o => !string.IsNullOrWhiteSpace(o.StorageConnectionString), "Pipeline:StorageConnectionString is required.")
-            .ValidateOnStart();
-        services.AddOptions<MediaOptions>().Bind(builder.Configuration.GetSection("Media"));
-        services.AddOptions<InferenceOptions>().Bind(builder.Configuration.GetSection("Inference"));
         services.AddOptions<LocalHostOptions>().Bind(builder.Configuration.GetSection(LocalHostOptions.Section));
-        services.AddSingleton(TimeProvider.System);
-        services.AddVideoPipeline();
+        services.AddVideoPipeline(builder.Configuration);
         services.AddLocalDurableTask();
         if (builder.Configuration.GetValue(LocalHostOptions.Section + ":Watch", true))
         {

@@ -5,8 +5,17 @@ public sealed class PipelineOptions
 {
     public const string Section = "Pipeline";
 
-    /// <summary>Storage connection string (Azurite or a real account).</summary>
+    /// <summary>Storage connection string (Azurite, or an account with shared keys). Leave empty to use <see cref="StorageAccountName"/>.</summary>
     public string StorageConnectionString { get; set; } = string.Empty;
+
+    /// <summary>Account reached with a Microsoft Entra identity (managed identity in Azure) when no connection string is set.</summary>
+    public string StorageAccountName { get; set; } = string.Empty;
+
+    /// <summary>Client id of the user-assigned managed identity; empty for the default credential chain.</summary>
+    public string ManagedIdentityClientId { get; set; } = string.Empty;
+
+    /// <summary>True when one of the two ways to reach storage is configured.</summary>
+    public bool HasStorage => !string.IsNullOrWhiteSpace(StorageConnectionString) || !string.IsNullOrWhiteSpace(StorageAccountName);
 
     /// <summary>Container users upload videos to.</summary>
     public string VideosContainer { get; set; } = "videos";

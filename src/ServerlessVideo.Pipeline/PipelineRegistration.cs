@@ -1,5 +1,6 @@
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Worker;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using ServerlessVideo.Inference;
@@ -16,11 +17,26 @@ namespace ServerlessVideo.Pipeline;
 /// <summary>Composition of the pipeline, shared by every host.</summary>
 public static class PipelineRegistration
 {
-    /// <summary>Registers storage, media, inference and activity services. Options are bound by the host.</summary>
+    /// <summary>
+    /// Binds the sections <c>Pipeline</c>, <c>Media</c> and <c>Inference</c> (validated at start) and registers the
+    /// pipeline's services: what every host calls.
+    /// </summary>
+    public static IServiceCollection AddVideoPipeline(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddOptions<PipelineOptions>().Bind(configuration.GetSection(PipelineOptions.Section))
+            .Validate(o => o.HasStorage, "Set Pipeline:StorageConnectionString or Pipeline:StorageAccountName.")
+            .ValidateOnStart();
+        services.AddOptions<MediaOptions>().Bind(configuration.GetSection("Media"));
+        services.AddOptions<InferenceOptions>().Bind(configuration.GetSection("Inference"));
+        return services.AddVideoPipeline();
+    }
+
+    /// <summary>Registers storage, media, inference and activity services; options come from the caller.</summary>
     public static IServiceCollection AddVideoPipeline(this IServiceCollection services)
     {
         services.TryAddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<MediaOptions>>().Value);
         services.TryAddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<InferenceOptions>>().Value);
+        services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<StorageClients>();
         services.TryAddSingleton<ArtifactStore>();
         services.TryAddSingleton<ResultStore>();

@@ -16,6 +16,7 @@ public static class CliCommands
           submit <file>... [--wait]  upload videos to the 'videos' container; print each video id and URL
           status <id>                show one video (needs a running host; --api URL)
           list [--limit N]           list videos (needs a running host; --api URL)
+          check-models               load every model with the configured provider; print the provider each runs on
           write-baseline <dir>       write the built-in colour-mean baseline model into <dir>
 
         settings: Pipeline__StorageConnectionString (required), Inference__ModelsPath, Inference__ExecutionProvider (cpu|cuda),
@@ -40,6 +41,7 @@ public static class CliCommands
                 "submit" => await SubmitCommand.RunAsync(rest),
                 "status" => await ApiCommands.StatusAsync(rest),
                 "list" => await ApiCommands.ListAsync(rest),
+                "check-models" => CheckModelsCommand.Run(rest),
                 "write-baseline" => WriteBaseline(rest),
                 _ => Unknown(args[0]),
             };

@@ -3,6 +3,7 @@ using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Worker;
 using Microsoft.Extensions.Options;
 using ServerlessVideo.Pipeline;
+using ServerlessVideo.Pipeline.Storage;
 
 namespace ServerlessVideo.Host.Durable;
 
@@ -16,7 +17,7 @@ public static class LocalDurableRegistration
         {
             var host = sp.GetRequiredService<IOptions<LocalHostOptions>>().Value;
             var pipeline = sp.GetRequiredService<IOptions<PipelineOptions>>().Value;
-            return new AzureStorageOrchestrationService(Settings(host, pipeline.StorageConnectionString, sp.GetRequiredService<ILoggerFactory>()));
+            return new AzureStorageOrchestrationService(Settings(host, pipeline, sp.GetRequiredService<ILoggerFactory>()));
         });
 
         services.AddDurableTaskWorker(b =>
@@ -37,13 +38,15 @@ public static class LocalDurableRegistration
     /// Backend settings. Visibility timeouts and lease intervals follow <see cref="LocalHostOptions.RecoveryTimeout"/>,
     /// which bounds how long a killed worker's work stays hidden before another worker re-runs it.
     /// </summary>
-    public static AzureStorageOrchestrationServiceSettings Settings(LocalHostOptions host, string connectionString, ILoggerFactory loggerFactory)
+    public static AzureStorageOrchestrationServiceSettings Settings(LocalHostOptions host, PipelineOptions storage, ILoggerFactory loggerFactory)
     {
         var recovery = host.RecoveryTimeout;
         return new AzureStorageOrchestrationServiceSettings
         {
             TaskHubName = host.TaskHub,
-            StorageAccountClientProvider = new StorageAccountClientProvider(connectionString),
+            StorageAccountClientProvider = string.IsNullOrWhiteSpace(storage.StorageConnectionString)
+                ? new StorageAccountClientProvider(storage.StorageAccountName, StorageClients.Credential(storage))
+                : new StorageAccountClientProvider(storage.StorageConnectionString),
             LoggerFactory = loggerFactory,
             // Each process is its own worker, so a restarted process takes over leases like a new node would.
             WorkerId = $"{Environment.MachineName}-{Environment.ProcessId}",

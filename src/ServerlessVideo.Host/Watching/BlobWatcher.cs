@@ -3,7 +3,6 @@ using Azure.Data.Tables;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
 using ServerlessVideo.Core;
-using ServerlessVideo.Pipeline;
 using ServerlessVideo.Pipeline.Orchestration;
 using ServerlessVideo.Pipeline.Storage;
 
@@ -18,7 +17,6 @@ public sealed partial class BlobWatcher(
     StorageClients storage,
     VideoStarter starter,
     DurableTaskClient client,
-    IOptions<PipelineOptions> pipeline,
     IOptions<LocalHostOptions> options,
     TimeProvider time,
     ILogger<BlobWatcher> logger) : BackgroundService
@@ -31,7 +29,7 @@ public sealed partial class BlobWatcher(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await storage.EnsureCreatedAsync();
-        _claims = new TableServiceClient(pipeline.Value.StorageConnectionString).GetTableClient(options.Value.ClaimsTable);
+        _claims = storage.Table(options.Value.ClaimsTable);
         await _claims.CreateIfNotExistsAsync(stoppingToken);
         using var timer = new PeriodicTimer(options.Value.WatchInterval, time);
         do

@@ -1,4 +1,5 @@
 using Azure.Data.Tables;
+using Azure.Identity;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.Options;
 
@@ -8,19 +9,33 @@ namespace ServerlessVideo.Pipeline.Storage;
 public sealed class StorageClients
 {
     private readonly Lazy<Task> _created;
+    private readonly TableServiceClient _tables;
 
     public StorageClients(IOptions<PipelineOptions> options)
     {
         var o = options.Value;
-        if (string.IsNullOrWhiteSpace(o.StorageConnectionString))
+        BlobServiceClient blobs;
+        TableServiceClient tables;
+        if (!string.IsNullOrWhiteSpace(o.StorageConnectionString))
         {
-            throw new InvalidOperationException("Pipeline:StorageConnectionString is not set.");
+            blobs = new BlobServiceClient(o.StorageConnectionString);
+            tables = new TableServiceClient(o.StorageConnectionString);
+        }
+        else if (!string.IsNullOrWhiteSpace(o.StorageAccountName))
+        {
+            // Shared-key access is off on the deployed account: a managed identity with data roles is the way in.
+            var credential = Credential(o);
+            blobs = new BlobServiceClient(new Uri($"https://{o.StorageAccountName}.blob.core.windows.net"), credential);
+            tables = new TableServiceClient(new Uri($"https://{o.StorageAccountName}.table.core.windows.net"), credential);
+        }
+        else
+        {
+            throw new InvalidOperationException("Set Pipeline:StorageConnectionString or Pipeline:StorageAccountName.");
         }
 
-        var blobs = new BlobServiceClient(o.StorageConnectionString);
-        var tables = new TableServiceClient(o.StorageConnectionString);
         Videos = blobs.GetBlobContainerClient(o.VideosContainer);
         Artifacts = blobs.GetBlobContainerClient(o.ArtifactsContainer);
+        _tables = tables;
         VideoRows = tables.GetTableClient(o.VideosTable);
         ModelRows = tables.GetTableClient(o.ModelResultsTable);
         _created = new Lazy<Task>(CreateAllAsync);
@@ -33,6 +48,15 @@ public sealed class StorageClients
     public TableClient VideoRows { get; }
 
     public TableClient ModelRows { get; }
+
+    /// <summary>Another table in the same account, reached the same way.</summary>
+    public TableClient Table(string name) => _tables.GetTableClient(name);
+
+    /// <summary>The identity used where no connection string is set (managed identity in Azure).</summary>
+    public static DefaultAzureCredential Credential(PipelineOptions o) => new(new DefaultAzureCredentialOptions
+    {
+        ManagedIdentityClientId = string.IsNullOrWhiteSpace(o.ManagedIdentityClientId) ? null : o.ManagedIdentityClientId,
+    });
 
     /// <summary>Creates the containers and tables if missing (once per process).</summary>
     public Task EnsureCreatedAsync() => _created.Value;

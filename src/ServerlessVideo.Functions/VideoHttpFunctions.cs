@@ -1,0 +1,30 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask.Client;
+using ServerlessVideo.Pipeline.Api;
+
+namespace ServerlessVideo.Functions;
+
+/// <summary>The HTTP API: same routes and the same JSON as the local host, both produced by the shared <see cref="VideoApi"/>.</summary>
+public sealed class VideoHttpFunctions(VideoApi api)
+{
+    public const string GetVideoName = "GetVideo";
+    public const string ListVideosName = "ListVideos";
+
+    [Function(GetVideoName)]
+    public async Task<IActionResult> GetVideoAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "videos/{id}")] HttpRequest request,
+        string id,
+        [DurableClient] DurableTaskClient client) =>
+        Send(await api.GetVideoAsync(client, id, request.HttpContext.RequestAborted));
+
+    [Function(ListVideosName)]
+    public async Task<IActionResult> ListVideosAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "videos")] HttpRequest request,
+        [DurableClient] DurableTaskClient client) =>
+        Send(await api.ListVideosAsync(client, request.Query["limit"].FirstOrDefault(), request.Query["cursor"].FirstOrDefault(), request.HttpContext.RequestAborted));
+
+    private static ContentResult Send(ApiResponse response) =>
+        new() { Content = response.Json, ContentType = "application/json; charset=utf-8", StatusCode = response.StatusCode };
+}

@@ -1,0 +1,16 @@
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.DurableTask;
+using ServerlessVideo.Pipeline;
+using ServerlessVideo.Pipeline.Messages;
+using ServerlessVideo.Pipeline.Orchestration;
+
+namespace ServerlessVideo.Functions;
+
+/// <summary>The orchestrator, bound under the name every host uses; the logic is the shared <see cref="VideoOrchestrator"/>.</summary>
+public static class VideoOrchestration
+{
+    [Function(TaskNames.VideoOrchestration)]
+    public static Task<VideoOutcome> RunAsync([OrchestrationTrigger] TaskOrchestrationContext context) =>
+        new VideoOrchestrator().RunAsync(context, context.GetInput<VideoJob>()
+            ?? throw new InvalidOperationException("The orchestration was started without a VideoJob."));
+}

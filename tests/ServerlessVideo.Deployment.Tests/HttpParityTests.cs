@@ -1,0 +1,101 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.DependencyInjection;
+using ServerlessVideo.Core;
+using ServerlessVideo.Functions;
+using ServerlessVideo.Host;
+using ServerlessVideo.Pipeline.Api;
+using ServerlessVideo.Pipeline.Messages;
+using ServerlessVideo.Pipeline.Storage;
+using ServerlessVideo.Testing;
+
+namespace ServerlessVideo.Deployment.Tests;
+
+/// <summary>For the same table rows, the Functions HTTP functions and the local host's routes answer byte-identical JSON.</summary>
+public sealed class HttpParityTests : IAsyncLifetime
+{
+    private readonly int _port = Azurite.FreePort();
+    private readonly string _table = TestNames.Unique("videos");
+    private readonly string _modelsTable = TestNames.Unique("models");
+    private WebApplication? _app;
+
+    public async Task InitializeAsync()
+    {
+        _app = HostComposition.Build(
+        [
+            "--urls", $"http://127.0.0.1:{_port}",
+            $"--Pipeline:StorageConnectionString={Azurite.ConnectionString}",
+            $"--Pipeline:VideosTable={_table}",
+            $"--Pipeline:ModelResultsTable={_modelsTable}",
+            $"--Pipeline:VideosContainer={TestNames.Unique("videos")}",
+            $"--Host:TaskHub={TestNames.Unique("hub")}",
+            "--Host:Watch=false",
+            $"--Inference:ModelsPath={RepoPaths.Models}",
+        ]);
+        await _app.StartAsync();
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+    }
+
+    [Fact]
+    public async Task Both_hosts_answer_the_same_json_for_every_route_and_error()
+    {
+        var results = _app!.Services.GetRequiredService<ResultStore>();
+        var completed = VideoIds.FromBlob("videos", "a.mp4", "1");
+        var failed = VideoIds.FromBlob("videos", "b.mp4", "1");
+        await results.WriteFinalAsync(new VideoRow
+        {
+            PartitionKey = completed, Status = VideoStatuses.Completed, Container = "videos", BlobName = "a.mp4", BlobETag = "1",
+            SubmittedAt = DateTimeOffset.Parse("2026-01-02T03:04:05+00:00"), DurationSeconds = 12.5, Fps = 29.97, Width = 1920, Height = 1080,
+            Codec = "h264", Format = "mov,mp4", SizeBytes = 123456, TopLabel = "red", Confidence = 0.9,
+            LabelsJson = """[{"label":"red","confidence":0.9},{"label":"blue","confidence":0.1}]""", MajorityLabel = "red", Agreement = 1,
+            ModelsJson = """["colour-mean"]""", Provider = "CPUExecutionProvider", TimingsJson = """{"probe":12.5,"extract":300}""",
+        },
+        [
+            new ModelResultRow { PartitionKey = completed, RowKey = "colour-mean", Family = "baseline", TopLabel = "red", Confidence = 0.9, LabelsJson = """[{"label":"red","confidence":0.9}]""", Provider = "CPUExecutionProvider", Clips = 3, InferenceMs = 1.5 },
+        ], CancellationToken.None);
+        await results.WriteFinalAsync(new VideoRow
+        {
+            PartitionKey = failed, Status = VideoStatuses.Failed, ReasonCode = ReasonCodes.StillImage, Message = "The file is a still image (png), not a video.",
+            Container = "videos", BlobName = "b.mp4",
+        }, [], CancellationToken.None);
+
+        var client = _app.Services.GetRequiredService<DurableTaskClient>();
+        var functions = new VideoHttpFunctions(_app.Services.GetRequiredService<VideoApi>());
+        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_port}") };
+
+        async Task Same(string path, Func<HttpRequest, Task<IActionResult>> function)
+        {
+            using var local = await http.GetAsync(new Uri(path, UriKind.Relative));
+            var localJson = await local.Content.ReadAsStringAsync();
+            var context = new DefaultHttpContext();
+            context.Request.QueryString = new QueryString(path.Contains('?', StringComparison.Ordinal) ? path[path.IndexOf('?', StringComparison.Ordinal)..] : string.Empty);
+            var result = Assert.IsType<ContentResult>(await function(context.Request));
+            Assert.Equal((int)local.StatusCode, result.StatusCode);
+            Assert.Equal(localJson, result.Content);
+        }
+
+        await Same($"/api/videos/{completed}", r => functions.GetVideoAsync(r, completed, client));
+        await Same($"/api/videos/{failed}", r => functions.GetVideoAsync(r, failed, client));
+        await Same("/api/videos/nope", r => functions.GetVideoAsync(r, "nope", client));
+        var unknown = VideoIds.FromBlob("videos", "c.mp4", "1");
+        await Same($"/api/videos/{unknown}", r => functions.GetVideoAsync(r, unknown, client));
+        await Same("/api/videos?limit=1", r => functions.ListVideosAsync(r, client));
+        await Same("/api/videos?limit=5000", r => functions.ListVideosAsync(r, client));
+        await Same("/api/videos", r => functions.ListVideosAsync(r, client));
+
+        using var check = await http.GetAsync(new Uri($"/api/videos/{completed}", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, check.StatusCode);
+        Assert.Contains("\"labels\":[{\"label\":\"red\"", await check.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+}
