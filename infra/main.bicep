@@ -74,6 +74,7 @@ module gpu 'app/gpu.bicep' = if (deployGpu) {
     identityId: identity.outputs.id
     identityClientId: identity.outputs.clientId
     storageAccountName: storage.outputs.name
+    workItemQueue: storage.outputs.workItemQueue
     workerImage: gpuWorkerImage
   }
 }

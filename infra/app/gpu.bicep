@@ -8,6 +8,9 @@ param identityId string
 param identityClientId string
 param storageAccountName string
 
+@description('Task hub work-item queue the worker scales on.')
+param workItemQueue string
+
 @description('Worker image (the local host, built with -p:OnnxRuntimeGpu=true). Empty: only the environment is created.')
 param workerImage string = ''
 
@@ -79,7 +82,7 @@ resource worker 'Microsoft.App/containerApps@2025-01-01' = if (!empty(workerImag
             name: 'work-items'
             azureQueue: {
               accountName: storageAccountName
-              queueName: 'serverlessvideo-workitems'
+              queueName: workItemQueue
               queueLength: 4
               identity: identityId
             }

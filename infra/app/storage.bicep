@@ -17,6 +17,12 @@ param deploymentContainer string = 'app-package'
 
 param tables array = ['videos', 'videomodels']
 
+@description('Durable task hub name (host.json hubName): its work-item queue drives the GPU worker\'s scale rule.')
+param taskHubName string = 'serverlessvideo'
+
+@description('Partitions of the task hub (host.json partitionCount): one control queue each.')
+param partitionCount int = 4
+
 var roles = {
   blobDataOwner: 'b7e6dc6d-f1e8-4753-8033-0f276bb0955b'
   queueDataContributor: '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
@@ -61,6 +67,14 @@ resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2023-05-0
   name: 'default'
 }
 
+// The durable extension creates these itself; declaring them lets scale rules refer to them from the first deploy.
+resource queues 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-05-01' = [
+  for queue in concat(['${taskHubName}-workitems'], map(range(0, partitionCount), i => '${taskHubName}-control-${padLeft(string(i), 2, '0')}')): {
+    parent: queueService
+    name: queue
+  }
+]
+
 resource tableService 'Microsoft.Storage/storageAccounts/tableServices@2023-05-01' = {
   parent: account
   name: 'default'
@@ -93,3 +107,4 @@ output queueEndpoint string = account.properties.primaryEndpoints.queue
 output tableEndpoint string = account.properties.primaryEndpoints.table
 output deploymentContainer string = deploymentContainer
 output videosContainer string = videosContainer
+output workItemQueue string = '${taskHubName}-workitems'
