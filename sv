@@ -46,13 +46,19 @@ ensure_azurite() {
   echo "$want" >"$stamp"
 }
 
+# Builds unless nothing under src/, tests/ or the build files changed since the last good build.
 build() {
-  local log="$STATE/build.log"
+  local log="$STATE/build.log" stamp="$STATE/build.stamp"
   mkdir -p "$STATE"
+  if [ -f "$stamp" ] && [ -z "$(cd "$ROOT" && find src tests models Directory.*.props global.json ServerlessVideo.sln \
+      \( -name bin -o -name obj -o -name bin-gpu -o -name obj-gpu \) -prune -o -type f -newer "$stamp" -print -quit)" ]; then
+    return 0
+  fi
   if ! dotnet build "$ROOT/ServerlessVideo.sln" -c "$CONFIGURATION" -nologo -v:q -clp:ErrorsOnly >"$log" 2>&1; then
     cat "$log" >&2
     die "build failed (log: $log)"
   fi
+  touch "$stamp"
 }
 
 setup() { ensure_tools; ensure_apt; ensure_azurite; build; }
