@@ -1,0 +1,3 @@
+using ServerlessVideo.Training;
+
+return await TrainingCli.RunAsync(args);
