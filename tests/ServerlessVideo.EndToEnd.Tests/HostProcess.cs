@@ -33,6 +33,12 @@ public sealed class HostProcess : IDisposable
             start.Environment[key] = value;
         }
 
+        // Each worker its own local folder, as separate machines would have.
+        if (settings.TryGetValue("Pipeline__WorkFolder", out var work))
+        {
+            start.Environment["Pipeline__WorkFolder"] = Path.Combine(work, $"host-{Port}");
+        }
+
         _process = Process.Start(start) ?? throw new InvalidOperationException("sv-host did not start.");
         _process.OutputDataReceived += (_, e) => Keep(e.Data);
         _process.ErrorDataReceived += (_, e) => Keep(e.Data);

@@ -46,7 +46,8 @@ public sealed class VideoFileCache(StorageClients storage, IOptions<PipelineOpti
             }
 
             Directory.CreateDirectory(folder);
-            var partial = path + ".partial";
+            // A name of its own: another worker process sharing this folder may be downloading the same video.
+            var partial = $"{path}.{Guid.NewGuid():N}.partial";
             var size = await GetSizeAsync(job, cancellationToken);
             if (size > media.MaxBytes)
             {
