@@ -138,6 +138,12 @@ cmd_submit() {
   Pipeline__StorageConnectionString="$(cat "$STATE/connection")" host submit "$@"
 }
 
+cmd_train() {
+  [ $# -ge 1 ] || die "usage: ./sv train <model-id>   (tsn-synthmotion, netvlad-synthmotion, cnn-lstm-synthmotion)"
+  setup
+  dotnet "$ROOT/src/ServerlessVideo.Training/bin/$CONFIGURATION/net10.0/sv-train.dll" "$1" "$ROOT/models"
+}
+
 cmd_test() {
   setup
   TEST_DATA="$STATE/test-azurite"
@@ -166,6 +172,7 @@ usage: ./sv <command>
   test                 set up and run every test (unit, orchestration, end-to-end, durability)
   serve [--urls URL]   run the local host (Azurite + durable worker + blob watcher + HTTP API on 127.0.0.1:7071)
   submit FILE... [--wait]   upload videos to the running host's 'videos' container
+  train MODEL-ID       retrain a built-in model from scratch on SynthMotion (fixed seed) into models/MODEL-ID
   check-models         load every model (Inference__ExecutionProvider=cuda to try the GPU) and print its provider
   status ID            print one video's result from the running host
   list [--limit N]     list videos from the running host
@@ -178,6 +185,7 @@ main() {
   case "$cmd" in
     demo) cmd_demo "$@" ;;
     test) cmd_test "$@" ;;
+    train) cmd_train "$@" ;;
     serve) cmd_serve "$@" ;;
     submit) cmd_submit "$@" ;;
     status | list) [ -f "$HOST_DLL" ] || build; host "$cmd" "$@" ;;

@@ -119,6 +119,6 @@ public sealed partial class VideoProber(MediaOptions options, ILogger<VideoProbe
 
     private FFOptions Ff() => new() { BinaryFolder = options.BinaryFolder ?? string.Empty };
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "ffprobe rejected {Path} ({StderrLines} lines of stderr)")]
+    [LoggerMessage(Level = LogLevel.Debug, Message = "ffprobe rejected {Path} ({StderrLines} lines of stderr)")]
     private static partial void LogProbeFailed(ILogger logger, Exception exception, string path, int stderrLines);
 }

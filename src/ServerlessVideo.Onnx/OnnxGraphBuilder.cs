@@ -10,6 +10,7 @@ namespace ServerlessVideo.Onnx;
 public sealed class OnnxGraphBuilder
 {
     private const int FloatType = 1;
+    private const int Int64Type = 7;
     private readonly GraphProto _graph;
     private readonly int _opset;
     private int _nodeCount;
@@ -38,6 +39,16 @@ public sealed class OnnxGraphBuilder
         var tensor = new TensorProto { Name = name, DataType = FloatType };
         tensor.Dims.AddRange(dims);
         tensor.FloatData.AddRange(values);
+        _graph.Initializer.Add(tensor);
+        return this;
+    }
+
+    /// <summary>A constant int64 tensor (shapes, axes).</summary>
+    public OnnxGraphBuilder Int64s(string name, params long[] values)
+    {
+        var tensor = new TensorProto { Name = name, DataType = Int64Type };
+        tensor.Dims.Add(values.Length);
+        tensor.Int64Data.AddRange(values);
         _graph.Initializer.Add(tensor);
         return this;
     }

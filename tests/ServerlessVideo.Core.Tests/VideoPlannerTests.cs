@@ -43,9 +43,21 @@ public sealed class VideoPlannerTests
     [Fact]
     public void Frame_interval_sampling_becomes_a_rate_relative_to_the_source()
     {
-        var view = VideoPlanner.ViewOf(Model("a", fps: null, interval: 5), 29.97);
+        var view = VideoPlanner.ViewOf(Model("a", fps: null, interval: 5), Probe(10, 29.97));
         Assert.Equal(5.994, view.Fps);
         Assert.Equal(8 / 5.994, view.ClipSeconds, 6);
+    }
+
+    [Fact]
+    public void Tsn_segments_take_the_middle_frame_of_each_of_t_equal_parts_of_the_video()
+    {
+        var tsn = Model("tsn", clip: 8, fps: null) with { Sampling = new SamplingSpec(8, null, null, 1, SamplingSpec.Segments) };
+        var view = Assert.Single(VideoPlanner.Plan(Probe(16), [tsn], new PlanOptions()).Views);
+        Assert.Equal(0.5, view.View.Fps);
+        var clip = Assert.Single(view.Segments.SelectMany(s => s.Clips));
+        // Segments of 2 s: middles at 1, 3, …, 15 s; the clip starts at the first and steps 2 s.
+        Assert.Equal(1.0, clip.StartSeconds);
+        Assert.Equal(15.0, clip.StartSeconds + ((view.View.ClipLength - 1) / view.View.Fps));
     }
 
     [Fact]

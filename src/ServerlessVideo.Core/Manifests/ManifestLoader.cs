@@ -105,7 +105,14 @@ public static class ManifestLoader
 
     private static void CheckRules(ModelManifest m, string source)
     {
-        if (m.Sampling.Fps is null == m.Sampling.FrameInterval is null)
+        if (m.Sampling.Strategy == SamplingSpec.Segments)
+        {
+            if (m.Sampling.NumClips != 1 || m.Sampling.Fps is not null || m.Sampling.FrameInterval is not null)
+            {
+                throw new ManifestException($"{source}: 'segments' sampling takes one clip spanning the video: numClips 1, no fps or frameInterval.");
+            }
+        }
+        else if (m.Sampling.Fps is null == m.Sampling.FrameInterval is null)
         {
             throw new ManifestException($"{source}: sampling needs exactly one of 'fps' and 'frameInterval'.");
         }

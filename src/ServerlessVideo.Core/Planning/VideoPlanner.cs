@@ -12,14 +12,15 @@ public static class VideoPlanner
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(options.ClipsPerSegment, 1);
         var views = models
-            .GroupBy(m => ViewOf(m, probe.Fps))
+            .GroupBy(m => ViewOf(m, probe))
             .OrderBy(g => g.Key.Key, StringComparer.Ordinal)
             .Select(g =>
             {
                 var numClips = g.Max(m => m.Sampling.NumClips);
-                var clips = ClipStarts(probe.DurationSeconds, g.Key.ClipSeconds, numClips)
-                    .Select((start, i) => new ClipSpan(i, start))
-                    .ToList();
+                var starts = g.Any(m => m.Sampling.Strategy == SamplingSpec.Segments)
+                    ? [SegmentsStart(g.Key)]
+                    : ClipStarts(probe.DurationSeconds, g.Key.ClipSeconds, numClips);
+                var clips = starts.Select((start, i) => new ClipSpan(i, start)).ToList();
                 var segments = clips.Chunk(options.ClipsPerSegment)
                     .Select((chunk, i) => new Segment(i, chunk))
                     .ToList();
@@ -29,15 +30,23 @@ public static class VideoPlanner
         return new VideoPlan(views);
     }
 
-    /// <summary>The view a model reads. Frame-interval sampling becomes a rate relative to the source frame rate.</summary>
-    public static FrameView ViewOf(ModelManifest model, double sourceFps)
+    /// <summary>
+    /// The view a model reads. Frame-interval sampling becomes a rate relative to the source frame rate; TSN segments
+    /// become the rate that puts <c>clipLength</c> frames across the whole video.
+    /// </summary>
+    public static FrameView ViewOf(ModelManifest model, VideoProbe probe)
     {
-        var fps = model.Sampling.Fps ?? sourceFps / model.Sampling.FrameInterval!.Value;
+        var fps = model.Sampling.Strategy == SamplingSpec.Segments
+            ? model.Sampling.ClipLength / probe.DurationSeconds
+            : model.Sampling.Fps ?? probe.Fps / model.Sampling.FrameInterval!.Value;
         // Rounded so that videos at 29.97 and 30 fps share views across models with the same interval.
         fps = Math.Round(fps, 3);
         var p = model.Preprocessing;
         return new FrameView(fps, p.ResizeShortSide, p.CropSize, model.Sampling.ClipLength);
     }
+
+    /// <summary>The first segment's middle: frames then fall at the middle of each of the T equal segments.</summary>
+    public static double SegmentsStart(FrameView view) => Math.Round(0.5 / view.Fps, 3);
 
     /// <summary>
     /// Start times of <paramref name="numClips"/> clips of <paramref name="clipSeconds"/> each, spread uniformly over

@@ -84,16 +84,15 @@ public static class SynthMotionRenderer
                 return Math.Abs(u) < 1 && Math.Abs(v) < 1;
             case 11:
                 return (((u - 1.2) * (u - 1.2)) + (v * v) < 0.3) || (((u + 1.2) * (u + 1.2)) + (v * v) < 0.3);
+            // Each temporal pair has its own shape, so a single frame tells the pair but never the order within it.
+            case 0 or 1:
+                return Math.Abs(u) < 0.85 && Math.Abs(v) < 0.85;
+            case 2 or 3:
+                return r2 < 1;
             case 4 or 5:
                 return Arrow(u, v);
             default:
-                return scene.Shape switch
-                {
-                    0 => r2 < 1,
-                    1 => Math.Abs(u) < 0.85 && Math.Abs(v) < 0.85,
-                    2 => Math.Abs(u) + Math.Abs(v) < 1.1,
-                    _ => Arrow(u, v),
-                };
+                return Math.Abs(u) + Math.Abs(v) < 1.1;
         }
     }
 

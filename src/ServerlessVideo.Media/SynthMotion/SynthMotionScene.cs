@@ -1,20 +1,18 @@
 namespace ServerlessVideo.Media.SynthMotion;
 
 /// <summary>
-/// One clip's scene, drawn from its seed: background, distractors, camera shake and the object whose shape, colour,
-/// size, speed and start make the class. Coordinates are in units of the central square of the frame (what a
+/// One clip's scene, drawn from its seed: background, distractors, camera shake, and the object's colour, size,
+/// speed and start; its shape and motion make the class (each temporal pair shares a shape). Coordinates are in units of the central square of the frame (what a
 /// short-side resize plus centre crop keeps), so the same scene renders to training tensors and to videos of any
 /// aspect ratio alike. Time is in seconds.
 /// </summary>
 public sealed class SynthMotionScene
 {
-    private const int Shapes = 4;
-
     public SynthMotionScene(int seed, int label)
     {
         Seed = seed;
         Label = label;
-        var r = new Random(seed);
+        var r = new Random(SynthMotionSeeds.Mix(seed));
         Duration = 2.5 + (r.NextDouble() * 1.5);
         BackgroundKind = r.Next(3);
         Background1 = RandomColour(r, 40, 200);
@@ -22,7 +20,6 @@ public sealed class SynthMotionScene
         BackgroundFrequency = 2 + (r.NextDouble() * 6);
         NoiseSeed = r.Next();
         ObjectColour = DistinctColour(r, Background1, Background2);
-        Shape = r.Next(Shapes);
         Size = 0.10 + (r.NextDouble() * 0.08);
         Speed = 0.12 + (r.NextDouble() * 0.12);
         AngularSpeed = Math.PI * (0.35 + (r.NextDouble() * 0.4));
@@ -54,7 +51,6 @@ public sealed class SynthMotionScene
     public double BackgroundFrequency { get; }
     public int NoiseSeed { get; }
     public (byte R, byte G, byte B) ObjectColour { get; }
-    public int Shape { get; }
     public double Size { get; }
     public double Speed { get; }
     public double AngularSpeed { get; }

@@ -1,0 +1,57 @@
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace ServerlessVideo.Training.Nets;
+
+/// <summary>
+/// The per-frame 2D CNN all frame-level families share: four stride-2 3×3 conv + batch-norm + ReLU blocks,
+/// 64² RGB → 96 × 4 × 4. Batch norm is folded into the convolutions when exported.
+/// </summary>
+public sealed class FrameCnn : Module<Tensor, Tensor>
+{
+    public static readonly int[] Channels = [3, 24, 48, 72, 96];
+
+    public FrameCnn() : base(nameof(FrameCnn))
+    {
+        for (var i = 0; i < Channels.Length - 1; i++)
+        {
+            Convs.Add(Conv2d(Channels[i], Channels[i + 1], 3, stride: 2, padding: 1, bias: false));
+            Norms.Add(BatchNorm2d(Channels[i + 1]));
+        }
+
+        RegisterComponents();
+    }
+
+    public ModuleList<Conv2d> Convs { get; } = new();
+
+    public ModuleList<BatchNorm2d> Norms { get; } = new();
+
+    public static int OutChannels => Channels[^1];
+
+    /// <summary>[B, 3, H, W] → [B, 96, H/16, W/16].</summary>
+    public override Tensor forward(Tensor x)
+    {
+        for (var i = 0; i < Convs.Count; i++)
+        {
+            x = functional.relu(Norms[i].call(Convs[i].call(x)));
+        }
+
+        return x;
+    }
+
+    /// <summary>Multiply-accumulates per frame of <paramref name="size"/>².</summary>
+    public static long MacsPerFrame(int size)
+    {
+        long macs = 0;
+        var s = size;
+        for (var i = 0; i < Channels.Length - 1; i++)
+        {
+            s = (s + 1) / 2;
+            macs += (long)s * s * Channels[i + 1] * Channels[i] * 9;
+        }
+
+        return macs;
+    }
+}

@@ -1,0 +1,86 @@
+using ServerlessVideo.Core.Manifests;
+using ServerlessVideo.Core.Tensors;
+using ServerlessVideo.Evaluation;
+using ServerlessVideo.Media.SynthMotion;
+using static TorchSharp.torch;
+
+namespace ServerlessVideo.Training;
+
+/// <summary>
+/// Training clips rendered straight to tensors (no encode/decode), sampled like the pipeline samples them, with the
+/// random temporal placement of training time: TSN draws one frame at a random point of each segment; clip models
+/// take their T frames at the manifest's rate from a random start.
+/// </summary>
+public sealed class SynthMotionData
+{
+    private SynthMotionData(IReadOnlyList<ClipTensor> clips, IReadOnlyList<int> labels)
+    {
+        Clips = clips;
+        Labels = labels;
+    }
+
+    public IReadOnlyList<ClipTensor> Clips { get; }
+
+    public IReadOnlyList<int> Labels { get; }
+
+    public static SynthMotionData Render(SynthMotionSplit split, int perClass, SamplingSpec sampling, int seed)
+    {
+        var classes = SynthMotionClasses.Labels.Count;
+        var count = perClass * classes;
+        var clips = new ClipTensor[count];
+        var labels = new int[count];
+        Parallel.For(0, count, i =>
+        {
+            var label = i % classes;
+            var scene = new SynthMotionScene(SynthMotionSeeds.Of(split, i), label);
+            var random = new Random(SynthMotionSeeds.Mix(i, seed));
+            clips[i] = SynthMotionRenderer.RenderClip(scene, Times(scene, sampling, random), Recipe.FrameSize);
+            labels[i] = label;
+        });
+        return new SynthMotionData(clips, labels);
+    }
+
+    private static double[] Times(SynthMotionScene scene, SamplingSpec sampling, Random random)
+    {
+        var t = sampling.ClipLength;
+        if (sampling.Strategy == SamplingSpec.Segments)
+        {
+            var segment = scene.Duration / t;
+            return Enumerable.Range(0, t).Select(k => (k + random.NextDouble()) * segment).ToArray();
+        }
+
+        var fps = sampling.Fps ?? SynthMotionEvaluator.SourceFps / sampling.FrameInterval!.Value;
+        var span = (t - 1) / fps;
+        var start = random.NextDouble() * Math.Max(0, scene.Duration - span);
+        return SynthMotionEvaluator.Times(start, fps, t);
+    }
+
+    /// <summary>A batch as float NTCHW normalised like the manifest: (p/255 − 0.5)/0.25, and its labels.</summary>
+    public (Tensor X, Tensor Y) Batch(IReadOnlyList<int> indices)
+    {
+        var first = Clips[indices[0]];
+        int t = first.Frames, s = first.Height, plane = s * s;
+        var data = new float[indices.Count * t * 3 * plane];
+        var lut = Enumerable.Range(0, 256).Select(p => (float)(((p / 255.0) - 0.5) / 0.25)).ToArray();
+        for (var b = 0; b < indices.Count; b++)
+        {
+            var clip = Clips[indices[b]];
+            for (var f = 0; f < t; f++)
+            {
+                for (var c = 0; c < 3; c++)
+                {
+                    var dst = (((b * t) + f) * 3 + c) * plane;
+                    var src = f * clip.FrameBytes;
+                    for (var i = 0; i < plane; i++)
+                    {
+                        data[dst + i] = lut[clip.Data[src + (i * 3) + c]];
+                    }
+                }
+            }
+        }
+
+        var x = tensor(data, [indices.Count, t, 3, s, s]);
+        var y = tensor(indices.Select(i => (long)Labels[i]).ToArray(), [indices.Count]);
+        return (x, y);
+    }
+}

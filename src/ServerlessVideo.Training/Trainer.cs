@@ -1,0 +1,73 @@
+using System.Diagnostics;
+using System.Globalization;
+using ServerlessVideo.Training.Nets;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace ServerlessVideo.Training;
+
+/// <summary>Adam, cross-entropy, cosine learning-rate decay, a progress bar and validation accuracy per epoch.</summary>
+public static class Trainer
+{
+    public const int BatchSize = 32;
+
+    public static double Train(VideoNet net, SynthMotionData train, SynthMotionData validation, Recipe recipe, TextWriter log)
+    {
+        var optimizer = optim.Adam(net.parameters(), lr: recipe.LearningRate, weight_decay: 1e-4);
+        var scheduler = optim.lr_scheduler.CosineAnnealingLR(optimizer, recipe.Epochs);
+        var random = new Random(recipe.Seed);
+        var accuracy = 0.0;
+        for (var epoch = 1; epoch <= recipe.Epochs; epoch++)
+        {
+            net.train();
+            var order = Enumerable.Range(0, train.Labels.Count).OrderBy(_ => random.Next()).ToArray();
+            var watch = Stopwatch.StartNew();
+            double lossSum = 0;
+            var batches = (order.Length + BatchSize - 1) / BatchSize;
+            for (var b = 0; b < batches; b++)
+            {
+                using var scope = NewDisposeScope();
+                var (x, y) = train.Batch(order.Skip(b * BatchSize).Take(BatchSize).ToList());
+                optimizer.zero_grad();
+                var loss = nn.functional.cross_entropy(net.call(x), y);
+                loss.backward();
+                optimizer.step();
+                lossSum += loss.item<float>();
+                Progress(log, epoch, recipe.Epochs, b + 1, batches, lossSum / (b + 1), watch.Elapsed);
+            }
+
+            scheduler.step();
+            accuracy = Accuracy(net, validation);
+            log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  validation {accuracy:P1}"));
+        }
+
+        return accuracy;
+    }
+
+    public static double Accuracy(VideoNet net, SynthMotionData data)
+    {
+        net.eval();
+        using var _ = no_grad();
+        var correct = 0;
+        for (var start = 0; start < data.Labels.Count; start += BatchSize)
+        {
+            using var scope = NewDisposeScope();
+            var (x, y) = data.Batch(Enumerable.Range(start, Math.Min(BatchSize, data.Labels.Count - start)).ToList());
+            correct += (int)net.call(x).argmax(1).eq(y).sum().item<long>();
+        }
+
+        return (double)correct / data.Labels.Count;
+    }
+
+    private static void Progress(TextWriter log, int epoch, int epochs, int done, int total, double loss, TimeSpan elapsed)
+    {
+        const int width = 30;
+        var filled = done * width / total;
+        var bar = new string('=', filled) + (filled < width ? ">" : string.Empty) + new string(' ', Math.Max(0, width - filled - 1));
+        log.Write(string.Create(CultureInfo.InvariantCulture, $"\repoch {epoch,2}/{epochs} [{bar}] {done}/{total} loss {loss:0.000} {elapsed.TotalSeconds:0}s"));
+        if (done == total)
+        {
+            log.Write(' ');
+        }
+    }
+}

@@ -1,0 +1,42 @@
+using Microsoft.Extensions.Logging.Abstractions;
+using ServerlessVideo.Evaluation;
+using ServerlessVideo.Inference;
+using ServerlessVideo.Media.SynthMotion;
+using ServerlessVideo.Testing;
+
+namespace ServerlessVideo.Models.Tests;
+
+/// <summary>
+/// Every committed model still does what its manifest says, on SynthMotion videos from seeds no split has used,
+/// through ONNX Runtime only. The tolerance is three standard errors of the difference of two accuracies measured on
+/// independent samples (the manifest's test split and this fresh one), so a real regression fails and sampling noise does not.
+/// </summary>
+public sealed class AccuracyTests
+{
+    private const int FreshPerClass = 20;
+
+    [Fact]
+    public void There_is_a_trained_model_of_each_frame_level_family() =>
+        Assert.Equal(["cnn-lstm", "netvlad", "tsn"], TrainedModels.All.Select(m => m.Manifest.Family).Distinct().Order());
+
+    [Theory]
+    [MemberData(nameof(TrainedModels.Ids), MemberType = typeof(TrainedModels))]
+    public void Reaches_its_stated_accuracy_on_a_fresh_test_split(string id)
+    {
+        using var registry = new ModelRegistry(new InferenceOptions { ModelsPath = RepoPaths.Models }, NullLogger<ModelRegistry>.Instance);
+        var metrics = registry.Get(id).Manifest.Provenance!.Metrics!;
+        var n = FreshPerClass * SynthMotionClasses.Labels.Count;
+        var fresh = SynthMotionEvaluator.Evaluate(registry.Session(id), SynthMotionSplit.Fresh, n);
+
+        AssertWithin(metrics["testAccuracy"], metrics["testVideos"], fresh.Accuracy, n, "overall");
+        AssertWithin(metrics["testTemporalPairAccuracy"], metrics["testVideos"] * 8 / 12, fresh.TemporalPairAccuracy, n * 8 / 12, "temporal pairs");
+    }
+
+    private static void AssertWithin(double stated, double statedN, double measured, double measuredN, string what)
+    {
+        var p = Math.Clamp(stated, 0.02, 0.98);
+        var tolerance = 3 * Math.Sqrt((p * (1 - p) / statedN) + (p * (1 - p) / measuredN));
+        Assert.True(measured >= stated - tolerance,
+            $"{what}: measured {measured:P1} on a fresh split, manifest states {stated:P1} (tolerance {tolerance:P1})");
+    }
+}

@@ -1,0 +1,14 @@
+using ServerlessVideo.Core.Manifests;
+using ServerlessVideo.Testing;
+
+namespace ServerlessVideo.Models.Tests;
+
+/// <summary>The committed models that carry measured SynthMotion accuracy in their provenance.</summary>
+public static class TrainedModels
+{
+    public static IReadOnlyList<LoadedModel> All { get; } = ManifestLoader.LoadAll(RepoPaths.Models)
+        .Where(m => m.Manifest.Provenance?.Metrics?.ContainsKey("testAccuracy") == true)
+        .ToList();
+
+    public static IEnumerable<object[]> Ids => All.Select(m => new object[] { m.Id });
+}
