@@ -23,8 +23,9 @@ public static class Parity
 
         var data = input.contiguous().data<float>().ToArray();
         using var session = new InferenceSession(onnxPath);
+        using var runOptions = new RunOptions();
         using var value = OrtValue.CreateTensorValueFromMemory(data, [batch, frames, 3, size, size]);
-        using var outputs = session.Run(new RunOptions(), [session.InputMetadata.Keys.First()], [value], [session.OutputMetadata.Keys.First()]);
+        using var outputs = session.Run(runOptions, [session.InputMetadata.Keys.First()], [value], [session.OutputMetadata.Keys.First()]);
         var actual = outputs[0].GetTensorDataAsSpan<float>().ToArray();
         if (actual.Length != expected.Length)
         {

@@ -13,6 +13,7 @@ public static class TrainingCli
           <model-id> [models-dir]        train a built-in model from scratch and write models/<model-id>/ (ids: RECIPES)
           parity                         export every architecture untrained and compare ONNX Runtime with TorchSharp
           synth-videos <dir> [n] [split] encode n SynthMotion videos per class (split: train, validation, test, fresh)
+          resnet18-probe [n]             frozen ImageNet ResNet18 features (NuGet featurizer) with a linear and an LSTM head, n clips per class
           evaluate <model-id> [split] [n] accuracy of a committed model on n videos of a split, through ONNX Runtime
         """;
 
@@ -29,6 +30,7 @@ public static class TrainingCli
             "synth-videos" => await SynthVideosCommand.RunAsync(args[1..]),
             "parity" => ParityAll(),
             "evaluate" => Evaluate(args[1..]),
+            "resnet18-probe" => ResNet18Probe.Run(args[1..]),
             _ => TrainCommand.Run(args[0], args.Length > 1 ? args[1] : "models"),
         };
     }
