@@ -24,30 +24,23 @@ public sealed partial class FrameExtractor(MediaOptions options, ILogger<FrameEx
         var size = view.CropSize;
         var frameBytes = size * size * ClipTensor.Channels;
         using var buffer = new MemoryStream(frameBytes * view.ClipLength);
-        var filter = FilterFor(view);
-        var inputArgs = $"{InputSafety.InputArguments} -ss {clip.StartSeconds.ToString("0.###", CultureInfo.InvariantCulture)}";
-        var outputArgs = $"-vf {filter} -frames:v {view.ClipLength} -an -sn -dn -pix_fmt rgb24 -f rawvideo";
-
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(options.ProcessTimeout);
-        var stderr = new List<string>();
-        try
+        if (1 / view.Fps >= SparseFrameSeconds)
         {
-            await FFMpegArguments
-                .FromUrlInput(new Uri(Path.GetFullPath(path)), o => o.WithCustomArgument(inputArgs))
-                .OutputToPipe(new StreamPipeSink(buffer), o => o.WithCustomArgument(outputArgs))
-                .NotifyOnStandardError(line => { if (stderr.Count < 20) { stderr.Add(line); } })
-                .CancellableThrough(timeout.Token)
-                .ProcessAsynchronously(throwOnError: true, new FFOptions { BinaryFolder = options.BinaryFolder ?? string.Empty }, timeout.Token);
-        }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
-        {
-            LogExtractFailed(logger, ex, path, clip.Index, string.Join(" | ", stderr));
-            if (buffer.Length < frameBytes)
+            // Frames far apart (TSN segments over a long video): one exact seek per frame decodes a few GOPs each,
+            // where the fps filter would decode everything in between.
+            for (var k = 0; k < view.ClipLength; k++)
             {
-                throw new MediaRejectedException(ReasonCodes.DecodeFailed,
-                    $"ffmpeg could not decode frames at {clip.StartSeconds:0.###} s: {ex.Message}", ex);
+                var before = buffer.Length;
+                await DecodeAsync(path, clip.StartSeconds + (k / view.Fps), GeometryFilter(view), 1, buffer, frameBytes, clip.Index, cancellationToken);
+                if (buffer.Length == before)
+                {
+                    break;
+                }
             }
+        }
+        else
+        {
+            await DecodeAsync(path, clip.StartSeconds, FilterFor(view), view.ClipLength, buffer, frameBytes, clip.Index, cancellationToken);
         }
 
         var decoded = (int)(buffer.Length / frameBytes);
@@ -68,15 +61,52 @@ public sealed partial class FrameExtractor(MediaOptions options, ILogger<FrameEx
         return new ClipTensor(view.ClipLength, size, size, data);
     }
 
+    /// <summary>Sampled frames at least this far apart (seconds) are decoded one seek each.</summary>
+    public const double SparseFrameSeconds = 2.0;
+
+    /// <summary>fps resampling, then <see cref="GeometryFilter"/>.</summary>
+    public static string FilterFor(FrameView view) =>
+        $"fps={view.Fps.ToString("0.######", CultureInfo.InvariantCulture)},{GeometryFilter(view)}";
+
     /// <summary>
-    /// fps resampling, short-side resize keeping aspect (even sizes; the long side rounds), then a centre crop.
-    /// Autorotation happens before this chain, so iw/ih are the displayed dimensions.
+    /// Short-side resize keeping aspect (even sizes; the long side rounds), then a centre crop. Autorotation happens
+    /// before this chain, so iw/ih are the displayed dimensions.
     /// </summary>
-    public static string FilterFor(FrameView view)
+    public static string GeometryFilter(FrameView view)
     {
         var s = view.ResizeShortSide;
-        var fps = view.Fps.ToString("0.######", CultureInfo.InvariantCulture);
-        return $"fps={fps},scale=w='if(lt(iw,ih),{s},-2)':h='if(lt(iw,ih),-2,{s})':flags=bilinear,crop={view.CropSize}:{view.CropSize}";
+        return $"scale=w='if(lt(iw,ih),{s},-2)':h='if(lt(iw,ih),-2,{s})':flags=bilinear,crop={view.CropSize}:{view.CropSize}";
+    }
+
+    /// <summary>
+    /// Appends up to <paramref name="frames"/> raw RGB frames from <paramref name="startSeconds"/> to <paramref name="buffer"/>.
+    /// A failing ffmpeg is a decode failure only when nothing at all has been decoded for the clip.
+    /// </summary>
+    private async Task DecodeAsync(string path, double startSeconds, string filter, int frames, MemoryStream buffer, int frameBytes, int clipIndex, CancellationToken cancellationToken)
+    {
+        var inputArgs = $"{InputSafety.InputArguments} -ss {startSeconds.ToString("0.###", CultureInfo.InvariantCulture)}";
+        var outputArgs = $"-vf {filter} -frames:v {frames} -an -sn -dn -pix_fmt rgb24 -f rawvideo";
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.ProcessTimeout);
+        var stderr = new List<string>();
+        try
+        {
+            await FFMpegArguments
+                .FromUrlInput(new Uri(Path.GetFullPath(path)), o => o.WithCustomArgument(inputArgs))
+                .OutputToPipe(new StreamPipeSink(buffer), o => o.WithCustomArgument(outputArgs))
+                .NotifyOnStandardError(line => { if (stderr.Count < 20) { stderr.Add(line); } })
+                .CancellableThrough(timeout.Token)
+                .ProcessAsynchronously(throwOnError: true, new FFOptions { BinaryFolder = options.BinaryFolder ?? string.Empty }, timeout.Token);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogExtractFailed(logger, ex, path, clipIndex, string.Join(" | ", stderr));
+            if (buffer.Length < frameBytes)
+            {
+                throw new MediaRejectedException(ReasonCodes.DecodeFailed,
+                    $"ffmpeg could not decode frames at {startSeconds:0.###} s: {ex.Message}", ex);
+            }
+        }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "ffmpeg failed on {Path} clip {Clip}: {Stderr}")]

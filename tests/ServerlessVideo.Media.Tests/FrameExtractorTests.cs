@@ -59,6 +59,21 @@ public sealed class FrameExtractorTests : IDisposable
         Assert.True(g > r && g > b, $"expected green, got {r:0},{g:0},{b:0}");
     }
 
+    [Theory]
+    [InlineData(0.25)] // 4 s apart: one seek per frame
+    [InlineData(1.0)]  // 1 s apart: one decode through the fps filter
+    public async Task Frames_are_taken_at_their_sampled_times_on_either_decode_path(double fps)
+    {
+        var path = await TestVideos.RedThenBlueAsync(_temp.Path);
+        var view = new FrameView(Fps: fps, ResizeShortSide: 32, CropSize: 32, ClipLength: 4);
+        // Frames at 8.5 + k/fps: with 4 s spacing 8.5 (red), 12.5, 16.5, 20.5 → past the end, padded (blue);
+        // with 1 s spacing 8.5, 9.5 (red), 10.5, 11.5 (blue).
+        var clip = await _extractor.ExtractAsync(path, view, new ClipSpan(0, 8.5), CancellationToken.None);
+        var colours = Enumerable.Range(0, 4).Select(t => MeanColour(clip.Data.AsSpan(t * clip.FrameBytes, clip.FrameBytes).ToArray()))
+            .Select(c => c.R > c.B ? "red" : "blue").ToList();
+        Assert.Equal(fps < 0.5 ? ["red", "blue", "blue", "blue"] : ["red", "red", "blue", "blue"], colours);
+    }
+
     [Fact]
     public async Task No_decodable_frame_is_a_decode_failure()
     {

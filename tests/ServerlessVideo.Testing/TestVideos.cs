@@ -37,6 +37,15 @@ public static class TestVideos
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown bad input"),
     };
 
+    /// <summary>10 s of red, then 10 s of blue: when a frame was taken shows in its colour.</summary>
+    public static async Task<string> RedThenBlueAsync(string folder)
+    {
+        var path = Path.Combine(folder, "red-then-blue.mp4");
+        await FfmpegAsync("-f lavfi -i color=c=red:s=160x120:r=25:d=10 -f lavfi -i color=c=blue:s=160x120:r=25:d=10 " +
+            "-filter_complex \"[0][1]concat=n=2:v=1:a=0\" -c:v libx264 -preset ultrafast -pix_fmt yuv420p", path);
+        return path;
+    }
+
     public static string Empty(string folder) => Write(folder, "empty.mp4", []);
 
     public static string RandomBytes(string folder, int length = 32 * 1024)
