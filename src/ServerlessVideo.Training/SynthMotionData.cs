@@ -1,6 +1,7 @@
 using ServerlessVideo.Core.Manifests;
 using ServerlessVideo.Core.Tensors;
 using ServerlessVideo.Evaluation;
+using ServerlessVideo.Inference;
 using ServerlessVideo.Media.SynthMotion;
 using static TorchSharp.torch;
 
@@ -22,6 +23,8 @@ public sealed class SynthMotionData
     public IReadOnlyList<ClipTensor> Clips { get; }
 
     public IReadOnlyList<int> Labels { get; }
+
+    private static readonly ClipPreprocessor Preprocessor = new(Recipe.Preprocessing);
 
     public static SynthMotionData Render(SynthMotionSplit split, int perClass, SamplingSpec sampling, int seed)
     {
@@ -55,28 +58,16 @@ public sealed class SynthMotionData
         return SynthMotionEvaluator.Times(start, fps, t);
     }
 
-    /// <summary>A batch as float NTCHW normalised like the manifest: (p/255 − 0.5)/0.25, and its labels.</summary>
+    /// <summary>A batch as float NTCHW, normalised by the same code and numbers the pipeline uses at inference, and its labels.</summary>
     public (Tensor X, Tensor Y) Batch(IReadOnlyList<int> indices)
     {
         var first = Clips[indices[0]];
-        int t = first.Frames, s = first.Height, plane = s * s;
-        var data = new float[indices.Count * t * 3 * plane];
-        var lut = Enumerable.Range(0, 256).Select(p => (float)(((p / 255.0) - 0.5) / 0.25)).ToArray();
+        int t = first.Frames, s = first.Height;
+        var perClip = t * ClipTensor.Channels * s * s;
+        var data = new float[indices.Count * perClip];
         for (var b = 0; b < indices.Count; b++)
         {
-            var clip = Clips[indices[b]];
-            for (var f = 0; f < t; f++)
-            {
-                for (var c = 0; c < 3; c++)
-                {
-                    var dst = (((b * t) + f) * 3 + c) * plane;
-                    var src = f * clip.FrameBytes;
-                    for (var i = 0; i < plane; i++)
-                    {
-                        data[dst + i] = lut[clip.Data[src + (i * 3) + c]];
-                    }
-                }
-            }
+            Preprocessor.Write(Clips[indices[b]], "NTCHW", data.AsSpan(b * perClip, perClip));
         }
 
         var x = tensor(data, [indices.Count, t, 3, s, s]);

@@ -23,6 +23,8 @@ public static class SynthMotionRenderer
         var (cx, cy, size, angle) = scene.ObjectAt(t);
         var cos = Math.Cos(-angle);
         var sin = Math.Sin(-angle);
+        // Distractors pulse with time only: their radii are per frame, not per pixel.
+        var distractors = scene.Distractors.Select(d => (d.X, d.Y, R: d.R * (1 + (0.25 * Math.Sin((3 * t) + d.Phase))), d.Colour)).ToArray();
         for (var py = 0; py < height; py++)
         {
             var y = ((py + 0.5 - oy) / side) - sy;
@@ -30,10 +32,9 @@ public static class SynthMotionRenderer
             {
                 var x = ((px + 0.5 - ox) / side) - sx;
                 var colour = Background(scene, x, y);
-                foreach (var d in scene.Distractors)
+                foreach (var d in distractors)
                 {
-                    var r = d.R * (1 + (0.25 * Math.Sin((3 * t) + d.Phase)));
-                    if (((x - d.X) * (x - d.X)) + ((y - d.Y) * (y - d.Y)) < r * r)
+                    if (((x - d.X) * (x - d.X)) + ((y - d.Y) * (y - d.Y)) < d.R * d.R)
                     {
                         colour = d.Colour;
                     }

@@ -10,9 +10,10 @@ namespace ServerlessVideo.Pipeline.Storage;
 
 /// <summary>
 /// Local copies of uploaded videos for ffmpeg, one per video per worker, downloaded once and shared by that worker's
-/// activities. Downloads are conditional on the job's ETag, so a blob overwritten mid-flight is never mixed in.
+/// activities. Downloads are conditional on the job's ETag, so a blob overwritten mid-flight is never mixed in, and the
+/// version downloaded is the one the probe checked against the size cap (before any download).
 /// </summary>
-public sealed class VideoFileCache(StorageClients storage, IOptions<PipelineOptions> options, MediaOptions media)
+public sealed class VideoFileCache(StorageClients storage, IOptions<PipelineOptions> options)
 {
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
 
@@ -48,12 +49,6 @@ public sealed class VideoFileCache(StorageClients storage, IOptions<PipelineOpti
             Directory.CreateDirectory(folder);
             // A name of its own: another worker process sharing this folder may be downloading the same video.
             var partial = $"{path}.{Guid.NewGuid():N}.partial";
-            var size = await GetSizeAsync(job, cancellationToken);
-            if (size > media.MaxBytes)
-            {
-                throw new MediaRejectedException(ReasonCodes.TooLarge, $"The file is {size} bytes; the limit is {media.MaxBytes} bytes.");
-            }
-
             try
             {
                 await storage.Videos.GetBlobClient(job.BlobName).DownloadToAsync(partial,
