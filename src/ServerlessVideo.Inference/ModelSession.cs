@@ -52,7 +52,7 @@ public sealed class ModelSession : IDisposable
     private float[][] RunBatch(IReadOnlyList<ClipTensor> clips)
     {
         var first = clips[0];
-        var perClip = ClipTensor.Channels * first.Frames * first.Height * first.Width;
+        var perClip = first.Channels * first.Frames * first.Height * first.Width;
         var data = new float[perClip * clips.Count];
         for (var i = 0; i < clips.Count; i++)
         {
@@ -61,9 +61,9 @@ public sealed class ModelSession : IDisposable
 
         long[] shape = _input.Layout switch
         {
-            "NCTHW" => [clips.Count, ClipTensor.Channels, first.Frames, first.Height, first.Width],
-            "NTCHW" => [clips.Count, first.Frames, ClipTensor.Channels, first.Height, first.Width],
-            _ => [clips.Count * first.Frames, ClipTensor.Channels, first.Height, first.Width],
+            "NCTHW" => [clips.Count, first.Channels, first.Frames, first.Height, first.Width],
+            "NTCHW" => [clips.Count, first.Frames, first.Channels, first.Height, first.Width],
+            _ => [clips.Count * first.Frames, first.Channels, first.Height, first.Width],
         };
 
         using var input = OrtValue.CreateTensorValueFromMemory(data, shape);

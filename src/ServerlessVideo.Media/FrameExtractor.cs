@@ -22,7 +22,7 @@ public sealed partial class FrameExtractor(MediaOptions options, ILogger<FrameEx
     public async Task<ClipTensor> ExtractAsync(string path, FrameView view, ClipSpan clip, CancellationToken cancellationToken)
     {
         var size = view.CropSize;
-        var frameBytes = size * size * ClipTensor.Channels;
+        var frameBytes = size * size * ClipTensor.RgbChannels;
         using var buffer = new MemoryStream(frameBytes * view.ClipLength);
         if (1 / view.Fps >= SparseFrameSeconds)
         {

@@ -63,7 +63,7 @@ public sealed class SynthMotionData
     {
         var first = Clips[indices[0]];
         int t = first.Frames, s = first.Height;
-        var perClip = t * ClipTensor.Channels * s * s;
+        var perClip = t * ClipTensor.RgbChannels * s * s;
         var data = new float[indices.Count * perClip];
         for (var b = 0; b < indices.Count; b++)
         {

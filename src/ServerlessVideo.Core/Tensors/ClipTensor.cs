@@ -3,8 +3,9 @@ using System.Buffers.Binary;
 namespace ServerlessVideo.Core.Tensors;
 
 /// <summary>
-/// One clip of frames as ffmpeg emits them: uint8, layout T×H×W×C with C = 3 (RGB), row-major. Kept as bytes
-/// between stages (a quarter of float32) and normalised only at inference, where each model's mean/std apply.
+/// One clip of frames as ffmpeg emits them: uint8, layout T×H×W×C, row-major, with C = 3 for RGB frames and C = 2 for
+/// quantised optical flow (x, y). Kept as bytes between stages (a quarter of float32) and normalised only at
+/// inference, where each model's mean/std apply.
 /// </summary>
 public sealed class ClipTensor
 {
@@ -14,22 +15,36 @@ public sealed class ClipTensor
     private const int HeaderBytes = 4 + (4 * 4);
 
     public ClipTensor(int frames, int height, int width, byte[] data)
+        : this(frames, height, width, RgbChannels, data)
+    {
+    }
+
+    public ClipTensor(int frames, int height, int width, int channels, byte[] data)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(frames, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(height, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
-        if (data.Length != (long)frames * height * width * Channels)
+        ArgumentOutOfRangeException.ThrowIfLessThan(channels, 1);
+        ArgumentNullException.ThrowIfNull(data);
+        if (data.Length != (long)frames * height * width * channels)
         {
-            throw new ArgumentException($"Expected {frames}×{height}×{width}×{Channels} bytes, got {data.Length}.", nameof(data));
+            throw new ArgumentException($"Expected {frames}×{height}×{width}×{channels} bytes, got {data.Length}.", nameof(data));
         }
 
+        Channels = channels;
         Frames = frames;
         Height = height;
         Width = width;
         Data = data;
     }
 
-    public const int Channels = 3;
+    /// <summary>Channels of an RGB clip.</summary>
+    public const int RgbChannels = 3;
+
+    /// <summary>Channels of a quantised optical-flow clip (x, y).</summary>
+    public const int FlowChannels = 2;
+
+    public int Channels { get; }
 
     public int Frames { get; }
 
@@ -37,10 +52,29 @@ public sealed class ClipTensor
 
     public int Width { get; }
 
-    /// <summary>Pixels, T×H×W×3 bytes.</summary>
+    /// <summary>Pixels, T×H×W×C bytes.</summary>
     public byte[] Data { get; }
 
     public int FrameBytes => Height * Width * Channels;
+
+    /// <summary>Frames 0, k, 2k, … (SlowFast's slow pathway); this clip itself when <paramref name="stride"/> is 1.</summary>
+    public ClipTensor TakeEvery(int stride)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(stride, 1);
+        if (stride == 1)
+        {
+            return this;
+        }
+
+        var frames = ((Frames - 1) / stride) + 1;
+        var data = new byte[frames * FrameBytes];
+        for (var t = 0; t < frames; t++)
+        {
+            Data.AsSpan(t * stride * FrameBytes, FrameBytes).CopyTo(data.AsSpan(t * FrameBytes));
+        }
+
+        return new ClipTensor(frames, Height, Width, Channels, data);
+    }
 
     /// <summary>Serialises as "SVC1", int32 little-endian T, H, W, C, then the pixels.</summary>
     public byte[] ToBytes()
@@ -67,11 +101,11 @@ public sealed class ClipTensor
         var h = BinaryPrimitives.ReadInt32LittleEndian(bytes[8..]);
         var w = BinaryPrimitives.ReadInt32LittleEndian(bytes[12..]);
         var c = BinaryPrimitives.ReadInt32LittleEndian(bytes[16..]);
-        if (c != Channels)
+        if (c is < 1 or > 4 || t < 1 || h < 1 || w < 1 || (long)t * h * w * c != bytes.Length - HeaderBytes)
         {
-            throw new InvalidDataException($"Clip tensor has {c} channels; expected {Channels}.");
+            throw new InvalidDataException($"Clip tensor header {t}×{h}×{w}×{c} does not match its {bytes.Length - HeaderBytes} data bytes.");
         }
 
-        return new ClipTensor(t, h, w, bytes[HeaderBytes..].ToArray());
+        return new ClipTensor(t, h, w, c, bytes[HeaderBytes..].ToArray());
     }
 }
