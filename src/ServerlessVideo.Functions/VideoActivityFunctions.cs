@@ -21,6 +21,9 @@ public sealed class VideoActivityFunctions(VideoActivities activities)
     [Function(TaskNames.ExtractFrames)]
     public Task<ExtractResult> ExtractAsync([ActivityTrigger] ExtractRequest request) => activities.ExtractAsync(request);
 
+    [Function(TaskNames.ComputeFlow)]
+    public Task<FlowResult> ComputeFlowAsync([ActivityTrigger] FlowRequest request) => activities.ComputeFlowAsync(request);
+
     [Function(TaskNames.RunInference)]
     public Task<InferResult> InferAsync([ActivityTrigger] InferRequest request) => activities.InferAsync(request);
 

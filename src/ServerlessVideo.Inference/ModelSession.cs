@@ -1,3 +1,4 @@
+using System.Numerics.Tensors;
 using Microsoft.ML.OnnxRuntime;
 using ServerlessVideo.Core.Manifests;
 using ServerlessVideo.Core.Tensors;
@@ -5,15 +6,16 @@ using ServerlessVideo.Core.Tensors;
 namespace ServerlessVideo.Inference;
 
 /// <summary>
-/// One model's ONNX Runtime session, checked against its manifest at load and reused for every clip. Runs are
-/// thread-safe (ONNX Runtime sessions allow concurrent <c>Run</c>).
+/// One model's ONNX Runtime session, checked against its manifest at load and reused for every clip. Every input
+/// reads a stream of the same sampled clips (RGB frames, every k-th of them, or the optical flow between them); the
+/// output, or the weighted late fusion of several, becomes per-clip probabilities. Runs are thread-safe (ONNX Runtime
+/// sessions allow concurrent <c>Run</c>).
 /// </summary>
 public sealed class ModelSession : IDisposable
 {
     private readonly InferenceSession _session;
-    private readonly ClipPreprocessor _preprocessor;
-    private readonly ModelInput _input;
-    private readonly string _outputName;
+    private readonly IReadOnlyList<(ModelInput Input, ClipPreprocessor Preprocessor)> _inputs;
+    private readonly IReadOnlyList<(string Name, float Weight)> _outputs;
     private readonly bool _dynamicBatch;
 
     internal ModelSession(LoadedModel model, InferenceSession session, string provider)
@@ -21,9 +23,11 @@ public sealed class ModelSession : IDisposable
         Model = model;
         _session = session;
         Provider = provider;
-        _preprocessor = new ClipPreprocessor(model.Manifest.Preprocessing);
-        _input = model.Manifest.Inputs[0];
-        (_outputName, _dynamicBatch) = Validate(model, session);
+        var m = model.Manifest;
+        _inputs = m.Inputs
+            .Select(i => (i, new ClipPreprocessor(m.Preprocessing with { Mean = i.Mean ?? m.Preprocessing.Mean, Std = i.Std ?? m.Preprocessing.Std })))
+            .ToList();
+        (_outputs, _dynamicBatch) = ModelSessionValidator.Validate(model, session);
     }
 
     public LoadedModel Model { get; }
@@ -31,136 +35,107 @@ public sealed class ModelSession : IDisposable
     /// <summary>The execution provider the session really runs on.</summary>
     public string Provider { get; }
 
-    private bool PerFrame => _input.Layout == "NCHW";
+    /// <summary>The streams a run needs, keyed as <see cref="ModelInput.StreamKey"/>: <c>rgb</c> and any flow keys.</summary>
+    public IReadOnlyList<string> StreamKeys => [.. _inputs.Select(i => i.Input.StreamKey).Distinct(StringComparer.Ordinal)];
 
-    /// <summary>Class probabilities for each clip, after the manifest's activation. Per-frame models average their frames' probabilities.</summary>
-    public float[][] Run(IReadOnlyList<ClipTensor> clips)
+    private bool PerFrame => _inputs is [{ Input.Layout: "NCHW" }];
+
+    /// <summary>Class probabilities for each RGB clip of a model that reads RGB only.</summary>
+    public float[][] Run(IReadOnlyList<ClipTensor> clips) => Run(new Dictionary<string, IReadOnlyList<ClipTensor>> { [ModelInput.Rgb] = clips });
+
+    /// <summary>
+    /// Class probabilities for each clip, after the manifest's activation (and late fusion). <paramref name="streams"/>
+    /// holds, per <see cref="StreamKeys"/> entry, one tensor per clip in the same clip order. Per-frame models average
+    /// their frames' probabilities.
+    /// </summary>
+    public float[][] Run(IReadOnlyDictionary<string, IReadOnlyList<ClipTensor>> streams)
     {
-        var results = new float[clips.Count][];
-        var batch = _dynamicBatch ? clips.Count : 1;
-        for (var start = 0; start < clips.Count; start += batch)
+        ArgumentNullException.ThrowIfNull(streams);
+        var missing = StreamKeys.Where(k => !streams.ContainsKey(k)).ToList();
+        if (missing.Count > 0)
         {
-            var count = Math.Min(batch, clips.Count - start);
-            var chunk = Enumerable.Range(start, count).Select(i => clips[i]).ToList();
-            var probs = RunBatch(chunk);
-            probs.CopyTo(results, start);
+            throw new ArgumentException($"Model '{Model.Id}' needs the stream(s) {string.Join(", ", missing)}.", nameof(streams));
+        }
+
+        var count = streams[StreamKeys[0]].Count;
+        if (StreamKeys.Any(k => streams[k].Count != count))
+        {
+            throw new ArgumentException($"Model '{Model.Id}': every stream must hold one tensor per clip.", nameof(streams));
+        }
+
+        var results = new float[count][];
+        var batch = _dynamicBatch ? Math.Max(count, 1) : 1;
+        for (var start = 0; start < count; start += batch)
+        {
+            var n = Math.Min(batch, count - start);
+            RunBatch(streams, start, n).CopyTo(results, start);
         }
 
         return results;
     }
 
-    private float[][] RunBatch(IReadOnlyList<ClipTensor> clips)
+    private float[][] RunBatch(IReadOnlyDictionary<string, IReadOnlyList<ClipTensor>> streams, int start, int count)
     {
-        var first = clips[0];
-        var perClip = first.Channels * first.Frames * first.Height * first.Width;
-        var data = new float[perClip * clips.Count];
-        for (var i = 0; i < clips.Count; i++)
+        var values = new List<OrtValue>(_inputs.Count);
+        try
         {
-            _preprocessor.Write(clips[i], _input.Layout, data.AsSpan(i * perClip, perClip));
-        }
+            long rows = 0;
+            var framesPerClip = 1;
+            foreach (var (input, preprocessor) in _inputs)
+            {
+                var clips = streams[input.StreamKey].Skip(start).Take(count).Select(c => c.TakeEvery(input.FrameStride)).ToList();
+                var first = clips[0];
+                var perClip = first.Channels * first.Frames * first.Height * first.Width;
+                var data = new float[perClip * count];
+                for (var i = 0; i < count; i++)
+                {
+                    preprocessor.Write(clips[i], input.Layout, data.AsSpan(i * perClip, perClip));
+                }
 
-        long[] shape = _input.Layout switch
-        {
-            "NCTHW" => [clips.Count, first.Channels, first.Frames, first.Height, first.Width],
-            "NTCHW" => [clips.Count, first.Frames, first.Channels, first.Height, first.Width],
-            _ => [clips.Count * first.Frames, first.Channels, first.Height, first.Width],
-        };
+                long[] shape = input.Layout switch
+                {
+                    "NCTHW" => [count, first.Channels, first.Frames, first.Height, first.Width],
+                    "NTCHW" => [count, first.Frames, first.Channels, first.Height, first.Width],
+                    _ => [count * first.Frames, first.Channels, first.Height, first.Width],
+                };
+                rows = shape[0];
+                framesPerClip = first.Frames;
+                values.Add(OrtValue.CreateTensorValueFromMemory(data, shape));
+            }
 
-        using var input = OrtValue.CreateTensorValueFromMemory(data, shape);
-        using var runOptions = new RunOptions();
-        using var outputs = _session.Run(runOptions, [_input.Name], [input], [_outputName]);
-        var scores = outputs[0].GetTensorDataAsSpan<float>();
-        var classes = Model.Labels.Count;
-        var rows = scores.Length / classes;
-        if (rows * classes != scores.Length || rows != shape[0])
-        {
-            throw new InvalidOperationException(
-                $"Model '{Model.Id}' returned {scores.Length} scores for {shape[0]} rows; expected {classes} per row.");
-        }
-
-        var activation = Model.Manifest.Output.Activation;
-        var rowsPerClip = PerFrame ? first.Frames : 1;
-        var result = new float[clips.Count][];
-        for (var c = 0; c < clips.Count; c++)
-        {
-            var mean = new float[classes];
+            using var runOptions = new RunOptions();
+            using var outputs = _session.Run(runOptions, _inputs.Select(i => i.Input.Name).ToList(), values, _outputs.Select(o => o.Name).ToList());
+            var classes = Model.Labels.Count;
+            var rowsPerClip = PerFrame ? framesPerClip : 1;
+            var result = Enumerable.Range(0, count).Select(_ => new float[classes]).ToArray();
             var row = new float[classes];
-            for (var r = 0; r < rowsPerClip; r++)
+            for (var o = 0; o < _outputs.Count; o++)
             {
-                scores.Slice(((c * rowsPerClip) + r) * classes, classes).CopyTo(row);
-                Activations.Apply(activation, row);
-                System.Numerics.Tensors.TensorPrimitives.Add(mean, row, mean);
+                var scores = outputs[o].GetTensorDataAsSpan<float>();
+                if (scores.Length != rows * classes)
+                {
+                    throw new InvalidOperationException(
+                        $"Model '{Model.Id}' returned {scores.Length} scores from '{_outputs[o].Name}' for {rows} rows; expected {classes} per row.");
+                }
+
+                var weight = _outputs[o].Weight / rowsPerClip;
+                for (var c = 0; c < count; c++)
+                {
+                    for (var r = 0; r < rowsPerClip; r++)
+                    {
+                        scores.Slice(((c * rowsPerClip) + r) * classes, classes).CopyTo(row);
+                        Activations.Apply(Model.Manifest.Output.Activation, row);
+                        TensorPrimitives.MultiplyAdd(row, weight, result[c], result[c]);
+                    }
+                }
             }
 
-            System.Numerics.Tensors.TensorPrimitives.Divide(mean, rowsPerClip, mean);
-            result[c] = mean;
+            return result;
         }
-
-        return result;
-    }
-
-    private static (string OutputName, bool DynamicBatch) Validate(LoadedModel model, InferenceSession session)
-    {
-        var m = model.Manifest;
-        var where = $"{model.Directory}/{ManifestLoader.ManifestFileName}";
-        var input = m.Inputs[0];
-        if (!session.InputMetadata.TryGetValue(input.Name, out var meta))
+        finally
         {
-            throw new ManifestException($"{where}: input '{input.Name}' is not in the ONNX graph (it has: {string.Join(", ", session.InputMetadata.Keys)}).");
+            values.ForEach(v => v.Dispose());
         }
-
-        if (meta.ElementType != typeof(float))
-        {
-            throw new ManifestException($"{where}: input '{input.Name}' is {meta.ElementType.Name}; float32 is required.");
-        }
-
-        var dims = meta.Dimensions;
-        var expectedRank = input.Layout == "NCHW" ? 4 : 5;
-        if (dims.Length != expectedRank)
-        {
-            throw new ManifestException($"{where}: layout {input.Layout} needs a rank-{expectedRank} input but '{input.Name}' has rank {dims.Length}.");
-        }
-
-        var crop = m.Preprocessing.CropSize;
-        int?[] expected = input.Layout switch
-        {
-            "NCTHW" => [null, 3, m.Sampling.ClipLength, crop, crop],
-            "NTCHW" => [null, m.Sampling.ClipLength, 3, crop, crop],
-            _ => [null, 3, crop, crop],
-        };
-        for (var i = 1; i < dims.Length; i++)
-        {
-            if (dims[i] > 0 && dims[i] != expected[i])
-            {
-                throw new ManifestException(
-                    $"{where}: input '{input.Name}' dimension {i} is {dims[i]} but the manifest implies {expected[i]} ({input.Layout}, clipLength {m.Sampling.ClipLength}, cropSize {crop}).");
-            }
-        }
-
-        var dynamicBatch = dims[0] <= 0;
-        if (!dynamicBatch && dims[0] != 1)
-        {
-            throw new ManifestException($"{where}: a fixed batch dimension must be 1, found {dims[0]}.");
-        }
-
-        if (input.Layout == "NCHW" && !dynamicBatch && m.Sampling.ClipLength != 1)
-        {
-            throw new ManifestException($"{where}: per-frame (NCHW) models need a dynamic batch dimension to take {m.Sampling.ClipLength} frames.");
-        }
-
-        var outputName = m.Output.Name ?? session.OutputMetadata.Keys.First();
-        if (!session.OutputMetadata.TryGetValue(outputName, out var outMeta))
-        {
-            throw new ManifestException($"{where}: output '{outputName}' is not in the ONNX graph (it has: {string.Join(", ", session.OutputMetadata.Keys)}).");
-        }
-
-        var classes = outMeta.Dimensions.Length > 0 ? outMeta.Dimensions[^1] : 0;
-        if (classes > 0 && classes != model.Labels.Count)
-        {
-            throw new ManifestException($"{where}: output '{outputName}' has {classes} classes but '{m.Labels}' lists {model.Labels.Count} labels.");
-        }
-
-        return (outputName, dynamicBatch);
     }
 
     public void Dispose() => _session.Dispose();

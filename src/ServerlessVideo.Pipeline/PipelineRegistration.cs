@@ -63,6 +63,7 @@ public static class PipelineRegistration
             .Add<VideoJob, ProbeOutcome>(TaskNames.ProbeVideo, (a, r) => a.ProbeAsync(r))
             .Add<PlanRequest, VideoPlan>(TaskNames.PlanVideo, (a, r) => a.PlanAsync(r))
             .Add<ExtractRequest, ExtractResult>(TaskNames.ExtractFrames, (a, r) => a.ExtractAsync(r))
+            .Add<FlowRequest, FlowResult>(TaskNames.ComputeFlow, (a, r) => a.ComputeFlowAsync(r))
             .Add<InferRequest, InferResult>(TaskNames.RunInference, (a, r) => a.InferAsync(r))
             .Add<WriteRequest, VideoOutcome>(TaskNames.WriteResults, (a, r) => a.WriteResultsAsync(r))
             .Add<FailureRequest, VideoOutcome>(TaskNames.RecordFailure, (a, r) => a.RecordFailureAsync(r))

@@ -11,6 +11,7 @@ public static class TaskNames
     public const string ProbeVideo = "ProbeVideo";
     public const string PlanVideo = "PlanVideo";
     public const string ExtractFrames = "ExtractFrames";
+    public const string ComputeFlow = "ComputeFlow";
     public const string RunInference = "RunInference";
     public const string WriteResults = "WriteResults";
     public const string RecordFailure = "RecordFailure";
@@ -18,5 +19,5 @@ public static class TaskNames
 
     /// <summary>Every activity name.</summary>
     public static IReadOnlyList<string> Activities { get; } =
-        [MarkRunning, ProbeVideo, PlanVideo, ExtractFrames, RunInference, WriteResults, RecordFailure, DeleteArtifacts];
+        [MarkRunning, ProbeVideo, PlanVideo, ExtractFrames, ComputeFlow, RunInference, WriteResults, RecordFailure, DeleteArtifacts];
 }

@@ -70,8 +70,8 @@ public sealed class SynthMotionTests
                     decoded.Add(await extractor.ExtractAsync(path, view.View, clip, CancellationToken.None));
                 }
 
-                var fromVideo = Consensus.MeanOverClips(session.Run(decoded));
-                var fromRender = Consensus.MeanOverClips(session.Run(SynthMotionEvaluator.Clips(scene, model.Manifest)));
+                var fromVideo = Consensus.MeanOverClips(session.Run(SynthMotionEvaluator.StreamsOf(decoded, model.Manifest)));
+                var fromRender = Consensus.MeanOverClips(session.Run(SynthMotionEvaluator.StreamsOf(SynthMotionEvaluator.Clips(scene, model.Manifest), model.Manifest)));
                 agree[model.Id] += Array.IndexOf(fromVideo, fromVideo.Max()) == Array.IndexOf(fromRender, fromRender.Max()) ? 1 : 0;
             }
         }

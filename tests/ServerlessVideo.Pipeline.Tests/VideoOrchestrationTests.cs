@@ -1,6 +1,7 @@
 using System.Text.Json;
 using ServerlessVideo.Core;
 using ServerlessVideo.Core.Results;
+using ServerlessVideo.Onnx;
 using ServerlessVideo.Pipeline.Messages;
 using ServerlessVideo.Testing;
 
@@ -41,6 +42,27 @@ public sealed class VideoOrchestrationTests
         Assert.Equal(3, labels.Count);
         Assert.Equal(1.0, labels.Sum(l => l.Confidence), 3);
 
+        Assert.Equal(0, await h.ArtifactCountAsync(id));
+    }
+
+    [Fact]
+    public async Task A_model_that_reads_flow_gets_a_flow_stage_and_its_strided_and_flow_streams()
+    {
+        await using var h = await PipelineHarness.StartAsync(configure: x => StreamMeansModel.WriteTo(Path.Combine(x.ModelsPath, StreamMeansModel.Id)));
+        var path = await TestVideos.ColourAsync(h.Scratch, "red", 320, 240, 25, 4, "mp4");
+        var (id, outcome, _) = await h.RunAsync(path);
+
+        Assert.Equal(VideoStatuses.Completed, outcome.Status);
+        var video = Assert.Single(await h.RowsAsync(h.VideoRows, id));
+        var timings = JsonSerializer.Deserialize<Dictionary<string, double>>(video.GetString("TimingsJson"))!;
+        Assert.Equal(["extract", "flow", "infer", "plan", "probe"], timings.Keys.Order());
+        var probe = (await h.RowsAsync(h.ModelRows, id)).Single(m => m.RowKey == StreamMeansModel.Id);
+        Assert.Equal(2, probe.GetInt32("Clips"));
+        // Red background with a small white square moving right: c0 = (mean red + 3·mean x-flow) / 4 is at most 0.25
+        // from the colour alone, so more means rightward flow arrived; c1 = (mean green + 3·mean y-flow) / 4 stays small.
+        var scores = JsonSerializer.Deserialize<List<LabelScore>>(probe.GetString("LabelsJson"), PipelineJson.Options)!.ToDictionary(l => l.Label, l => l.Confidence);
+        Assert.InRange(scores["c0"], 0.3, 1.0);
+        Assert.InRange(scores["c1"], -0.1, 0.1);
         Assert.Equal(0, await h.ArtifactCountAsync(id));
     }
 

@@ -129,9 +129,51 @@ public static class ManifestLoader
             throw new ManifestException($"{source}: input names must be distinct.");
         }
 
-        if (m.Inputs.Count != 1)
+        if (m.Inputs.Count > 1 && m.Inputs.Any(i => i.Layout == "NCHW"))
         {
-            throw new ManifestException($"{source}: models with {m.Inputs.Count} inputs (two-stream, SlowFast) need the multi-input planner, which this version does not have; declare one input.");
+            throw new ManifestException($"{source}: layout NCHW (one frame per batch row) is for single-input models only.");
+        }
+
+        foreach (var input in m.Inputs)
+        {
+            CheckInput(m, input, $"{source}: input '{input.Name}'");
+        }
+
+        if (m.Architecture is not null && m.Architecture.TryGetValue("alpha", out var alpha)
+            && alpha.ValueKind == System.Text.Json.JsonValueKind.Number && alpha.GetDouble() != m.Inputs.Max(i => i.FrameStride))
+        {
+            throw new ManifestException($"{source}: architecture.alpha {alpha} must equal the slow input's frameStride ({m.Inputs.Max(i => i.FrameStride)}).");
+        }
+
+        var fused = m.Output.Fusion?.Select(f => f.Name).ToList() ?? [];
+        if (fused.Distinct(StringComparer.Ordinal).Count() != fused.Count)
+        {
+            throw new ManifestException($"{source}: output.fusion names must be distinct.");
+        }
+    }
+
+    private static void CheckInput(ModelManifest m, ModelInput input, string where)
+    {
+        var flow = input.Stream == ModelInput.FlowStream;
+        if (flow != (input.Flow is not null))
+        {
+            throw new ManifestException(flow ? $"{where}: a flow input needs 'flow' (algorithm, bound)." : $"{where}: 'flow' applies to flow inputs only.");
+        }
+
+        var channels = flow ? 2 : 3;
+        if ((input.Mean?.Count ?? channels) != channels || (input.Std?.Count ?? channels) != channels || (flow && (input.Mean is null || input.Std is null)))
+        {
+            throw new ManifestException($"{where}: needs {channels} mean and std values{(flow ? " (flow has x and y)" : string.Empty)}.");
+        }
+
+        if (flow && m.Sampling.ClipLength < 2)
+        {
+            throw new ManifestException($"{where}: flow needs clipLength of at least 2 frames.");
+        }
+
+        if (input.FrameStride > m.Sampling.ClipLength)
+        {
+            throw new ManifestException($"{where}: frameStride {input.FrameStride} exceeds clipLength {m.Sampling.ClipLength}.");
         }
     }
 

@@ -33,6 +33,9 @@ public sealed record ModelManifest
     /// <summary>Weight of this model in the cross-model consensus.</summary>
     public double ConsensusWeight { get; init; } = 1.0;
 
+    /// <summary>Architecture hyper-parameters (attention scheme, windows, SlowFast α and β …), for readers.</summary>
+    public IReadOnlyDictionary<string, System.Text.Json.JsonElement>? Architecture { get; init; }
+
     public Provenance? Provenance { get; init; }
 
     [JsonPropertyName("$schema")]

@@ -24,7 +24,13 @@ public static class VideoPlanner
                 var segments = clips.Chunk(options.ClipsPerSegment)
                     .Select((chunk, i) => new Segment(i, chunk))
                     .ToList();
-                return new ViewPlan(g.Key, segments, g.Select(m => m.Id).Order(StringComparer.Ordinal).ToList());
+                var flows = g.SelectMany(m => m.Inputs)
+                    .Select(i => i.Flow)
+                    .OfType<FlowSpec>()
+                    .DistinctBy(f => f.Key)
+                    .OrderBy(f => f.Key, StringComparer.Ordinal)
+                    .ToList();
+                return new ViewPlan(g.Key, segments, g.Select(m => m.Id).Order(StringComparer.Ordinal).ToList(), flows);
             })
             .ToList();
         return new VideoPlan(views);

@@ -16,6 +16,8 @@ public static class CliCommands
           submit <file>... [--wait]  upload videos to the 'videos' container; print each video id and URL
           status <id>                show one video (needs a running host; --api URL)
           list [--limit N]           list videos (needs a running host; --api URL)
+          flow <video> [--algorithm tvl1|farneback] [--size N] [--fps F] [--pairs N] [--start S] [--bound B] [--out DIR]
+                                     write colour-wheel PNGs of the optical flow the pipeline computes
           check-models               load every model with the configured provider; print the provider each runs on
           write-baseline <dir>       write the built-in colour-mean baseline model into <dir>
 
@@ -42,6 +44,7 @@ public static class CliCommands
                 "status" => await ApiCommands.StatusAsync(rest),
                 "list" => await ApiCommands.ListAsync(rest),
                 "check-models" => CheckModelsCommand.Run(rest),
+                "flow" => await FlowCommand.RunAsync(rest),
                 "write-baseline" => WriteBaseline(rest),
                 _ => Unknown(args[0]),
             };

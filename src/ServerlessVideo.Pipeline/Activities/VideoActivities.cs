@@ -7,6 +7,7 @@ using ServerlessVideo.Core.Planning;
 using ServerlessVideo.Core.Results;
 using ServerlessVideo.Inference;
 using ServerlessVideo.Media;
+using ServerlessVideo.Media.Flow;
 using ServerlessVideo.Pipeline.Messages;
 using ServerlessVideo.Pipeline.Storage;
 
@@ -89,22 +90,49 @@ public sealed partial class VideoActivities(
         return new ExtractResult(request.View.Key, request.Segment.Index, names, Math.Round(watch.Elapsed.TotalMilliseconds, 1));
     }
 
+    /// <summary>
+    /// <see cref="TaskNames.ComputeFlow"/>: optical flow between consecutive frames of each clip of a segment, quantised
+    /// to bytes by the same code training used, stored beside the clip.
+    /// </summary>
+    public async Task<FlowResult> ComputeFlowAsync(FlowRequest request)
+    {
+        var watch = Stopwatch.StartNew();
+        var algorithm = FlowAlgorithmNames.Parse(request.Flow.Algorithm);
+        var names = new List<string>(request.ClipBlobs.Count);
+        foreach (var blob in request.ClipBlobs)
+        {
+            var clip = await artifacts.ReadClipAsync(blob, CancellationToken.None);
+            var flow = FlowStack.Compute(clip, algorithm, request.Flow.Bound);
+            var name = ArtifactStore.FlowBlobName(request.VideoId, request.ViewKey, request.Flow.Key, ArtifactStore.ClipIndexOf(blob));
+            await artifacts.WriteClipAsync(name, flow, CancellationToken.None);
+            names.Add(name);
+        }
+
+        return new FlowResult(request.ViewKey, request.Flow.Key, request.SegmentIndex, names, Math.Round(watch.Elapsed.TotalMilliseconds, 1));
+    }
+
     /// <summary><see cref="TaskNames.RunInference"/>: one model over one segment's clips; per-clip probabilities go to a blob.</summary>
     public async Task<InferResult> InferAsync(InferRequest request)
     {
-        var clips = new List<Core.Tensors.ClipTensor>(request.ClipBlobs.Count);
-        foreach (var blob in request.ClipBlobs)
+        var streams = new Dictionary<string, IReadOnlyList<Core.Tensors.ClipTensor>>(StringComparer.Ordinal);
+        foreach (var (key, blobs) in request.Streams)
         {
-            clips.Add(await artifacts.ReadClipAsync(blob, CancellationToken.None));
+            var clips = new List<Core.Tensors.ClipTensor>(blobs.Count);
+            foreach (var blob in blobs)
+            {
+                clips.Add(await artifacts.ReadClipAsync(blob, CancellationToken.None));
+            }
+
+            streams[key] = clips;
         }
 
         var session = models.Session(request.ModelId);
         var watch = Stopwatch.StartNew();
-        var probabilities = session.Run(clips);
+        var probabilities = session.Run(streams);
         var elapsed = Math.Round(watch.Elapsed.TotalMilliseconds, 1);
         var scoresBlob = ArtifactStore.ScoresBlobName(request.VideoId, request.ModelId, request.SegmentIndex);
         await artifacts.WriteJsonAsync(scoresBlob, probabilities, CancellationToken.None);
-        return new InferResult(request.ModelId, request.SegmentIndex, scoresBlob, session.Provider, clips.Count, elapsed);
+        return new InferResult(request.ModelId, request.SegmentIndex, scoresBlob, session.Provider, probabilities.Length, elapsed);
     }
 
     /// <summary>

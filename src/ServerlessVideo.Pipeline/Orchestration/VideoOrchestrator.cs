@@ -7,8 +7,8 @@ using ServerlessVideo.Pipeline.Messages;
 namespace ServerlessVideo.Pipeline.Orchestration;
 
 /// <summary>
-/// probe → plan → fan-out frame extraction per (view, segment) → fan-out inference per (model, segment) → write
-/// results → delete artifacts. Replay-safe: no I/O, clock or randomness here; time comes from the context, and every
+/// probe → plan → fan-out frame extraction per (view, segment) → fan-out optical flow per (view, segment, flow) for
+/// the models that read flow → fan-out inference per (model, segment) → write results → delete artifacts. Replay-safe: no I/O, clock or randomness here; time comes from the context, and every
 /// payload is a small record of blob names.
 /// </summary>
 public sealed class VideoOrchestrator : TaskOrchestrator<VideoJob, VideoOutcome>
@@ -50,15 +50,28 @@ public sealed class VideoOrchestrator : TaskOrchestrator<VideoJob, VideoOutcome>
                 .SelectMany(v => v.Segments.Select(s =>
                     context.CallActivityAsync<ExtractResult>(TaskNames.ExtractFrames, new ExtractRequest(job, v.View, s), Retry)))
                 .ToList();
-            var extracted = await FanOutAsync(context, extractions, "extract", 5, 50);
+            var extracted = await FanOutAsync(context, extractions, "extract", 5, 40);
             stages.Lap("extract", context.CurrentUtcDateTime);
+
+            var flowTasks = (
+                from view in plan.Views
+                from flow in view.Flows
+                from part in extracted.Where(e => e.ViewKey == view.View.Key)
+                select context.CallActivityAsync<FlowResult>(
+                    TaskNames.ComputeFlow, new FlowRequest(job.VideoId, view.View.Key, flow, part.SegmentIndex, part.ClipBlobs), Retry))
+                .ToList();
+            var flows = flowTasks.Count == 0 ? [] : await FanOutAsync(context, flowTasks, "flow", 40, 50);
+            if (flowTasks.Count > 0)
+            {
+                stages.Lap("flow", context.CurrentUtcDateTime);
+            }
 
             var inferences = (
                 from view in plan.Views
                 from modelId in view.ModelIds
                 from part in extracted.Where(e => e.ViewKey == view.View.Key)
                 select context.CallActivityAsync<InferResult>(
-                    TaskNames.RunInference, new InferRequest(job.VideoId, modelId, part.SegmentIndex, part.ClipBlobs), Retry))
+                    TaskNames.RunInference, new InferRequest(job.VideoId, modelId, part.SegmentIndex, Streams(part, flows)), Retry))
                 .ToList();
             var inferred = await FanOutAsync(context, inferences, "infer", 50, 90);
             stages.Lap("infer", context.CurrentUtcDateTime);
@@ -76,6 +89,18 @@ public sealed class VideoOrchestrator : TaskOrchestrator<VideoJob, VideoOutcome>
         {
             return await FailAsync(context, job, VideoFailures.From(ex.FailureDetails), probe, stages, startedAt);
         }
+    }
+
+    /// <summary>Every stream of one segment of a view: its RGB clips and each flow computed from them.</summary>
+    private static Dictionary<string, IReadOnlyList<string>> Streams(ExtractResult part, IEnumerable<FlowResult> flows)
+    {
+        var streams = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal) { [Core.Manifests.ModelInput.Rgb] = part.ClipBlobs };
+        foreach (var flow in flows.Where(f => f.ViewKey == part.ViewKey && f.SegmentIndex == part.SegmentIndex))
+        {
+            streams[flow.FlowKey] = flow.ClipBlobs;
+        }
+
+        return streams;
     }
 
     private static async Task<VideoOutcome> FailAsync(

@@ -5,12 +5,27 @@ namespace ServerlessVideo.Pipeline.Storage;
 
 /// <summary>
 /// Intermediate artifacts of a video, all under the prefix <c>{videoId}/</c> of the artifacts container so one
-/// listing deletes them: clip tensors <c>{videoId}/{view}/clip-NNNN.svc</c>, scores <c>{videoId}/scores/{model}/seg-NNNN.json</c>.
+/// listing deletes them: clip tensors <c>{videoId}/{view}/clip-NNNN.svc</c>, their optical flow
+/// <c>{videoId}/{view}/{flow}/clip-NNNN.svc</c>, scores <c>{videoId}/scores/{model}/seg-NNNN.json</c>.
 /// </summary>
 public sealed class ArtifactStore(StorageClients storage)
 {
     public static string ClipBlobName(string videoId, string viewKey, int clipIndex) =>
         $"{videoId}/{viewKey}/clip-{clipIndex:D4}.svc";
+
+    public static string FlowBlobName(string videoId, string viewKey, string flowKey, int clipIndex) =>
+        $"{videoId}/{viewKey}/{flowKey}/clip-{clipIndex:D4}.svc";
+
+    /// <summary>The clip index in a name made by <see cref="ClipBlobName"/> or <see cref="FlowBlobName"/>.</summary>
+    public static int ClipIndexOf(string blobName)
+    {
+        ArgumentNullException.ThrowIfNull(blobName);
+        var file = blobName[(blobName.LastIndexOf('/') + 1)..];
+        return file.StartsWith("clip-", StringComparison.Ordinal) && file.EndsWith(".svc", StringComparison.Ordinal)
+            && int.TryParse(file.AsSpan(5, file.Length - 9), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var index)
+            ? index
+            : throw new ArgumentException($"'{blobName}' is not a clip tensor name.", nameof(blobName));
+    }
 
     public static string ScoresBlobName(string videoId, string modelId, int segmentIndex) =>
         $"{videoId}/scores/{modelId}/seg-{segmentIndex:D4}.json";
