@@ -10,28 +10,42 @@ namespace ServerlessVideo.Training;
 /// </summary>
 public static class Parity
 {
-    public static (double MaxDifference, double MaxOutput) Compare(VideoNet net, string onnxPath, int frames, int size, int seed, int batch = 2)
+    public static (double MaxDifference, double MaxOutput) Compare(VideoNet net, string onnxPath, int frames, int size, int seed, int batch = 2, string? outputName = null)
     {
+        ArgumentNullException.ThrowIfNull(net);
         net.eval();
         random.manual_seed(seed);
-        using var input = randn(new long[] { batch, frames, 3, size, size });
+        using var input = randn(net.ClipShape(batch, frames, size));
         float[] expected;
         using (no_grad())
         {
             expected = net.call(input).contiguous().data<float>().ToArray();
         }
 
-        var data = input.contiguous().data<float>().ToArray();
         using var session = new InferenceSession(onnxPath);
         using var runOptions = new RunOptions();
-        using var value = OrtValue.CreateTensorValueFromMemory(data, [batch, frames, 3, size, size]);
-        using var outputs = session.Run(runOptions, [session.InputMetadata.Keys.First()], [value], [session.OutputMetadata.Keys.First()]);
-        var actual = outputs[0].GetTensorDataAsSpan<float>().ToArray();
-        if (actual.Length != expected.Length)
+        // Inputs of other networks in the same graph (the other stream of a two-stream model) get zeros.
+        var feeds = net.Feeds(input).ToList();
+        foreach (var (name, meta) in session.InputMetadata.Where(m => feeds.All(f => f.Name != m.Key)))
         {
-            throw new InvalidOperationException($"ONNX returned {actual.Length} values, TorchSharp {expected.Length}.");
+            feeds.Add((name, zeros(meta.Dimensions.Select(d => d < 0 ? (long)batch : d).ToArray())));
         }
 
-        return (expected.Zip(actual, (e, a) => (double)Math.Abs(e - a)).Max(), expected.Max(e => (double)Math.Abs(e)));
+        var values = feeds.Select(f => OrtValue.CreateTensorValueFromMemory(f.Value.contiguous().data<float>().ToArray(), f.Value.shape)).ToList();
+        try
+        {
+            using var outputs = session.Run(runOptions, feeds.Select(f => f.Name).ToList(), values, [outputName ?? session.OutputMetadata.Keys.First()]);
+            var actual = outputs[0].GetTensorDataAsSpan<float>().ToArray();
+            if (actual.Length != expected.Length)
+            {
+                throw new InvalidOperationException($"ONNX returned {actual.Length} values, TorchSharp {expected.Length}.");
+            }
+
+            return (expected.Zip(actual, (e, a) => (double)Math.Abs(e - a)).Max(), expected.Max(e => (double)Math.Abs(e)));
+        }
+        finally
+        {
+            values.ForEach(v => v.Dispose());
+        }
     }
 }

@@ -17,6 +17,12 @@ public sealed record Recipe(
     int Seed = 1234,
     double LearningRate = 3e-3)
 {
+    /// <summary>A committed frame-level model whose 2D CNN initialises this one by inflation (I3D), or null.</summary>
+    public string? InflateFrom { get; init; }
+
+    /// <summary>Architecture hyper-parameters recorded in the manifest (attention scheme, windows, α, β …).</summary>
+    public IReadOnlyDictionary<string, object>? Architecture { get; init; }
+
     public const int FrameSize = 64;
 
     public static readonly PreprocessingSpec Preprocessing = new(FrameSize, FrameSize, 255, [0.5, 0.5, 0.5], [0.25, 0.25, 0.25]);
@@ -29,7 +35,48 @@ public sealed record Recipe(
             classes => new NetVladNet(classes), new SamplingSpec(8, 4, null, 3), Epochs: 20),
         new("cnn-lstm-synthmotion", "cnn-lstm", "CNN + LSTM over the frame sequence",
             classes => new CnnLstmNet(classes, FrameSize), new SamplingSpec(8, 4, null, 3), Epochs: 20),
+        new("c3d-synthmotion", "c3d", "C3D: 3×3×3 convolutions throughout",
+            Cnn3dFamilies.C3d, Clip8, Epochs: 12),
+        new("i3d-synthmotion", "i3d", "I3D: the TSN frame CNN inflated to 3D",
+            Cnn3dFamilies.I3d, Clip8, Epochs: 12) { InflateFrom = "tsn-synthmotion" },
+        new("r2plus1d-synthmotion", "r2plus1d", "R(2+1)D: 3D convolutions factorised into spatial and temporal ones",
+            Cnn3dFamilies.R2Plus1d, Clip8, Epochs: 12),
+        new("slowfast-synthmotion", "slowfast", "SlowFast: slow and fast pathways with lateral connections",
+            classes => new SlowFastNet(classes), new SamplingSpec(16, 8, null, 3), Epochs: 12)
+        {
+            Architecture = new Dictionary<string, object> { ["alpha"] = SlowFastNet.Alpha, ["beta"] = 1.0 / SlowFastNet.BetaInverse },
+        },
+        .. TimeSformerNet.Schemes.Select(scheme => new Recipe(
+            $"timesformer-{scheme}-synthmotion", "timesformer", $"TimeSformer, {scheme} attention",
+            classes => new TimeSformerNet(scheme, classes, Clip8.ClipLength, FrameSize), Clip8, Epochs: 12, LearningRate: 1e-3)
+        {
+            Architecture = new Dictionary<string, object>
+            {
+                ["attention"] = scheme,
+                ["patch"] = TimeSformerNet.Patch,
+                ["dim"] = TimeSformerNet.Dim,
+                ["heads"] = TimeSformerNet.Heads,
+                ["depth"] = TimeSformerNet.Depth,
+            },
+        }),
+        new("video-swin-synthmotion", "video-swin", "Video Swin: shifted 3D-window attention",
+            classes => new VideoSwinNet(classes, Clip8.ClipLength, FrameSize), Clip8, Epochs: 12, LearningRate: 1e-3)
+        {
+            Architecture = new Dictionary<string, object>
+            {
+                ["patch"] = Triple(VideoSwinNet.PatchSize),
+                ["window"] = Triple(VideoSwinNet.WindowSize),
+                ["shift"] = Triple(VideoSwinNet.ShiftSize),
+                ["dims"] = VideoSwinNet.Dims,
+                ["heads"] = VideoSwinNet.HeadCounts,
+                ["blocksPerStage"] = VideoSwinNet.BlocksPerStage,
+            },
+        },
     ];
+
+    private static SamplingSpec Clip8 => new(8, 4, null, 3);
+
+    private static long[] Triple((long T, long H, long W) v) => [v.T, v.H, v.W];
 
     public static Recipe Get(string id) =>
         All.SingleOrDefault(r => r.Id == id) ?? throw new ArgumentException($"No recipe '{id}'. Known: {string.Join(", ", All.Select(r => r.Id))}");

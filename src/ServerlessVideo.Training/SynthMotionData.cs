@@ -2,6 +2,7 @@ using ServerlessVideo.Core.Manifests;
 using ServerlessVideo.Core.Tensors;
 using ServerlessVideo.Evaluation;
 using ServerlessVideo.Inference;
+using ServerlessVideo.Media.Flow;
 using ServerlessVideo.Media.SynthMotion;
 using static TorchSharp.torch;
 
@@ -14,17 +15,18 @@ namespace ServerlessVideo.Training;
 /// </summary>
 public sealed class SynthMotionData
 {
-    private SynthMotionData(IReadOnlyList<ClipTensor> clips, IReadOnlyList<int> labels)
+    private SynthMotionData(IReadOnlyList<ClipTensor> clips, IReadOnlyList<int> labels, PreprocessingSpec preprocessing)
     {
         Clips = clips;
         Labels = labels;
+        _preprocessor = new ClipPreprocessor(preprocessing);
     }
 
     public IReadOnlyList<ClipTensor> Clips { get; }
 
     public IReadOnlyList<int> Labels { get; }
 
-    private static readonly ClipPreprocessor Preprocessor = new(Recipe.Preprocessing);
+    private readonly ClipPreprocessor _preprocessor;
 
     public static SynthMotionData Render(SynthMotionSplit split, int perClass, SamplingSpec sampling, int seed)
     {
@@ -40,7 +42,20 @@ public sealed class SynthMotionData
             clips[i] = SynthMotionRenderer.RenderClip(scene, Times(scene, sampling, random), Recipe.FrameSize);
             labels[i] = label;
         });
-        return new SynthMotionData(clips, labels);
+        return new SynthMotionData(clips, labels, Recipe.Preprocessing);
+    }
+
+    /// <summary>
+    /// The optical flow of every clip, computed and quantised by the pipeline's own <see cref="FlowStack"/>, normalised
+    /// by <paramref name="preprocessing"/> (the flow input's mean and std).
+    /// </summary>
+    public SynthMotionData WithFlow(FlowSpec flow, PreprocessingSpec preprocessing)
+    {
+        ArgumentNullException.ThrowIfNull(flow);
+        var algorithm = FlowAlgorithmNames.Parse(flow.Algorithm);
+        var flows = new ClipTensor[Clips.Count];
+        Parallel.For(0, Clips.Count, i => flows[i] = FlowStack.Compute(Clips[i], algorithm, flow.Bound));
+        return new SynthMotionData(flows, Labels, preprocessing);
     }
 
     private static double[] Times(SynthMotionScene scene, SamplingSpec sampling, Random random)
@@ -59,18 +74,20 @@ public sealed class SynthMotionData
     }
 
     /// <summary>A batch as float NTCHW, normalised by the same code and numbers the pipeline uses at inference, and its labels.</summary>
-    public (Tensor X, Tensor Y) Batch(IReadOnlyList<int> indices)
+    public (Tensor X, Tensor Y) Batch(IReadOnlyList<int> indices, string layout = "NTCHW")
     {
         var first = Clips[indices[0]];
         int t = first.Frames, s = first.Height;
-        var perClip = t * ClipTensor.RgbChannels * s * s;
+        var c = first.Channels;
+        var perClip = t * c * s * s;
         var data = new float[indices.Count * perClip];
         for (var b = 0; b < indices.Count; b++)
         {
-            Preprocessor.Write(Clips[indices[b]], "NTCHW", data.AsSpan(b * perClip, perClip));
+            _preprocessor.Write(Clips[indices[b]], layout, data.AsSpan(b * perClip, perClip));
         }
 
-        var x = tensor(data, [indices.Count, t, 3, s, s]);
+        long[] shape = layout == "NCTHW" ? [indices.Count, c, t, s, s] : [indices.Count, t, c, s, s];
+        var x = tensor(data, shape);
         var y = tensor(indices.Select(i => (long)Labels[i]).ToArray(), [indices.Count]);
         return (x, y);
     }

@@ -1,10 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using ServerlessVideo.Core.Manifests;
-using ServerlessVideo.Evaluation;
-using ServerlessVideo.Inference;
 using ServerlessVideo.Media.SynthMotion;
-using ServerlessVideo.Onnx;
 using ServerlessVideo.Training.Export;
 using TorchSharp;
 using static TorchSharp.torch;
@@ -19,6 +16,11 @@ public static class TrainCommand
 {
     public static int Run(string id, string modelsRoot)
     {
+        if (id == TwoStreamTraining.Id)
+        {
+            return TwoStreamTraining.Run(modelsRoot);
+        }
+
         var recipe = Recipe.Get(id);
         var total = Stopwatch.StartNew();
         random.manual_seed(recipe.Seed);
@@ -28,60 +30,50 @@ public static class TrainCommand
         var train = SynthMotionData.Render(SynthMotionSplit.Train, recipe.TrainPerClass, recipe.Sampling, recipe.Seed);
         var validation = SynthMotionData.Render(SynthMotionSplit.Validation, recipe.ValidationPerClass, recipe.Sampling, recipe.Seed + 1);
         var net = recipe.Create(classes);
+        if (recipe.InflateFrom is not null)
+        {
+            Nets.Inflation.From2d((Nets.Cnn3dNet)net, Path.Combine(modelsRoot, recipe.InflateFrom, "model.onnx"));
+            Console.WriteLine($"{recipe.Id}: initialised by inflating {recipe.InflateFrom}'s 2D CNN");
+        }
+
         var valAccuracy = Trainer.Train(net, train, validation, recipe, Console.Out);
         net.eval();
         var trainMinutes = total.Elapsed.TotalMinutes;
 
-        var dir = Path.Combine(modelsRoot, recipe.Id);
-        Directory.CreateDirectory(dir);
-        var onnx = OnnxExporter.Export(net, recipe.Sampling.ClipLength, Recipe.FrameSize, $"{recipe.Name}; trained on SynthMotion by sv-train {recipe.Id}");
-        File.WriteAllBytes(Path.Combine(dir, "model.onnx"), onnx);
-        File.WriteAllText(Path.Combine(dir, "labels.txt"), string.Join('\n', SynthMotionClasses.Labels) + "\n");
-        var parameters = net.parameters().Sum(p => p.numel());
-        var manifest = Manifest(recipe, new Dictionary<string, double>());
-        File.WriteAllText(Path.Combine(dir, ManifestLoader.ManifestFileName), ManifestWriter.ToJson(manifest));
-
-        var (parity, _) = Parity.Compare(net, Path.Combine(dir, "model.onnx"), recipe.Sampling.ClipLength, Recipe.FrameSize, recipe.Seed);
-        using var registry = new ModelRegistry(new InferenceOptions { ModelsPath = modelsRoot, IntraOpThreads = 1 }, Microsoft.Extensions.Logging.Abstractions.NullLogger<ModelRegistry>.Instance);
-        var test = SynthMotionEvaluator.Evaluate(registry.Session(recipe.Id), SynthMotionSplit.Test, recipe.TestPerClass * classes);
+        var frames = recipe.Sampling.ClipLength;
+        var onnx = OnnxExporter.Export(net, frames, Recipe.FrameSize, $"{recipe.Name}; trained on SynthMotion by sv-train {recipe.Id}");
+        var onnxPath = Path.Combine(Directory.CreateTempSubdirectory("sv-train-").FullName, "model.onnx");
+        File.WriteAllBytes(onnxPath, onnx);
+        var (parity, _) = Parity.Compare(net, onnxPath, frames, Recipe.FrameSize, recipe.Seed);
+        var manifest = new ModelManifest
+        {
+            Schema = "../manifest.schema.json",
+            Id = recipe.Id,
+            Name = recipe.Name,
+            Family = recipe.Family,
+            Inputs = net.ManifestInputs(),
+            Output = new ModelOutput(OnnxExporter.Output, "softmax"),
+            Sampling = recipe.Sampling,
+            Preprocessing = Recipe.Preprocessing,
+            Architecture = recipe.Architecture?.ToDictionary(p => p.Key, p => System.Text.Json.JsonSerializer.SerializeToElement(p.Value)),
+            Provenance = ModelPublisher.Provenance(recipe.Id, train.Labels.Count, recipe.InflateFrom is null
+                ? "Trained from scratch on SynthMotion"
+                : $"Initialised by inflating the 2D CNN of {recipe.InflateFrom} (I3D), then trained on SynthMotion"),
+        };
         var metrics = new Dictionary<string, double>
         {
             ["seed"] = recipe.Seed,
             ["epochs"] = recipe.Epochs,
             ["trainClips"] = train.Labels.Count,
             ["validationAccuracy"] = Math.Round(valAccuracy, 4),
-            ["testAccuracy"] = Math.Round(test.Accuracy, 4),
-            ["testTemporalPairAccuracy"] = Math.Round(test.TemporalPairAccuracy, 4),
-            ["testVideos"] = test.Count,
-            ["parameters"] = parameters,
-            ["flopsPerClip"] = 2 * net.MacsPerClip(recipe.Sampling.ClipLength, Recipe.FrameSize),
-            ["cpuMsPerClip"] = Math.Round(test.MillisecondsPerClip, 2),
+            ["parameters"] = net.parameters().Sum(p => p.numel()),
+            ["flopsPerClip"] = 2 * net.MacsPerClip(frames, Recipe.FrameSize),
             ["onnxParityMaxAbsDiff"] = parity,
             ["trainMinutes"] = Math.Round(trainMinutes, 1),
         };
-        File.WriteAllText(Path.Combine(dir, ManifestLoader.ManifestFileName), ManifestWriter.ToJson(Manifest(recipe, metrics)));
-        ModelsReadme.Update(modelsRoot);
+        ModelPublisher.Publish(modelsRoot, manifest, onnx, metrics, recipe.TestPerClass * classes);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{recipe.Id}: validation {valAccuracy:P1}, test {test.Accuracy:P1} (temporal pairs {test.TemporalPairAccuracy:P1}), parity {parity:E1}, {trainMinutes:0.0} min"));
+            $"{recipe.Id}: validation {valAccuracy:P1}, parity {parity:E1}, {trainMinutes:0.0} min training"));
         return parity <= 1e-4 ? 0 : 1;
     }
-
-    private static ModelManifest Manifest(Recipe recipe, IReadOnlyDictionary<string, double> metrics) => new()
-    {
-        Schema = "../manifest.schema.json",
-        Id = recipe.Id,
-        Name = recipe.Name,
-        Family = recipe.Family,
-        Inputs = [new ModelInput(OnnxExporter.Input, "NTCHW")],
-        Output = new ModelOutput(OnnxExporter.Output, "softmax"),
-        Sampling = recipe.Sampling,
-        Preprocessing = Recipe.Preprocessing,
-        Provenance = new Provenance
-        {
-            Source = $"./sv train {recipe.Id} (TorchSharp {torch.__version__}, CPU); SynthMotion train seeds 0..{(recipe.TrainPerClass * 12) - 1}, validation and test from their own seed ranges",
-            Licence = "MIT",
-            Notes = "Trained from scratch on SynthMotion; accuracy and CPU time measured through ONNX Runtime on the test split.",
-            Metrics = metrics.Count == 0 ? null : metrics,
-        },
-    };
 }

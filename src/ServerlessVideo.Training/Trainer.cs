@@ -27,7 +27,7 @@ public static class Trainer
             for (var b = 0; b < batches; b++)
             {
                 using var scope = NewDisposeScope();
-                var (x, y) = train.Batch(order.Skip(b * BatchSize).Take(BatchSize).ToList());
+                var (x, y) = train.Batch(order.Skip(b * BatchSize).Take(BatchSize).ToList(), net.Layout);
                 optimizer.zero_grad();
                 var loss = nn.functional.cross_entropy(net.call(x), y);
                 loss.backward();
@@ -52,11 +52,26 @@ public static class Trainer
         for (var start = 0; start < data.Labels.Count; start += BatchSize)
         {
             using var scope = NewDisposeScope();
-            var (x, y) = data.Batch(Enumerable.Range(start, Math.Min(BatchSize, data.Labels.Count - start)).ToList());
+            var (x, y) = data.Batch(Enumerable.Range(start, Math.Min(BatchSize, data.Labels.Count - start)).ToList(), net.Layout);
             correct += (int)net.call(x).argmax(1).eq(y).sum().item<long>();
         }
 
         return (double)correct / data.Labels.Count;
+    }
+
+    /// <summary>Softmax probabilities [N, classes] of every sample, in order.</summary>
+    public static Tensor Probabilities(VideoNet net, SynthMotionData data)
+    {
+        net.eval();
+        using var _ = no_grad();
+        var parts = new List<Tensor>();
+        for (var start = 0; start < data.Labels.Count; start += BatchSize)
+        {
+            var (x, _) = data.Batch(Enumerable.Range(start, Math.Min(BatchSize, data.Labels.Count - start)).ToList(), net.Layout);
+            parts.Add(nn.functional.softmax(net.call(x), 1));
+        }
+
+        return cat(parts, 0);
     }
 
     private static void Progress(TextWriter log, int epoch, int epochs, int done, int total, double loss, TimeSpan elapsed)

@@ -11,7 +11,9 @@ public static class TrainingCli
         usage: sv-train <command>
 
           <model-id> [models-dir]        train a built-in model from scratch and write models/<model-id>/ (ids: RECIPES)
-          parity                         export every architecture untrained and compare ONNX Runtime with TorchSharp
+          readme [models-dir]            regenerate the tables in models/README.md from the manifests
+          parity [--timing]              export every architecture untrained and compare ONNX Runtime with TorchSharp
+                                         (--timing: also time one training step of each)
           synth-videos <dir> [n] [split] encode n SynthMotion videos per class (split: train, validation, test, fresh)
           resnet18-probe [n]             frozen ImageNet ResNet18 features (NuGet featurizer) with a linear and an LSTM head, n clips per class
           evaluate <model-id> [split] [n] accuracy of a committed model on n videos of a split, through ONNX Runtime
@@ -21,18 +23,25 @@ public static class TrainingCli
     {
         if (args.Length == 0)
         {
-            await Console.Error.WriteLineAsync(Usage.Replace("RECIPES", string.Join(", ", Recipe.All.Select(r => r.Id)), StringComparison.Ordinal));
+            await Console.Error.WriteLineAsync(Usage.Replace("RECIPES", string.Join(", ", Recipe.All.Select(r => r.Id).Append(TwoStreamTraining.Id)), StringComparison.Ordinal));
             return 2;
         }
 
         return args[0] switch
         {
             "synth-videos" => await SynthVideosCommand.RunAsync(args[1..]),
-            "parity" => ParityAll(),
+            "parity" => ParityAll(timing: args.Contains("--timing")),
+            "readme" => Readme(args.Length > 1 ? args[1] : "models"),
             "evaluate" => Evaluate(args[1..]),
             "resnet18-probe" => ResNet18Probe.Run(args[1..]),
             _ => TrainCommand.Run(args[0], args.Length > 1 ? args[1] : "models"),
         };
+    }
+
+    private static int Readme(string modelsRoot)
+    {
+        ModelsReadme.Update(modelsRoot);
+        return 0;
     }
 
     private static int Evaluate(string[] args)
@@ -46,8 +55,51 @@ public static class TrainingCli
         return 0;
     }
 
+    private static double TwoStreamParity(string folder)
+    {
+        torch.random.manual_seed(7);
+        var spatial = new Nets.TsnNet(12);
+        var temporal = new Nets.FlowStackNet(12, TwoStreamTraining.Flows);
+        spatial.train();
+        temporal.train();
+        using (torch.no_grad())
+        {
+            for (var i = 0; i < 3; i++)
+            {
+                spatial.call((torch.randn(spatial.ClipShape(4, TwoStreamTraining.Sampling.ClipLength, Recipe.FrameSize)) * 2) + 0.5);
+                temporal.call((torch.randn(temporal.ClipShape(4, TwoStreamTraining.Flows, Recipe.FrameSize)) * 2) + 0.5);
+            }
+        }
+
+        var path = Path.Combine(folder, TwoStreamTraining.Id + ".onnx");
+        File.WriteAllBytes(path, TwoStreamTraining.Export(spatial, temporal));
+        var rgb = Parity.Compare(spatial, path, TwoStreamTraining.Sampling.ClipLength, Recipe.FrameSize, 11, outputName: TwoStreamTraining.RgbOutput);
+        var flow = Parity.Compare(temporal, path, TwoStreamTraining.Flows, Recipe.FrameSize, 11, outputName: TwoStreamTraining.FlowOutput);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"{TwoStreamTraining.Id,-36} max |onnx - torch| = {Math.Max(rgb.MaxDifference, flow.MaxDifference):E2} (rgb stream {rgb.MaxDifference:E2}, flow stream {flow.MaxDifference:E2})"));
+        return Math.Max(rgb.MaxDifference, flow.MaxDifference);
+    }
+
+    /// <summary>Median wall time of one forward + backward pass over a batch (for planning epochs, not a benchmark).</summary>
+    private static double StepMilliseconds(Nets.VideoNet net, Recipe recipe)
+    {
+        net.train();
+        var times = new List<double>();
+        for (var i = 0; i < 3; i++)
+        {
+            using var scope = torch.NewDisposeScope();
+            var x = torch.randn(net.ClipShape(Trainer.BatchSize, recipe.Sampling.ClipLength, Recipe.FrameSize));
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            net.call(x).sum().backward();
+            times.Add(watch.Elapsed.TotalMilliseconds);
+        }
+
+        net.zero_grad();
+        return times.Order().ElementAt(1);
+    }
+
     /// <summary>Every architecture, freshly initialised with running batch-norm statistics moved off their defaults.</summary>
-    private static int ParityAll()
+    private static int ParityAll(bool timing)
     {
         var worst = 0.0;
         var folder = Directory.CreateTempSubdirectory("sv-parity-").FullName;
@@ -61,7 +113,7 @@ public static class TrainingCli
             {
                 for (var i = 0; i < 3; i++)
                 {
-                    net.call((torch.randn(new long[] { 4, recipe.Sampling.ClipLength, 3, Recipe.FrameSize, Recipe.FrameSize }) * 2) + 0.5);
+                    net.call((torch.randn(net.ClipShape(4, recipe.Sampling.ClipLength, Recipe.FrameSize)) * 2) + 0.5);
                 }
             }
 
@@ -69,9 +121,11 @@ public static class TrainingCli
             File.WriteAllBytes(path, OnnxExporter.Export(net, recipe.Sampling.ClipLength, Recipe.FrameSize, "parity"));
             var (diff, scale) = Parity.Compare(net, path, recipe.Sampling.ClipLength, Recipe.FrameSize, 11);
             worst = Math.Max(worst, diff);
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{recipe.Family,-10} max |onnx - torch| = {diff:E2} (outputs up to {scale:0.###})"));
+            var step = timing ? string.Create(CultureInfo.InvariantCulture, $"; training step {StepMilliseconds(net, recipe):0} ms per batch of {Trainer.BatchSize}") : string.Empty;
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{recipe.Id,-36} max |onnx - torch| = {diff:E2} (outputs up to {scale:0.###}){step}"));
         }
 
+        worst = Math.Max(worst, TwoStreamParity(folder));
         Directory.Delete(folder, recursive: true);
         return worst <= 1e-4 ? 0 : 1;
     }

@@ -1,12 +1,13 @@
 using ServerlessVideo.Onnx;
 using ServerlessVideo.Training.Nets;
+using static TorchSharp.torch;
 
 namespace ServerlessVideo.Training.Export;
 
 /// <summary>
-/// Writes a trained <see cref="VideoNet"/> as an ONNX graph (opset 13) with input <c>video</c> [N, T, 3, S, S]
-/// (NTCHW) and output <c>logits</c> [N, classes]. Batch norm is folded; nothing else is approximated, and a parity
-/// test holds the graph to the TorchSharp network within 1e-4.
+/// Writes a trained <see cref="VideoNet"/> as an ONNX graph (opset 17) with the network's inputs (by default
+/// <c>video</c>, one clip per batch row in the network's layout) and output <c>logits</c> [N, classes]. Batch norm is
+/// folded; nothing else is approximated, and a parity test holds the graph to the TorchSharp network within 1e-4.
 /// </summary>
 public static class OnnxExporter
 {
@@ -15,19 +16,42 @@ public static class OnnxExporter
 
     public static byte[] Export(VideoNet net, int frames, int size, string docString)
     {
-        var g = new OnnxGraphBuilder(net.GetName(), opset: 13)
-            .Input(Input, -1, frames, 3, size, size)
+        ArgumentNullException.ThrowIfNull(net);
+        var g = new OnnxGraphBuilder(net.GetName(), opset: 17);
+        long classes;
+        using (no_grad())
+        {
+            var training = net.training;
+            net.eval();
+            using var clip = zeros(net.ClipShape(1, frames, size));
+            foreach (var (name, value) in net.Feeds(clip))
+            {
+                g.Input(name, [-1, .. value.shape[1..]]);
+            }
+
+            classes = net.call(clip).shape[1];
+            net.train(training);
+        }
+
+        var logits = net.Export(new GraphWriter(g), frames, size);
+        g.Node("Identity", [logits], [Output]);
+        return g.Output(Output, -1, classes).ToBytes("ServerlessVideo.Training", docString);
+    }
+
+    /// <summary>The frame-level families: per-frame CNN over <c>video</c> [N, T, 3, S, S], then the family's head.</summary>
+    internal static string FrameLevel(GraphWriter w, FrameCnnNet net, int frames, int size)
+    {
+        var g = w.Graph
             .Int64s("frame_shape", -1, 3, size, size)
             .Node("Reshape", [Input, "frame_shape"], ["frames"]);
         var maps = FrameCnn(g, net.Cnn, "frames");
-        var classes = net switch
+        return net switch
         {
             TsnNet tsn => Tsn(g, tsn, maps, frames),
             CnnLstmNet lstm => Lstm(g, lstm, maps, frames),
             NetVladNet vlad => NetVlad(g, vlad, maps, frames, size),
             _ => throw new NotSupportedException(net.GetType().Name),
         };
-        return g.Output(Output, -1, classes).ToBytes("ServerlessVideo.Training", docString);
     }
 
     private static string FrameCnn(OnnxGraphBuilder g, FrameCnn cnn, string input)
@@ -55,7 +79,9 @@ public static class OnnxExporter
             .Node("Gemm", [input, $"{name}_w", $"{name}_b"], [output], ("transB", 1L));
     }
 
-    private static int Tsn(OnnxGraphBuilder g, TsnNet net, string maps, int frames)
+    private const string HeadLogits = "head_logits";
+
+    private static string Tsn(OnnxGraphBuilder g, TsnNet net, string maps, int frames)
     {
         var classes = (int)net.Fc.out_features;
         g.Node("GlobalAveragePool", [maps], ["pooled"]).Node("Flatten", ["pooled"], ["features"], ("axis", 1L));
@@ -63,11 +89,11 @@ public static class OnnxExporter
         // Segmental consensus: the average of the frames' class scores.
         g.Int64s("score_shape", -1, frames, classes)
             .Node("Reshape", ["frame_scores", "score_shape"], ["clip_scores"])
-            .Node("ReduceMean", ["clip_scores"], [Output], ("axes", new long[] { 1 }), ("keepdims", 0L));
-        return classes;
+            .Node("ReduceMean", ["clip_scores"], [HeadLogits], ("axes", new long[] { 1 }), ("keepdims", 0L));
+        return HeadLogits;
     }
 
-    private static int Lstm(OnnxGraphBuilder g, CnnLstmNet net, string maps, int frames)
+    private static string Lstm(OnnxGraphBuilder g, CnnLstmNet net, string maps, int frames)
     {
         const int h = CnnLstmNet.Hidden;
         g.Node("Flatten", [maps], ["flat"], ("axis", 1L));
@@ -84,11 +110,11 @@ public static class OnnxExporter
             .Node("LSTM", ["seq", "lstm_w", "lstm_r", "lstm_b"], ["lstm_y", "lstm_h"], ("hidden_size", (long)h))
             .Int64s("axis0", 0)
             .Node("Squeeze", ["lstm_h", "axis0"], ["last"]);
-        Linear(g, net.Fc, "fc", "last", Output);
-        return (int)net.Fc.out_features;
+        Linear(g, net.Fc, "fc", "last", HeadLogits);
+        return HeadLogits;
     }
 
-    private static int NetVlad(OnnxGraphBuilder g, NetVladNet net, string maps, int frames, int size)
+    private static string NetVlad(OnnxGraphBuilder g, NetVladNet net, string maps, int frames, int size)
     {
         var d = Nets.FrameCnn.OutChannels;
         var cells = (size / 16) * (size / 16);
@@ -98,7 +124,7 @@ public static class OnnxExporter
             .Node("Transpose", ["maps_ntdc"], ["maps_ntcd"], ("perm", new long[] { 0, 1, 3, 2 }))
             .Int64s("local_shape", -1, frames * cells, d)
             .Node("Reshape", ["maps_ntcd", "local_shape"], ["local"])
-            .Initializer("assign_wt", Transpose(Weights.Of(net.Assign.weight!), k, d), d, k)
+            .Initializer("assign_wt", Weights.Transpose(Weights.Of(net.Assign.weight!), k, d), d, k)
             .Initializer("assign_b", Weights.Of(net.Assign.bias!), k)
             .Node("MatMul", ["local", "assign_wt"], ["assign_raw"])
             .Node("Add", ["assign_raw", "assign_b"], ["assign_logits"])
@@ -114,8 +140,8 @@ public static class OnnxExporter
         Normalize(g, "residuals", 2, "intra");
         g.Int64s("vlad_shape", -1, k * d).Node("Reshape", ["intra", "vlad_shape"], ["vlad_flat"]);
         Normalize(g, "vlad_flat", 1, "vlad");
-        Linear(g, net.Fc, "fc", "vlad", Output);
-        return (int)net.Fc.out_features;
+        Linear(g, net.Fc, "fc", "vlad", HeadLogits);
+        return HeadLogits;
     }
 
     /// <summary>x / max(‖x‖₂, 1e-12) along <paramref name="axis"/>, as torch.nn.functional.normalize.</summary>
@@ -125,19 +151,5 @@ public static class OnnxExporter
             .Initializer($"{output}_eps", [1e-12f], 1)
             .Node("Max", [$"{output}_norm", $"{output}_eps"], [$"{output}_safe"])
             .Node("Div", [input, $"{output}_safe"], [output]);
-    }
-
-    private static float[] Transpose(float[] m, int rows, int cols)
-    {
-        var t = new float[m.Length];
-        for (var r = 0; r < rows; r++)
-        {
-            for (var c = 0; c < cols; c++)
-            {
-                t[(c * rows) + r] = m[(r * cols) + c];
-            }
-        }
-
-        return t;
     }
 }

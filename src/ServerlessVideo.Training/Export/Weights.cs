@@ -4,26 +4,31 @@ using static TorchSharp.torch;
 namespace ServerlessVideo.Training.Export;
 
 /// <summary>Reads trained tensors as row-major float arrays.</summary>
-internal static class Weights
+public static class Weights
 {
     public static float[] Of(Tensor t) => t.detach().cpu().contiguous().data<float>().ToArray();
 
     /// <summary>
     /// Folds eval-mode batch norm into the preceding bias-free convolution: W'ₒ = Wₒ·γₒ/√(σ²ₒ+ε), b'ₒ = βₒ − μₒ·γₒ/√(σ²ₒ+ε).
     /// </summary>
-    public static (float[] Weight, float[] Bias) FoldBatchNorm(Conv2d conv, BatchNorm2d norm)
+    public static (float[] Weight, float[] Bias) FoldBatchNorm(Conv2d conv, BatchNorm2d norm) => FoldBatchNorm(conv.weight!, norm);
+
+    /// <summary>The same fold for a convolution weight of any rank and a BatchNorm1d/2d/3d module.</summary>
+    public static (float[] Weight, float[] Bias) FoldBatchNorm(Tensor convWeight, TorchSharp.torch.nn.Module norm)
     {
-        var w = Of(conv.weight!);
-        var gamma = Of(norm.weight!);
-        var beta = Of(norm.bias!);
-        var mean = Of(norm.running_mean!);
-        var variance = Of(norm.running_var!);
+        var state = norm.state_dict();
+        var w = Of(convWeight);
+        var gamma = Of(state["weight"]);
+        var beta = Of(state["bias"]);
+        var mean = Of(state["running_mean"]);
+        var variance = Of(state["running_var"]);
+        const double eps = 1e-5; // TorchSharp's BatchNorm default; every network here keeps it
         var outChannels = gamma.Length;
         var perOut = w.Length / outChannels;
         var bias = new float[outChannels];
         for (var o = 0; o < outChannels; o++)
         {
-            var scale = gamma[o] / MathF.Sqrt(variance[o] + (float)norm.eps);
+            var scale = gamma[o] / MathF.Sqrt(variance[o] + (float)eps);
             for (var i = 0; i < perOut; i++)
             {
                 w[(o * perOut) + i] *= scale;
@@ -33,6 +38,21 @@ internal static class Weights
         }
 
         return (w, bias);
+    }
+
+    /// <summary>Transposes a row-major <paramref name="rows"/> × <paramref name="cols"/> matrix.</summary>
+    public static float[] Transpose(float[] m, int rows, int cols)
+    {
+        var t = new float[m.Length];
+        for (var r = 0; r < rows; r++)
+        {
+            for (var c = 0; c < cols; c++)
+            {
+                t[(c * rows) + r] = m[(r * cols) + c];
+            }
+        }
+
+        return t;
     }
 
     /// <summary>

@@ -8,7 +8,7 @@ namespace ServerlessVideo.Training.Nets;
 /// CNN + LSTM (LRCN-style): each frame's CNN feature map (flattened, so where things are survives) is embedded, an LSTM
 /// reads the sequence in order, and its last hidden state is classified.
 /// </summary>
-public sealed class CnnLstmNet : VideoNet
+public sealed class CnnLstmNet : FrameCnnNet
 {
     public const int Embedding = 128;
     public const int Hidden = 128;

@@ -11,7 +11,7 @@ namespace ServerlessVideo.Training.Nets;
 /// V_k = Σ_i a_ik (x_i − c_k), each V_k is L2-normalised (intra-normalisation), then the whole K·D vector is
 /// L2-normalised and classified. Orderless: shuffling frames changes nothing.
 /// </summary>
-public sealed class NetVladNet : VideoNet
+public sealed class NetVladNet : FrameCnnNet
 {
     public const int Clusters = 8;
 

@@ -8,7 +8,7 @@ namespace ServerlessVideo.Training.Nets;
 /// Temporal Segment Network: the 2D CNN scores each sampled frame (one per segment) on its own, and the segmental
 /// consensus is the average of the frames' class scores. Frame order cannot matter.
 /// </summary>
-public sealed class TsnNet : VideoNet
+public sealed class TsnNet : FrameCnnNet
 {
     public TsnNet(int classes) : base(nameof(TsnNet))
     {

@@ -1,0 +1,41 @@
+using Onnx;
+using ServerlessVideo.Training.Nets.Blocks;
+using static TorchSharp.torch;
+
+namespace ServerlessVideo.Training.Nets;
+
+/// <summary>
+/// I3D's bootstrap: a trained 2D CNN's k×k kernels become k×k×k kernels by repeating them along time and dividing by
+/// k, so a "boring" clip (one frame repeated) gives the 2D network's activations. The 2D weights come from a committed
+/// frame-level model's ONNX file (batch norm already folded: the 3D layer's norm starts as the identity plus that bias).
+/// </summary>
+public static class Inflation
+{
+    public static void From2d(Cnn3dNet net, string onnxPath)
+    {
+        ArgumentNullException.ThrowIfNull(net);
+        var initializers = ModelProto.Parser.ParseFrom(File.ReadAllBytes(onnxPath)).Graph.Initializer.ToDictionary(t => t.Name);
+        using var _ = no_grad();
+        for (var i = 0; i < net.Layers.Count; i++)
+        {
+            var layer = net.Layers[i];
+            if (!initializers.TryGetValue($"conv{i}_w", out var w2d) || !initializers.TryGetValue($"conv{i}_b", out var b2d))
+            {
+                throw new InvalidDataException($"{onnxPath} has no conv{i}_w/conv{i}_b to inflate from.");
+            }
+
+            var kt = layer.Kernel[0];
+            var weight = tensor(w2d.FloatData.ToArray(), w2d.Dims.ToArray()).unsqueeze(2).repeat(1, 1, kt, 1, 1) / kt;
+            if (!weight.shape.SequenceEqual(layer.Conv.weight!.shape))
+            {
+                throw new InvalidDataException($"2D layer {i} [{string.Join(',', w2d.Dims)}] does not inflate to [{string.Join(',', layer.Conv.weight!.shape)}].");
+            }
+
+            layer.Conv.weight!.copy_(weight);
+            layer.Norm.weight!.fill_(1);
+            layer.Norm.bias!.copy_(tensor(b2d.FloatData.ToArray()));
+            layer.Norm.running_mean!.zero_();
+            layer.Norm.running_var!.fill_(1);
+        }
+    }
+}

@@ -1,0 +1,160 @@
+using ServerlessVideo.Training.Export;
+using ServerlessVideo.Training.Nets.Blocks;
+using TorchSharp;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
+using static TorchSharp.torch.nn;
+
+namespace ServerlessVideo.Training.Nets;
+
+/// <summary>
+/// TimeSformer (Bertasius et al. 2021) with the five self-attention schemes of its Table 1: each frame cut into 16×16
+/// patches, linearly embedded, plus learnt space and time position embeddings, then blocks whose attention is
+/// space-only (S), joint space-time (ST), divided (time then space, T+S), sparse local-global (L+G) or axial
+/// (time, width, height: T+W+H), each followed by an MLP. Tokens are mean-pooled for the classifier (no class token).
+/// Space-only, as in the paper's code, has no time embedding: frames meet only in the final average.
+/// </summary>
+public sealed class TimeSformerNet : VideoNet
+{
+    public const int Patch = 16;
+    public const int Dim = 96;
+    public const int Heads = 4;
+    public const int Depth = 4;
+
+    public static readonly IReadOnlyList<string> Schemes = ["space", "joint", "divided", "local-global", "axial"];
+
+    public TimeSformerNet(string scheme, int classes, int frames, int size) : base(nameof(TimeSformerNet))
+    {
+        Scheme = scheme;
+        Grid = (frames, size / Patch, size / Patch);
+        Embed = Conv2d(3, Dim, Patch, stride: Patch);
+        SpacePosition = Parameter(randn(new long[] { 1, 1, Grid.H, Grid.W, Dim }) * 0.02f);
+        TimePosition = Parameter(randn(new long[] { 1, frames, 1, 1, Dim }) * 0.02f);
+        for (var d = 0; d < Depth; d++)
+        {
+            foreach (var (axes, mask) in Steps(scheme, Grid))
+            {
+                Attentions.Add(new TokenAttention(Dim, Heads, axes, mask));
+            }
+
+            Mlps.Add(new Mlp(Dim, 2 * Dim));
+            MlpNorms.Add(LayerNorm(Dim));
+        }
+
+        Norm = LayerNorm(Dim);
+        Fc = Linear(Dim, classes);
+        RegisterComponents();
+    }
+
+    public string Scheme { get; }
+
+    public (long T, long H, long W) Grid { get; }
+
+    public Conv2d Embed { get; }
+
+    public Parameter SpacePosition { get; }
+
+    public Parameter TimePosition { get; }
+
+    public ModuleList<TokenAttention> Attentions { get; } = new();
+
+    public ModuleList<Mlp> Mlps { get; } = new();
+
+    public ModuleList<LayerNorm> MlpNorms { get; } = new();
+
+    public LayerNorm Norm { get; }
+
+    public Linear Fc { get; }
+
+    private bool UsesTime => Scheme != "space";
+
+    private int StepsPerBlock => Attentions.Count / Depth;
+
+    /// <summary>The attention steps of one block: the axes each attends over, and a mask for the sparse scheme.</summary>
+    public static IReadOnlyList<(long[] Axes, float[,]? Mask)> Steps(string scheme, (long T, long H, long W) grid) => scheme switch
+    {
+        "space" => [([2, 3], null)],
+        "joint" => [([1, 2, 3], null)],
+        "divided" => [([1], null), ([2, 3], null)],
+        "local-global" => [([1, 2, 3], Mask(grid, Local)), ([1, 2, 3], Mask(grid, Global))],
+        "axial" => [([1], null), ([3], null), ([2], null)],
+        _ => throw new ArgumentException($"Unknown attention scheme '{scheme}'; known: {string.Join(", ", Schemes)}.", nameof(scheme)),
+    };
+
+    /// <summary>Local: the same H/2 × W/2 quarter of the frame, in every frame.</summary>
+    private static bool Local((long T, long H, long W) grid, (long T, long H, long W) a, (long T, long H, long W) b) =>
+        a.H / (grid.H / 2) == b.H / (grid.H / 2) && a.W / (grid.W / 2) == b.W / (grid.W / 2);
+
+    /// <summary>Global: the whole clip at a stride of 2 along time, height and width.</summary>
+    private static bool Global((long T, long H, long W) grid, (long T, long H, long W) a, (long T, long H, long W) b) =>
+        (a.T - b.T) % 2 == 0 && (a.H - b.H) % 2 == 0 && (a.W - b.W) % 2 == 0;
+
+    private static float[,] Mask((long T, long H, long W) grid, Func<(long T, long H, long W), (long T, long H, long W), (long T, long H, long W), bool> allowed)
+    {
+        var n = grid.T * grid.H * grid.W;
+        var mask = new float[n, n];
+        for (var i = 0; i < n; i++)
+        {
+            for (var j = 0; j < n; j++)
+            {
+                mask[i, j] = allowed(grid, At(grid, i), At(grid, j)) ? 0f : -1e9f;
+            }
+        }
+
+        return mask;
+    }
+
+    private static (long T, long H, long W) At((long T, long H, long W) grid, long i) => (i / (grid.H * grid.W), i / grid.W % grid.H, i % grid.W);
+
+    public override Tensor forward(Tensor x)
+    {
+        var (n, t) = (x.shape[0], x.shape[1]);
+        var patches = Embed.call(x.reshape(n * t, 3, x.shape[3], x.shape[4]));              // [N·T, D, H, W]
+        MacCounter.Add(patches.numel() * 3 * Patch * Patch);
+        var tokens = patches.permute(0, 2, 3, 1).reshape(n, t, Grid.H, Grid.W, Dim) + SpacePosition;
+        if (UsesTime)
+        {
+            tokens += TimePosition;
+        }
+
+        for (var d = 0; d < Depth; d++)
+        {
+            for (var s = 0; s < StepsPerBlock; s++)
+            {
+                tokens = Attentions[(d * StepsPerBlock) + s].call(tokens);
+            }
+
+            tokens += Mlps[d].call(MlpNorms[d].call(tokens));
+        }
+
+        MacCounter.Add(n * Dim * Fc.out_features);
+        return Fc.call(Norm.call(tokens).mean([1, 2, 3]));
+    }
+
+    public override string Export(GraphWriter w, int frames, int size)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        var weight = Weights.Of(Embed.weight!);
+        var frameBatch = w.Reshape(OnnxExporter.Input, -1, 3, size, size);
+        var patches = w.Op("Conv", [frameBatch, w.Constant(weight, Dim, 3, Patch, Patch), w.Constant(Weights.Of(Embed.bias!), Dim)],
+            ("kernel_shape", new long[] { Patch, Patch }), ("strides", new long[] { Patch, Patch }));
+        var tokens = w.Add(w.Reshape(w.Transpose(patches, 0, 2, 3, 1), -1, Grid.T, Grid.H, Grid.W, Dim),
+            w.Constant(Weights.Of(SpacePosition), 1, 1, Grid.H, Grid.W, Dim));
+        if (UsesTime)
+        {
+            tokens = w.Add(tokens, w.Constant(Weights.Of(TimePosition), 1, Grid.T, 1, 1, Dim));
+        }
+
+        for (var d = 0; d < Depth; d++)
+        {
+            for (var s = 0; s < StepsPerBlock; s++)
+            {
+                tokens = Attentions[(d * StepsPerBlock) + s].Export(w, tokens, Grid);
+            }
+
+            tokens = w.Add(tokens, Mlps[d].Export(w, w.LayerNorm(tokens, MlpNorms[d])));
+        }
+
+        return w.Linear(w.Mean(w.LayerNorm(tokens, Norm), 1, 2, 3), Fc);
+    }
+}
