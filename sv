@@ -139,9 +139,10 @@ cmd_submit() {
 }
 
 cmd_train() {
-  [ $# -ge 1 ] || die "usage: ./sv train <model-id>   (tsn-synthmotion, netvlad-synthmotion, cnn-lstm-synthmotion)"
   setup
-  dotnet "$ROOT/src/ServerlessVideo.Training/bin/$CONFIGURATION/net10.0/sv-train.dll" "$1" "$ROOT/models"
+  local train="$ROOT/src/ServerlessVideo.Training/bin/$CONFIGURATION/net10.0/sv-train.dll"
+  [ $# -ge 1 ] || { dotnet "$train" 2>&1 | sed 's/sv-train <command>/.\/sv train <model-id>/'; exit 2; }
+  dotnet "$train" "$1" "$ROOT/models"
 }
 
 cmd_test() {
@@ -173,6 +174,7 @@ usage: ./sv <command>
   serve [--urls URL]   run the local host (Azurite + durable worker + blob watcher + HTTP API on 127.0.0.1:7071)
   submit FILE... [--wait]   upload videos to the running host's 'videos' container
   train MODEL-ID       retrain a built-in model from scratch on SynthMotion (fixed seed) into models/MODEL-ID
+  flow VIDEO [opts]    write colour-wheel PNGs of the optical flow the pipeline computes (--algorithm, --size, --fps, --out)
   check-models         load every model (Inference__ExecutionProvider=cuda to try the GPU) and print its provider
   status ID            print one video's result from the running host
   list [--limit N]     list videos from the running host
@@ -190,6 +192,7 @@ main() {
     submit) cmd_submit "$@" ;;
     status | list) [ -f "$HOST_DLL" ] || build; host "$cmd" "$@" ;;
     check-models) [ -f "$HOST_DLL" ] || build; host_env; host check-models "$@" ;;
+    flow) setup; host flow "$@" ;;
     setup) setup ;;
     help | -h | --help) usage ;;
     *) usage; exit 2 ;;

@@ -76,7 +76,7 @@ public static class DemoCommand
         var allFinished = true;
 
         Console.WriteLine();
-        Console.WriteLine($"{"true class",-16} {"consensus",-22} per model (✗ = wrong)");
+        Console.WriteLine($"{"true class",-16} {"consensus",-22} {"models right",-13} wrong (model: its label)");
         for (var i = 0; i < samples.Count; i++)
         {
             var video = results[ids[i]];
@@ -87,20 +87,21 @@ public static class DemoCommand
                 correct[id] = correct.GetValueOrDefault(id) + (Top(m) == samples[i].Expected ? 1 : 0);
             }
 
-            var perModel = string.Join("  ", models.Select(m => $"{m["id"]}: {Top(m)}{(Top(m) == samples[i].Expected ? string.Empty : " ✗")}"));
+            var wrong = models.Where(m => Top(m) != samples[i].Expected).Select(m => $"{m["id"]}: {Top(m)}").ToList();
+            var right = models.Count == 0 ? string.Empty : $"{models.Count - wrong.Count}/{models.Count}";
             var consensus = video["status"]!.GetValue<string>() == "Completed"
                 ? string.Create(CultureInfo.InvariantCulture, $"{video["labels"]![0]!["label"]} {video["labels"]![0]!["confidence"]!.GetValue<double>():0.00}")
                 : $"{video["reasonCode"]}";
             allFinished &= video["status"]!.GetValue<string>() == "Completed" || samples[i].Scene is null;
-            Console.WriteLine($"{samples[i].Expected,-16} {consensus,-22} {perModel}");
+            Console.WriteLine($"{samples[i].Expected,-16} {consensus,-22} {right,-13} {string.Join("  ", wrong)}");
             Console.WriteLine($"{string.Empty,-16} {api}/api/videos/{ids[i]}");
         }
 
         Console.WriteLine();
         var videos = samples.Count(s => s.Scene is not null);
-        foreach (var (model, count) in correct.OrderBy(c => c.Key, StringComparer.Ordinal))
+        foreach (var (model, count) in correct.OrderByDescending(c => c.Value).ThenBy(c => c.Key, StringComparer.Ordinal))
         {
-            Console.WriteLine($"{model,-24} {count}/{videos} right");
+            Console.WriteLine($"{model,-38} {count}/{videos} right");
         }
 
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Demo finished in {total.Elapsed.TotalSeconds:0.0} s. `./sv serve` serves these URLs again; `./sv status <id>` prints one."));

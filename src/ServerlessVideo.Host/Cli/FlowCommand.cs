@@ -15,7 +15,8 @@ public static class FlowCommand
 {
     public static async Task<int> RunAsync(string[] args)
     {
-        var positional = args.Where(a => !a.StartsWith("--", StringComparison.Ordinal)).ToList();
+        // Every "--name" takes the next argument as its value; what is left is the video.
+        var positional = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (i == 0 || !args[i - 1].StartsWith("--", StringComparison.Ordinal))).ToList();
         if (positional.Count != 1)
         {
             throw new CliException("flow needs one video file: flow <video> [--algorithm tvl1|farneback] [--size 224] [--fps 8] [--pairs 4] [--start 0] [--bound 20] [--out flow]");
