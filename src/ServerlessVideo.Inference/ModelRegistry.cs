@@ -56,7 +56,7 @@ public sealed partial class ModelRegistry : IDisposable
                 options.AppendExecutionProvider_CUDA(_options.CudaDeviceId);
                 var session = new InferenceSession(model.ModelPath, options);
                 LogLoaded(_logger, model.Id, ExecutionProviders.Cuda);
-                return new ModelSession(model, session, ExecutionProviders.Cuda);
+                return Checked(model, session, ExecutionProviders.Cuda);
             }
             catch (Exception ex) when (ex is OnnxRuntimeException or EntryPointNotFoundException or DllNotFoundException)
             {
@@ -72,7 +72,21 @@ public sealed partial class ModelRegistry : IDisposable
         using var cpuOptions = BaseOptions();
         var cpu = new InferenceSession(model.ModelPath, cpuOptions);
         LogLoaded(_logger, model.Id, ExecutionProviders.Cpu);
-        return new ModelSession(model, cpu, ExecutionProviders.Cpu);
+        return Checked(model, cpu, ExecutionProviders.Cpu);
+    }
+
+    /// <summary>The session checked against its manifest; a rejected one releases its native memory at once.</summary>
+    private static ModelSession Checked(LoadedModel model, InferenceSession session, string provider)
+    {
+        try
+        {
+            return new ModelSession(model, session, provider);
+        }
+        catch
+        {
+            session.Dispose();
+            throw;
+        }
     }
 
     private SessionOptions BaseOptions()

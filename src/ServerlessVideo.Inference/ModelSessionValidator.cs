@@ -66,7 +66,9 @@ internal static class ModelSessionValidator
 
         var flow = input.Stream == ModelInput.FlowStream;
         var channels = flow ? 2 : 3;
-        var frames = flow ? m.Sampling.ClipLength - 1 : ((m.Sampling.ClipLength - 1) / input.FrameStride) + 1;
+        // A flow stream has one field fewer than the clip has frames; the stride then applies to either.
+        var streamFrames = flow ? m.Sampling.ClipLength - 1 : m.Sampling.ClipLength;
+        var frames = ((streamFrames - 1) / input.FrameStride) + 1;
         var crop = m.Preprocessing.CropSize;
         int?[] expected = input.Layout switch
         {

@@ -10,7 +10,7 @@ namespace ServerlessVideo.Training;
 /// </summary>
 public static class Parity
 {
-    public static (double MaxDifference, double MaxOutput) Compare(VideoNet net, string onnxPath, int frames, int size, int seed, int batch = 2, string? outputName = null)
+    public static (double MaxDifference, double MaxOutput) Compare(VideoNet net, byte[] onnx, int frames, int size, int seed, int batch = 2, string? outputName = null)
     {
         ArgumentNullException.ThrowIfNull(net);
         net.eval();
@@ -22,7 +22,7 @@ public static class Parity
             expected = net.call(input).contiguous().data<float>().ToArray();
         }
 
-        using var session = new InferenceSession(onnxPath);
+        using var session = new InferenceSession(onnx);
         using var runOptions = new RunOptions();
         // Inputs of other networks in the same graph (the other stream of a two-stream model) get zeros.
         var feeds = net.Feeds(input).ToList();

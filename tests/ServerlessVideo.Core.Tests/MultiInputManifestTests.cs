@@ -40,6 +40,10 @@ public sealed class MultiInputManifestTests
         unknown["inputs"]![1]!["flow"]!["algorithm"] = "lucas-kanade";
         Assert.Contains("/inputs/1/flow/algorithm", Refusal(unknown));
 
+        var segments = Probe();
+        segments["sampling"] = new JsonObject { ["clipLength"] = 4, ["numClips"] = 1, ["strategy"] = "segments" };
+        Assert.Contains("'segments' sampling takes frames seconds apart", Refusal(segments));
+
         var flowOnRgb = Probe();
         flowOnRgb["inputs"]![0]!["flow"] = new JsonObject { ["algorithm"] = "tvl1", ["bound"] = 8 };
         Assert.Contains("flow inputs only", Refusal(flowOnRgb));
@@ -58,6 +62,8 @@ public sealed class MultiInputManifestTests
 
         var alpha = Probe();
         alpha["architecture"] = new JsonObject { ["alpha"] = 4 };
+        ManifestLoader.Parse(alpha.ToJsonString(), "m.json"); // alpha binds SlowFast models only
+        alpha["family"] = "slowfast";
         Assert.Contains("architecture.alpha", Refusal(alpha));
         alpha["architecture"] = new JsonObject { ["alpha"] = StreamMeansModel.FrameStride };
         ManifestLoader.Parse(alpha.ToJsonString(), "m.json");
@@ -77,7 +83,17 @@ public sealed class MultiInputManifestTests
         var flowView = plan.Views.Single(v => v.ModelIds.Contains(StreamMeansModel.Id));
         Assert.Equal(["stream-means", "twin"], flowView.ModelIds);
         Assert.Equal([StreamMeansModel.Flow], flowView.Flows);
-        Assert.Empty(plan.Views.Single(v => v.ModelIds.Contains(ColourMeanModel.Id)).Flows);
+        Assert.Empty(plan.Views.Single(v => v.ModelIds.Contains(ColourMeanModel.Id)).Flows!);
+    }
+
+    [Fact]
+    public void A_plan_recorded_before_flows_existed_still_reads_as_one_without_flows()
+    {
+        // Orchestration histories keep activity outputs as JSON; replays of older ones must not break.
+        const string old = """{"view":{"fps":4,"resizeShortSide":36,"cropSize":32,"clipLength":8},"segments":[],"modelIds":["colour-mean"]}""";
+        var plan = System.Text.Json.JsonSerializer.Deserialize<ViewPlan>(old, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web))!;
+        Assert.Null(plan.Flows);
+        Assert.Equal(["colour-mean"], plan.ModelIds);
     }
 
     [Fact]

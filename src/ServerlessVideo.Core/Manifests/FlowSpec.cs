@@ -7,5 +7,5 @@ public sealed record FlowSpec(string Algorithm, double Bound)
 {
     /// <summary>A short name, used as a blob-path segment and to share one flow computation between models.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
-    public string Key => string.Create(CultureInfo.InvariantCulture, $"flow-{Algorithm}-b{Bound:0.###}");
+    public string Key => string.Create(CultureInfo.InvariantCulture, $"flow-{Algorithm}-b{Bound:R}");
 }

@@ -139,7 +139,7 @@ public static class ManifestLoader
             CheckInput(m, input, $"{source}: input '{input.Name}'");
         }
 
-        if (m.Architecture is not null && m.Architecture.TryGetValue("alpha", out var alpha)
+        if (m.Family == "slowfast" && m.Architecture is not null && m.Architecture.TryGetValue("alpha", out var alpha)
             && alpha.ValueKind == System.Text.Json.JsonValueKind.Number && alpha.GetDouble() != m.Inputs.Max(i => i.FrameStride))
         {
             throw new ManifestException($"{source}: architecture.alpha {alpha} must equal the slow input's frameStride ({m.Inputs.Max(i => i.FrameStride)}).");
@@ -169,6 +169,11 @@ public static class ManifestLoader
         if (flow && m.Sampling.ClipLength < 2)
         {
             throw new ManifestException($"{where}: flow needs clipLength of at least 2 frames.");
+        }
+
+        if (flow && m.Sampling.Strategy == SamplingSpec.Segments)
+        {
+            throw new ManifestException($"{where}: flow needs consecutive frames; 'segments' sampling takes frames seconds apart.");
         }
 
         if (input.FrameStride > m.Sampling.ClipLength)

@@ -114,9 +114,16 @@ public sealed partial class VideoActivities(
     /// <summary><see cref="TaskNames.RunInference"/>: one model over one segment's clips; per-clip probabilities go to a blob.</summary>
     public async Task<InferResult> InferAsync(InferRequest request)
     {
+        var session = models.Session(request.ModelId);
         var streams = new Dictionary<string, IReadOnlyList<Core.Tensors.ClipTensor>>(StringComparer.Ordinal);
-        foreach (var (key, blobs) in request.Streams)
+        // Only the streams this model reads: a view's other models may have asked for flows it does not need.
+        foreach (var key in session.StreamKeys)
         {
+            if (!request.Streams.TryGetValue(key, out var blobs))
+            {
+                throw new InvalidOperationException($"Model '{request.ModelId}' reads stream '{key}', which segment {request.SegmentIndex} does not have.");
+            }
+
             var clips = new List<Core.Tensors.ClipTensor>(blobs.Count);
             foreach (var blob in blobs)
             {
@@ -126,7 +133,6 @@ public sealed partial class VideoActivities(
             streams[key] = clips;
         }
 
-        var session = models.Session(request.ModelId);
         var watch = Stopwatch.StartNew();
         var probabilities = session.Run(streams);
         var elapsed = Math.Round(watch.Elapsed.TotalMilliseconds, 1);

@@ -55,7 +55,7 @@ public sealed class VideoOrchestrator : TaskOrchestrator<VideoJob, VideoOutcome>
 
             var flowTasks = (
                 from view in plan.Views
-                from flow in view.Flows
+                from flow in view.Flows ?? []
                 from part in extracted.Where(e => e.ViewKey == view.View.Key)
                 select context.CallActivityAsync<FlowResult>(
                     TaskNames.ComputeFlow, new FlowRequest(job.VideoId, view.View.Key, flow, part.SegmentIndex, part.ClipBlobs), Retry))

@@ -41,6 +41,9 @@ public sealed class FlowStackNet : VideoNet
 
     public override IReadOnlyList<(string Name, Tensor Value)> Feeds(Tensor clips) => [(FlowInput, clips)];
 
+    /// <summary>The flow input without its flow settings, which belong to the model that uses the stream (see TwoStreamTraining).</summary>
+    public override IReadOnlyList<Core.Manifests.ModelInput> ManifestInputs() => [new(FlowInput, Layout, Core.Manifests.ModelInput.FlowStream)];
+
     public override Tensor forward(Tensor x)
     {
         x = x.reshape(x.shape[0], x.shape[1] * x.shape[2], x.shape[3], x.shape[4]);

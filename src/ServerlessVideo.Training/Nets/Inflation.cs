@@ -6,8 +6,10 @@ namespace ServerlessVideo.Training.Nets;
 
 /// <summary>
 /// I3D's bootstrap: a trained 2D CNN's k×k kernels become k×k×k kernels by repeating them along time and dividing by
-/// k, so a "boring" clip (one frame repeated) gives the 2D network's activations. The 2D weights come from a committed
-/// frame-level model's ONNX file (batch norm already folded: the 3D layer's norm starts as the identity plus that bias).
+/// k, so a "boring" clip (one frame repeated) gives the 2D network's activations away from the clip's first and last
+/// frames (zero padding in time weakens those). The 2D weights come from a committed frame-level model's ONNX file,
+/// batch norm already folded: each 3D layer's norm starts as the identity plus that bias in eval mode; training then
+/// re-estimates its statistics as usual.
 /// </summary>
 public static class Inflation
 {

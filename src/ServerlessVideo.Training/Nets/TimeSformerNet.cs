@@ -27,6 +27,11 @@ public sealed class TimeSformerNet : VideoNet
     {
         Scheme = scheme;
         Grid = (frames, size / Patch, size / Patch);
+        if (size % Patch != 0 || Grid.H % 2 != 0)
+        {
+            throw new ArgumentException($"TimeSformer here needs frames of a multiple of {2 * Patch} px (local attention over quarters of the frame).", nameof(size));
+        }
+
         Embed = Conv2d(3, Dim, Patch, stride: Patch);
         SpacePosition = Parameter(randn(new long[] { 1, 1, Grid.H, Grid.W, Dim }) * 0.02f);
         TimePosition = Parameter(randn(new long[] { 1, frames, 1, 1, Dim }) * 0.02f);

@@ -24,6 +24,11 @@ public sealed class SwinBlock : Module<Tensor, Tensor>
         Grid = grid;
         Window = (Math.Min(window.T, grid.T), Math.Min(window.H, grid.H), Math.Min(window.W, grid.W));
         Shift = (grid.T <= window.T ? 0 : shift.T, grid.H <= window.H ? 0 : shift.H, grid.W <= window.W ? 0 : shift.W);
+        if (grid.T % Window.T != 0 || grid.H % Window.H != 0 || grid.W % Window.W != 0)
+        {
+            throw new ArgumentException($"The token grid {grid} must divide into windows {Window} (no padding here).", nameof(grid));
+        }
+
         Tokens = Window.T * Window.H * Window.W;
         Windows = grid.T / Window.T * (grid.H / Window.H) * (grid.W / Window.W);
         Norm1 = LayerNorm(dim);
