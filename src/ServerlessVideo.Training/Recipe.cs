@@ -17,6 +17,9 @@ public sealed record Recipe(
     int Seed = 1234,
     double LearningRate = 3e-3)
 {
+    /// <summary>Epochs of linear learning-rate warm-up before the cosine decay (0: none).</summary>
+    public int WarmupEpochs { get; init; }
+
     /// <summary>A committed frame-level model whose 2D CNN initialises this one by inflation (I3D), or null.</summary>
     public string? InflateFrom { get; init; }
 

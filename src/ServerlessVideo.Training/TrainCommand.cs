@@ -14,17 +14,18 @@ namespace ServerlessVideo.Training;
 /// </summary>
 public static class TrainCommand
 {
-    public static int Run(string id, string modelsRoot)
+    public static int Run(string id, string modelsRoot, int? epochs = null, int? threads = null, int? perClass = null, int? warmup = null)
     {
+        torch.set_num_threads(threads ?? Math.Max(1, Environment.ProcessorCount));
         if (id == TwoStreamTraining.Id)
         {
             return TwoStreamTraining.Run(modelsRoot);
         }
 
         var recipe = Recipe.Get(id);
+        recipe = recipe with { Epochs = epochs ?? recipe.Epochs, TrainPerClass = perClass ?? recipe.TrainPerClass, WarmupEpochs = warmup ?? recipe.WarmupEpochs };
         var total = Stopwatch.StartNew();
         random.manual_seed(recipe.Seed);
-        torch.set_num_threads(Math.Max(1, Environment.ProcessorCount));
         var classes = SynthMotionClasses.Labels.Count;
         Console.WriteLine($"{recipe.Id}: rendering SynthMotion train/validation splits …");
         var train = SynthMotionData.Render(SynthMotionSplit.Train, recipe.TrainPerClass, recipe.Sampling, recipe.Seed);

@@ -14,7 +14,16 @@ public static class Trainer
     public static double Train(VideoNet net, SynthMotionData train, SynthMotionData validation, Recipe recipe, TextWriter log)
     {
         var optimizer = optim.Adam(net.parameters(), lr: recipe.LearningRate, weight_decay: 1e-4);
-        var scheduler = optim.lr_scheduler.CosineAnnealingLR(optimizer, recipe.Epochs);
+        var batchesPerEpoch = (train.Labels.Count + BatchSize - 1) / BatchSize;
+        // Without warm-up: cosine decay stepped per epoch (how the committed models were trained). With it: a linear
+        // ramp over the first WarmupEpochs, then cosine decay, both per step.
+        var warmupSteps = recipe.WarmupEpochs * batchesPerEpoch;
+        var totalSteps = recipe.Epochs * batchesPerEpoch;
+        var scheduler = warmupSteps == 0
+            ? optim.lr_scheduler.CosineAnnealingLR(optimizer, recipe.Epochs)
+            : optim.lr_scheduler.LambdaLR(optimizer, step => step < warmupSteps
+                ? (step + 1.0) / warmupSteps
+                : 0.5 * (1 + Math.Cos(Math.PI * (step - warmupSteps) / Math.Max(1, totalSteps - warmupSteps))));
         var random = new Random(recipe.Seed);
         var accuracy = 0.0;
         for (var epoch = 1; epoch <= recipe.Epochs; epoch++)
@@ -33,10 +42,19 @@ public static class Trainer
                 loss.backward();
                 optimizer.step();
                 lossSum += loss.item<float>();
+                if (warmupSteps > 0)
+                {
+                    scheduler.step();
+                }
+
                 Progress(log, epoch, recipe.Epochs, b + 1, batches, lossSum / (b + 1), watch.Elapsed);
             }
 
-            scheduler.step();
+            if (warmupSteps == 0)
+            {
+                scheduler.step();
+            }
+
             accuracy = Accuracy(net, validation);
             log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"  validation {accuracy:P1}"));
         }

@@ -11,6 +11,7 @@ public static class TrainingCli
         usage: sv-train <command>
 
           <model-id> [models-dir]        train a built-in model from scratch and write models/<model-id>/ (ids: RECIPES)
+                                         [--epochs N] [--per-class N] [--warmup N] [--threads N] override the recipe, for experiments
           readme [models-dir]            regenerate the tables in models/README.md from the manifests
           parity [--timing]              export every architecture untrained and compare ONNX Runtime with TorchSharp
                                          (--timing: also time one training step of each)
@@ -34,8 +35,17 @@ public static class TrainingCli
             "readme" => Readme(args.Length > 1 ? args[1] : "models"),
             "evaluate" => Evaluate(args[1..]),
             "resnet18-probe" => ResNet18Probe.Run(args[1..]),
-            _ => TrainCommand.Run(args[0], args.Length > 1 ? args[1] : "models"),
+            _ => Train(args),
         };
+    }
+
+    /// <summary><c>&lt;id&gt; [models-dir] [--epochs N] [--threads N]</c>: the options are for schedule experiments, not for the committed models.</summary>
+    private static int Train(string[] args)
+    {
+        static int? Option(string[] a, string name) =>
+            Array.IndexOf(a, name) is var i and >= 0 && i + 1 < a.Length ? int.Parse(a[i + 1], CultureInfo.InvariantCulture) : null;
+        var positional = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (i == 0 || !args[i - 1].StartsWith("--", StringComparison.Ordinal))).ToList();
+        return TrainCommand.Run(positional[0], positional.Count > 1 ? positional[1] : "models", Option(args, "--epochs"), Option(args, "--threads"), Option(args, "--per-class"), Option(args, "--warmup"));
     }
 
     private static int Readme(string modelsRoot)

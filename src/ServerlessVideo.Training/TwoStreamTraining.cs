@@ -41,7 +41,6 @@ public static class TwoStreamTraining
         var recipe = Branch("two-stream");
         var total = Stopwatch.StartNew();
         random.manual_seed(recipe.Seed);
-        torch.set_num_threads(Math.Max(1, Environment.ProcessorCount));
         var classes = SynthMotionClasses.Labels.Count;
         Console.WriteLine($"{Id}: rendering SynthMotion train/validation splits and their {Flow.Algorithm} flow …");
         var train = SynthMotionData.Render(SynthMotionSplit.Train, recipe.TrainPerClass, Sampling, recipe.Seed);

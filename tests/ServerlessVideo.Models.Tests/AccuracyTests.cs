@@ -16,8 +16,15 @@ public sealed class AccuracyTests
     private const int FreshPerClass = 20;
 
     [Fact]
-    public void There_is_a_trained_model_of_each_frame_level_family() =>
-        Assert.Equal(["cnn-lstm", "netvlad", "tsn"], TrainedModels.All.Select(m => m.Manifest.Family).Distinct().Order());
+    public void There_is_a_trained_model_of_every_family_and_every_timesformer_attention_scheme()
+    {
+        Assert.Equal(
+            ["c3d", "cnn-lstm", "i3d", "netvlad", "r2plus1d", "slowfast", "timesformer", "tsn", "two-stream", "video-swin"],
+            TrainedModels.All.Select(m => m.Manifest.Family).Distinct().Order());
+        Assert.Equal(
+            ["axial", "divided", "joint", "local-global", "space"],
+            TrainedModels.All.Where(m => m.Manifest.Family == "timesformer").Select(m => m.Manifest.Architecture!["attention"].GetString()).Order());
+    }
 
     [Theory]
     [MemberData(nameof(TrainedModels.Ids), MemberType = typeof(TrainedModels))]

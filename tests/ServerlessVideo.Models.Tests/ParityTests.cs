@@ -22,7 +22,7 @@ public sealed partial class ParityTests
         await process.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromMinutes(5)).Token);
 
         var diffs = DiffLine().Matches(output).ToDictionary(m => m.Groups[1].Value, m => double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture));
-        Assert.True(process.ExitCode == 0, output);
+        Assert.True(process.ExitCode == 0, $"sv-train parity exited with {process.ExitCode}:\n{output}");
         Assert.Equal(
             [
                 "c3d-synthmotion", "cnn-lstm-synthmotion", "i3d-synthmotion", "netvlad-synthmotion", "r2plus1d-synthmotion",

@@ -15,8 +15,11 @@ namespace ServerlessVideo.Training.Nets.Blocks;
 public sealed class SwinBlock : Module<Tensor, Tensor>
 {
     private const float MaskValue = -100f;
-    private readonly long[] _relativeIndex;
-    private readonly float[]? _mask;
+
+    // Constant tensors live as long as the block: a temporary created inside forward can be finalised by the GC
+    // while libtorch still reads it (seen as a rare crash under memory pressure).
+    private readonly Tensor _relativeIndex;
+    private readonly Tensor? _mask;
 
     public SwinBlock(long dim, long heads, (long T, long H, long W) grid, (long T, long H, long W) window, (long T, long H, long W) shift)
         : base(nameof(SwinBlock))
@@ -36,8 +39,8 @@ public sealed class SwinBlock : Module<Tensor, Tensor>
         Norm2 = LayerNorm(dim);
         Mlp = new Mlp(dim, 2 * dim);
         RelativeTable = Parameter(randn((2 * Window.T - 1) * (2 * Window.H - 1) * (2 * Window.W - 1), heads) * 0.02f);
-        _relativeIndex = RelativeIndex(Window);
-        _mask = Shifted ? ShiftMask() : null;
+        _relativeIndex = tensor(RelativeIndex(Window));
+        _mask = Shifted ? tensor(ShiftMask()).reshape(Windows, 1, Tokens, Tokens) : null;
         RegisterComponents();
     }
 
@@ -88,8 +91,8 @@ public sealed class SwinBlock : Module<Tensor, Tensor>
     private Tensor AttentionBias()
     {
         var heads = Attn.Heads;
-        var bias = RelativeTable.index(tensor(_relativeIndex)).reshape(Tokens, Tokens, heads).permute(2, 0, 1).unsqueeze(0);
-        return _mask is null ? bias : bias + tensor(_mask).reshape(Windows, 1, Tokens, Tokens);
+        var bias = RelativeTable.index(_relativeIndex).reshape(Tokens, Tokens, heads).permute(2, 0, 1).unsqueeze(0);
+        return _mask is null ? bias : bias + _mask;
     }
 
     private Tensor Partition(Tensor y) =>
