@@ -142,7 +142,7 @@ cmd_train() {
   setup
   local train="$ROOT/src/ServerlessVideo.Training/bin/$CONFIGURATION/net10.0/sv-train.dll"
   [ $# -ge 1 ] || { dotnet "$train" 2>&1 | sed 's/sv-train <command>/.\/sv train <model-id>/'; exit 2; }
-  dotnet "$train" "$1" "$ROOT/models"
+  dotnet "$train" "$1" "$ROOT/models" "${@:2}"
 }
 
 cmd_test() {
@@ -174,6 +174,7 @@ usage: ./sv <command>
   serve [--urls URL]   run the local host (Azurite + durable worker + blob watcher + HTTP API on 127.0.0.1:7071)
   submit FILE... [--wait]   upload videos to the running host's 'videos' container
   train MODEL-ID       retrain a built-in model from scratch on SynthMotion (fixed seed) into models/MODEL-ID
+                       (./sv train alone lists the ids)
   flow VIDEO [opts]    write colour-wheel PNGs of the optical flow the pipeline computes (--algorithm, --size, --fps, --out)
   check-models         load every model (Inference__ExecutionProvider=cuda to try the GPU) and print its provider
   status ID            print one video's result from the running host
