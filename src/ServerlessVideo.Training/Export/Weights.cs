@@ -22,7 +22,13 @@ public static class Weights
         var beta = Of(state["bias"]);
         var mean = Of(state["running_mean"]);
         var variance = Of(state["running_var"]);
-        const double eps = 1e-5; // TorchSharp's BatchNorm default; every network here keeps it
+        var eps = norm switch
+        {
+            BatchNorm1d b => b.eps,
+            BatchNorm2d b => b.eps,
+            BatchNorm3d b => b.eps,
+            _ => throw new ArgumentException($"{norm.GetType().Name} is not a batch norm.", nameof(norm)),
+        };
         var outChannels = gamma.Length;
         var perOut = w.Length / outChannels;
         var bias = new float[outChannels];
