@@ -9,15 +9,26 @@ namespace ServerlessVideo.Training;
 
 /// <summary>
 /// Writes a trained model to <c>models/&lt;id&gt;/</c>, measures it on the test split through ONNX Runtime exactly as
-/// the pipeline would run it, and records the numbers in its manifest and in <c>models/README.md</c>.
+/// the pipeline would run it, and records the numbers in its manifest and in <c>models/README.md</c> — unless its
+/// ONNX export differs from the TorchSharp network by more than <see cref="MaxParityDifference"/>.
 /// </summary>
 public static class ModelPublisher
 {
-    public static (double Accuracy, double PairAccuracy) Publish(
-        string modelsRoot, ModelManifest manifest, byte[] onnx, Dictionary<string, double> metrics, int testVideos)
+    public const double MaxParityDifference = 1e-4;
+
+    /// <summary>Publishes the model; false (and nothing written) when <c>metrics["onnxParityMaxAbsDiff"]</c> is over the bound.</summary>
+    public static bool Publish(string modelsRoot, ModelManifest manifest, byte[] onnx, Dictionary<string, double> metrics, int testVideos)
     {
         ArgumentNullException.ThrowIfNull(manifest);
         ArgumentNullException.ThrowIfNull(metrics);
+        var parity = metrics["onnxParityMaxAbsDiff"];
+        if (parity > MaxParityDifference)
+        {
+            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{manifest.Id}: ONNX export differs from TorchSharp by {parity:E2} > {MaxParityDifference:E0}; nothing written."));
+            return false;
+        }
+
         var dir = Path.Combine(modelsRoot, manifest.Id);
         Directory.CreateDirectory(dir);
         File.WriteAllBytes(Path.Combine(dir, "model.onnx"), onnx);
@@ -37,7 +48,7 @@ public static class ModelPublisher
         ModelsReadme.Update(modelsRoot);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{manifest.Id}: test {test.Accuracy:P1} (temporal pairs {test.TemporalPairAccuracy:P1}), {test.MillisecondsPerClip:0.##} ms/clip"));
-        return (test.Accuracy, test.TemporalPairAccuracy);
+        return true;
     }
 
     /// <summary>Provenance shared by every built-in model; <paramref name="notes"/> says how this one was made.</summary>

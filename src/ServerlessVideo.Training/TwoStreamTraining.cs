@@ -64,12 +64,6 @@ public static class TwoStreamTraining
         var parity = Math.Max(
             Parity.Compare(spatial, onnx, Sampling.ClipLength, Recipe.FrameSize, recipe.Seed, outputName: RgbOutput).MaxDifference,
             Parity.Compare(temporal, onnx, Flows, Recipe.FrameSize, recipe.Seed, outputName: FlowOutput).MaxDifference);
-        if (parity > 1e-4)
-        {
-            Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Id}: ONNX export differs from TorchSharp by {parity:E2} > 1e-4; nothing written."));
-            return 1;
-        }
-
         var manifest = Manifest(flowWeight, train.Labels.Count);
         var metrics = new Dictionary<string, double>
         {
@@ -86,8 +80,7 @@ public static class TwoStreamTraining
             ["onnxParityMaxAbsDiff"] = parity,
             ["trainMinutes"] = Math.Round(trainMinutes, 1),
         };
-        ModelPublisher.Publish(modelsRoot, manifest, onnx, metrics, recipe.TestPerClass * classes);
-        return 0;
+        return ModelPublisher.Publish(modelsRoot, manifest, onnx, metrics, recipe.TestPerClass * classes) ? 0 : 1;
     }
 
     /// <summary>Both streams in one graph: <c>video</c> → <c>rgb_logits</c>, <c>flow</c> → <c>flow_logits</c>.</summary>
