@@ -72,8 +72,7 @@ public static class SynthMotionEvaluator
         var streams = new Dictionary<string, IReadOnlyList<ClipTensor>>(StringComparer.Ordinal) { [ModelInput.Rgb] = rgb };
         foreach (var flow in manifest.Inputs.Select(i => i.Flow).OfType<FlowSpec>().DistinctBy(f => f.Key))
         {
-            var algorithm = FlowAlgorithmNames.Parse(flow.Algorithm);
-            streams[flow.Key] = rgb.Select(c => FlowStack.Compute(c, algorithm, flow.Bound)).ToList();
+            streams[flow.Key] = rgb.Select(c => FlowStack.Compute(c, flow)).ToList();
         }
 
         return streams;

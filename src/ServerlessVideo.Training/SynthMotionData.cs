@@ -52,9 +52,8 @@ public sealed class SynthMotionData
     public SynthMotionData WithFlow(FlowSpec flow, PreprocessingSpec preprocessing)
     {
         ArgumentNullException.ThrowIfNull(flow);
-        var algorithm = FlowAlgorithmNames.Parse(flow.Algorithm);
         var flows = new ClipTensor[Clips.Count];
-        Parallel.For(0, Clips.Count, i => flows[i] = FlowStack.Compute(Clips[i], algorithm, flow.Bound));
+        Parallel.For(0, Clips.Count, i => flows[i] = FlowStack.Compute(Clips[i], flow));
         return new SynthMotionData(flows, Labels, preprocessing);
     }
 

@@ -20,10 +20,7 @@ public sealed class ModelRegistryTests : IDisposable
         ColourMeanModel.WriteTo(dir);
         if (editManifest is not null)
         {
-            var path = Path.Combine(dir, "manifest.json");
-            var node = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
-            editManifest(node);
-            File.WriteAllText(path, node.ToJsonString());
+            ManifestFile.Edit(dir, editManifest);
         }
 
         return _temp.Path;

@@ -19,10 +19,7 @@ public sealed class MultiInputSessionTests : IDisposable
         StreamMeansModel.WriteTo(dir);
         if (edit is not null)
         {
-            var path = Path.Combine(dir, "manifest.json");
-            var node = JsonNode.Parse(File.ReadAllText(path))!.AsObject();
-            edit(node);
-            File.WriteAllText(path, node.ToJsonString());
+            ManifestFile.Edit(dir, edit);
         }
 
         return new ModelRegistry(new InferenceOptions { ModelsPath = _temp.Path }, NullLogger<ModelRegistry>.Instance);

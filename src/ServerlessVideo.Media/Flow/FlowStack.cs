@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics.CodeAnalysis;
+using ServerlessVideo.Core.Manifests;
 using ServerlessVideo.Core.Tensors;
 
 namespace ServerlessVideo.Media.Flow;
@@ -16,6 +17,13 @@ namespace ServerlessVideo.Media.Flow;
 [SuppressMessage("Naming", "CA1711:Identifiers should not have incorrect suffix", Justification = "A \"flow stack\" is the two-stream term for stacked flow frames, not a Stack<T>.")]
 public static class FlowStack
 {
+    /// <summary>The flow a manifest's <see cref="FlowSpec"/> asks for (algorithm by its manifest name, and bound).</summary>
+    public static ClipTensor Compute(ClipTensor rgb, FlowSpec flow)
+    {
+        ArgumentNullException.ThrowIfNull(flow);
+        return Compute(rgb, FlowAlgorithmNames.Parse(flow.Algorithm), flow.Bound);
+    }
+
     /// <summary>
     /// Flow of an RGB clip (T×H×W×3) as a flow clip of T−1 frames, H×W, 2 channels (x then y), each byte
     /// <c>round((clip(f, ±bound) + bound)·255/(2·bound))</c>: 127.5 is no motion, larger x is rightward, larger y downward.

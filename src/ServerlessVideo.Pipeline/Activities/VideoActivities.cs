@@ -97,12 +97,11 @@ public sealed partial class VideoActivities(
     public async Task<FlowResult> ComputeFlowAsync(FlowRequest request)
     {
         var watch = Stopwatch.StartNew();
-        var algorithm = FlowAlgorithmNames.Parse(request.Flow.Algorithm);
         var names = new List<string>(request.ClipBlobs.Count);
         foreach (var blob in request.ClipBlobs)
         {
             var clip = await artifacts.ReadClipAsync(blob, CancellationToken.None);
-            var flow = FlowStack.Compute(clip, algorithm, request.Flow.Bound);
+            var flow = FlowStack.Compute(clip, request.Flow);
             var name = ArtifactStore.FlowBlobName(request.VideoId, request.ViewKey, request.Flow.Key, ArtifactStore.ClipIndexOf(blob));
             await artifacts.WriteClipAsync(name, flow, CancellationToken.None);
             names.Add(name);
