@@ -76,11 +76,11 @@ public sealed class GraphWriter(OnnxGraphBuilder graph)
     }
 
     /// <summary>A bias-free convolution followed by eval-mode batch norm, folded into one Conv with bias.</summary>
-    public string ConvBn(string x, Tensor convWeight, long[] stride, long[] padding, TorchSharp.torch.nn.Module norm, long groups = 1)
+    public string ConvBn(string x, Tensor convWeight, long[] stride, long[] padding, TorchSharp.torch.nn.Module norm)
     {
         var shape = convWeight.shape;
         var (w, b) = Weights.FoldBatchNorm(convWeight, norm);
         return Op("Conv", [x, Constant(w, shape), Constant(b, shape[0])],
-            ("kernel_shape", shape[2..]), ("strides", stride), ("pads", padding.Concat(padding).ToArray()), ("group", groups));
+            ("kernel_shape", shape[2..]), ("strides", stride), ("pads", padding.Concat(padding).ToArray()));
     }
 }
