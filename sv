@@ -145,24 +145,46 @@ cmd_train() {
   dotnet "$train" "$1" "$ROOT/models" "${@:2}"
 }
 
+# Runs `dotnet test` on $2… (a solution or project, then options) with output in $1 and one summary line.
+# Returns non-zero when dotnet test does, when any test failed, or when no test passed.
+run_tests() {
+  local out=$1 rc=0; shift
+  # Minimal verbosity: one summary line per test assembly, and the details of any failure. Under pipefail the
+  # pipeline's status is dotnet's unless tee itself fails; `&& … || …` keeps `set -e` from ending the script.
+  dotnet test "$@" -c "$CONFIGURATION" --no-build -nologo -v:q --logger "console;verbosity=minimal" 2>&1 | tee "$out" \
+    && rc=0 || rc=$?
+  # Each test assembly ends with "Failed: a, Passed: b, Skipped: c, Total: d"; add them up.
+  local passed failed skipped
+  passed=$(sum_of Passed "$out"); failed=$(sum_of Failed "$out"); skipped=$(sum_of Skipped "$out")
+  echo "$passed passed, $failed failed, $skipped skipped"
+  if [ "$failed" -gt 0 ] || [ "$passed" -eq 0 ]; then [ "$rc" -ne 0 ] || rc=1; fi
+  return "$rc"
+}
+
+sum_of() { grep -oE "$1: +[0-9]+" "$2" | awk '{ s += $2 } END { print s + 0 }'; }
+
+# The gate tests itself: a test made to fail on purpose must make run_tests fail and be counted, or nothing after
+# this can be trusted to go red.
+check_gate() {
+  local out="$STATE/gate-check.log" rc=0
+  SV_GATE_SELF_CHECK=1 run_tests "$out" "$ROOT/tests/ServerlessVideo.Gate.Tests" >"$out.summary" && rc=0 || rc=$?
+  if [ "$rc" -eq 0 ] || [ "$(sum_of Failed "$out")" -ne 1 ]; then
+    cat "$out" "$out.summary" >&2
+    die "the test gate is broken: a failing test did not make the run fail (rc $rc)"
+  fi
+  say "Gate check: a failing test fails the run (rc $rc)."
+}
+
 cmd_test() {
   setup
+  check_gate
   TEST_DATA="$STATE/test-azurite"
   rm -rf "$TEST_DATA"
   start_azurite "$TEST_DATA"
   trap 'stop_azurite; rm -rf "$TEST_DATA"' EXIT
   export SV_TEST_STORAGE="$Pipeline__StorageConnectionString"
   unset Pipeline__StorageConnectionString
-  local out="$STATE/test-output.log" rc=0
-  # Minimal verbosity: one summary line per test assembly, and the details of any failure.
-  dotnet test "$ROOT/ServerlessVideo.sln" -c "$CONFIGURATION" --no-build -nologo -v:q \
-    --logger "console;verbosity=minimal" 2>&1 | tee "$out" || true
-  rc=${PIPESTATUS[0]}
-  # Each test assembly ends with "Failed: a, Passed: b, Skipped: c, Total: d"; add them up.
-  sum() { grep -oE "$1: +[0-9]+" "$out" | awk '{ s += $2 } END { print s + 0 }'; }
-  echo "$(sum Passed) passed, $(sum Failed) failed, $(sum Skipped) skipped"
-  [ "$(sum Passed)" -gt 0 ] || rc=1
-  return "$rc"
+  run_tests "$STATE/test-output.log" "$ROOT/ServerlessVideo.sln" "$@"
 }
 
 usage() {
@@ -170,7 +192,8 @@ usage() {
 usage: ./sv <command>
 
   demo                 set up, start Azurite, classify generated sample videos, print labels and URLs
-  test                 set up and run every test (unit, orchestration, end-to-end, durability)
+  test [OPTIONS]       set up and run every test (unit, orchestration, end-to-end, durability); OPTIONS go to
+                       dotnet test (e.g. --filter FullyQualifiedName~FrameExtractor). Exits non-zero if any test fails
   serve [--urls URL]   run the local host (Azurite + durable worker + blob watcher + HTTP API on 127.0.0.1:7071)
   submit FILE... [--wait]   upload videos to the running host's 'videos' container
   train MODEL-ID       retrain a built-in model from scratch on SynthMotion (fixed seed) into models/MODEL-ID
