@@ -1,6 +1,4 @@
 using System.Globalization;
-using FFMpegCore;
-using FFMpegCore.Pipes;
 using Microsoft.Extensions.Logging;
 using ServerlessVideo.Core;
 using ServerlessVideo.Core.Planning;
@@ -30,9 +28,8 @@ public sealed partial class FrameExtractor(MediaOptions options, ILogger<FrameEx
             // where the fps filter would decode everything in between.
             for (var k = 0; k < view.ClipLength; k++)
             {
-                var before = buffer.Length;
-                await DecodeAsync(path, clip.StartSeconds + (k / view.Fps), GeometryFilter(view), 1, buffer, frameBytes, clip.Index, cancellationToken);
-                if (buffer.Length == before)
+                // ffmpeg reporting no frame at a seek means the sampled time is past the end: pad from here.
+                if (await DecodeAsync(path, clip.StartSeconds + (k / view.Fps), GeometryFilter(view), 1, buffer, frameBytes, clip.Index, cancellationToken) == 0)
                 {
                     break;
                 }
@@ -79,36 +76,59 @@ public sealed partial class FrameExtractor(MediaOptions options, ILogger<FrameEx
     }
 
     /// <summary>
-    /// Appends up to <paramref name="frames"/> raw RGB frames from <paramref name="startSeconds"/> to <paramref name="buffer"/>.
-    /// A failing ffmpeg is a decode failure only when nothing at all has been decoded for the clip.
+    /// Appends up to <paramref name="frames"/> raw RGB frames from <paramref name="startSeconds"/> to <paramref name="buffer"/>
+    /// and returns how many came. Zero frames with ffmpeg reporting zero means there is no frame at that time (past the
+    /// end); fewer bytes than ffmpeg reports writing is a transient <see cref="FramesLostException"/>. A failing ffmpeg is
+    /// a decode failure only when nothing at all has been decoded for the clip.
     /// </summary>
-    private async Task DecodeAsync(string path, double startSeconds, string filter, int frames, MemoryStream buffer, int frameBytes, int clipIndex, CancellationToken cancellationToken)
+    private async Task<int> DecodeAsync(string path, double startSeconds, string filter, int frames, MemoryStream buffer, int frameBytes, int clipIndex, CancellationToken cancellationToken)
     {
-        var inputArgs = $"{InputSafety.InputArguments} -ss {startSeconds.ToString("0.###", CultureInfo.InvariantCulture)}";
-        var outputArgs = $"-vf {filter} -frames:v {frames} -an -sn -dn -pix_fmt rgb24 -f rawvideo";
+        string[] arguments =
+        [
+            .. InputSafety.InputArgumentList,
+            "-ss", startSeconds.ToString("0.###", CultureInfo.InvariantCulture),
+            "-i", InputSafety.FileUrl(path),
+            "-vf", filter, "-frames:v", frames.ToString(CultureInfo.InvariantCulture),
+            "-an", "-sn", "-dn", "-pix_fmt", "rgb24", "-f", "rawvideo", "pipe:1",
+        ];
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.ProcessTimeout);
-        var stderr = new List<string>();
+        var before = buffer.Length;
+        FfmpegRun run;
         try
         {
-            await FFMpegArguments
-                .FromUrlInput(new Uri(Path.GetFullPath(path)), o => o.WithCustomArgument(inputArgs))
-                .OutputToPipe(new StreamPipeSink(buffer), o => o.WithCustomArgument(outputArgs))
-                .NotifyOnStandardError(line => { if (stderr.Count < 20) { stderr.Add(line); } })
-                .CancellableThrough(timeout.Token)
-                .ProcessAsynchronously(throwOnError: true, new FFOptions { BinaryFolder = options.BinaryFolder ?? string.Empty }, timeout.Token);
+            run = await FfmpegProcess.RunAsync(options.BinaryFolder, arguments, buffer, timeout.Token);
         }
-        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
         {
-            LogExtractFailed(logger, ex, path, clipIndex, string.Join(" | ", stderr));
+            throw new MediaRejectedException(ReasonCodes.DecodeFailed,
+                $"ffmpeg did not decode the frames at {startSeconds:0.###} s within {options.ProcessTimeout.TotalSeconds:0} s.", ex);
+        }
+
+        var received = buffer.Length - before;
+        if (run.ExitCode != 0)
+        {
+            LogExtractFailed(logger, path, clipIndex, run.ExitCode, string.Join(" | ", run.Errors));
             if (buffer.Length < frameBytes)
             {
                 throw new MediaRejectedException(ReasonCodes.DecodeFailed,
-                    $"ffmpeg could not decode frames at {startSeconds:0.###} s: {ex.Message}", ex);
+                    $"ffmpeg could not decode frames at {startSeconds:0.###} s (exit {run.ExitCode}): {string.Join(" ", run.Errors.Take(3))}");
             }
+
+            // Keep the whole frames that came before the failure; the clip is padded from the last of them.
+            buffer.SetLength(before + (received / frameBytes * frameBytes));
+            return (int)(received / frameBytes);
         }
+
+        if (received % frameBytes != 0 || (run.ReportedFrames is { } reported && reported * frameBytes != received))
+        {
+            throw new FramesLostException(
+                $"ffmpeg reported {run.ReportedFrames?.ToString(CultureInfo.InvariantCulture) ?? "no"} frames at {startSeconds:0.###} s but {received} bytes arrived ({frameBytes} per frame).");
+        }
+
+        return (int)(received / frameBytes);
     }
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "ffmpeg failed on {Path} clip {Clip}: {Stderr}")]
-    private static partial void LogExtractFailed(ILogger logger, Exception exception, string path, int clip, string stderr);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "ffmpeg failed on {Path} clip {Clip} with exit code {ExitCode}: {Stderr}")]
+    private static partial void LogExtractFailed(ILogger logger, string path, int clip, int exitCode, string stderr);
 }

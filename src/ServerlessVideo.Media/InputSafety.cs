@@ -17,8 +17,11 @@ public static class InputSafety
     ];
 
     /// <summary>Input options to put before <c>-i</c>.</summary>
-    public static string InputArguments =>
-        $"-protocol_whitelist file -format_whitelist {string.Join(',', AllowedDemuxers)}";
+    public static string InputArguments => string.Join(' ', InputArgumentList);
+
+    /// <summary><see cref="InputArguments"/> as separate process arguments.</summary>
+    public static IReadOnlyList<string> InputArgumentList =>
+        ["-protocol_whitelist", "file", "-format_whitelist", string.Join(',', AllowedDemuxers)];
 
     /// <summary>The input as an explicit local-file URL.</summary>
     public static string FileUrl(string path) => "file:" + Path.GetFullPath(path);
