@@ -24,6 +24,9 @@ public static class ReasonCodes
     /// <summary>The video is longer than the configured cap.</summary>
     public const string TooLong = "TOO_LONG";
 
+    /// <summary>The picture is smaller than the configured minimum side (e.g. a 1×1-pixel video).</summary>
+    public const string TooSmall = "TOO_SMALL";
+
     /// <summary>Frames could not be decoded where the probe promised them (corrupt stream).</summary>
     public const string DecodeFailed = "DECODE_FAILED";
 

@@ -21,4 +21,10 @@ public sealed record VideoProbe(
 {
     /// <summary>Estimated number of frames in the video.</summary>
     public long EstimatedFrames => (long)Math.Round(DurationSeconds * Fps);
+
+    /// <summary>
+    /// When the last frame starts, seconds, rounded down to the millisecond: the latest time a seek still lands on a
+    /// frame (ffmpeg's exact seek drops frames that start before the seek point, even one still on screen).
+    /// </summary>
+    public double LastFrameSeconds => Math.Max(0, Math.Floor((DurationSeconds - (1 / Fps)) * 1000) / 1000);
 }

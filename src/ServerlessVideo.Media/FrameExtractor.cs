@@ -61,9 +61,12 @@ public sealed partial class FrameExtractor(MediaOptions options, ILogger<FrameEx
     /// <summary>Sampled frames at least this far apart (seconds) are decoded one seek each.</summary>
     public const double SparseFrameSeconds = 2.0;
 
-    /// <summary>fps resampling, then <see cref="GeometryFilter"/>.</summary>
+    /// <summary>
+    /// fps resampling, then <see cref="GeometryFilter"/>. <c>eof_action=pass</c> keeps a last frame shorter than one
+    /// output interval (a one-frame file at 4 fps would otherwise round to no frame at all).
+    /// </summary>
     public static string FilterFor(FrameView view) =>
-        $"fps={view.Fps.ToString("0.######", CultureInfo.InvariantCulture)},{GeometryFilter(view)}";
+        $"fps={view.Fps.ToString("0.######", CultureInfo.InvariantCulture)}:eof_action=pass,{GeometryFilter(view)}";
 
     /// <summary>
     /// Short-side resize keeping aspect (even sizes; the long side rounds), then a centre crop. Autorotation happens

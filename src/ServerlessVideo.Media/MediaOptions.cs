@@ -9,6 +9,9 @@ public sealed class MediaOptions
     /// <summary>Longest accepted video, seconds.</summary>
     public double MaxDurationSeconds { get; set; } = 3 * 60 * 60;
 
+    /// <summary>Smallest accepted displayed width or height, pixels: below it there is nothing for a model to see.</summary>
+    public int MinSidePixels { get; set; } = 32;
+
     /// <summary>Wall-clock cap on one ffprobe or ffmpeg run; past it the process is killed.</summary>
     public TimeSpan ProcessTimeout { get; set; } = TimeSpan.FromMinutes(2);
 

@@ -102,6 +102,12 @@ public sealed partial class VideoProber(MediaOptions options, ILogger<VideoProbe
         var swap = rotation is 90 or 270;
         var width = swap ? video.Height.Value : video.Width.Value;
         var height = swap ? video.Width.Value : video.Height.Value;
+        if (Math.Min(width, height) < options.MinSidePixels)
+        {
+            throw new MediaRejectedException(ReasonCodes.TooSmall,
+                $"The picture is {width}×{height} pixels; both sides must be at least {options.MinSidePixels} (setting Media:MinSidePixels).");
+        }
+
         return new VideoProbe(Math.Round(duration, 3), Math.Round(fps, 3), width, height, rotation, video.CodecName ?? "unknown", format, size);
     }
 

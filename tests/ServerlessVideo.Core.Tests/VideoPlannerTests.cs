@@ -32,6 +32,24 @@ public sealed class VideoPlannerTests
         Assert.Equal([0.0], VideoPlanner.ClipStarts(1.5, 2, 5));
 
     [Fact]
+    public void A_one_frame_video_is_sampled_at_its_only_frame()
+    {
+        // 1 frame at 24 fps lasts 0.042 s; TSN's first segment middle (0.003 s) would seek past the frame that starts at 0.
+        var segments = Model("tsn", clip: 8, fps: null, clips: 1) with { Sampling = new SamplingSpec(8, null, null, 1, SamplingSpec.Segments) };
+        var plan = VideoPlanner.Plan(Probe(0.042, 24), [segments, Model("clips")], new PlanOptions());
+        Assert.All(plan.Views.SelectMany(v => v.Segments).SelectMany(s => s.Clips), c => Assert.Equal(0.0, c.StartSeconds));
+    }
+
+    [Fact]
+    public void No_clip_starts_after_the_last_frame_starts()
+    {
+        // 2 s at 2 fps: frames at 0, 0.5, 1 and 1.5 s. Eight TSN segments put their middles up to 1.875 s.
+        var segments = Model("tsn", clip: 8, fps: null, clips: 1) with { Sampling = new SamplingSpec(8, null, null, 1, SamplingSpec.Segments) };
+        var plan = VideoPlanner.Plan(Probe(2, 2), [segments], new PlanOptions());
+        Assert.All(plan.Views.SelectMany(v => v.Segments).SelectMany(s => s.Clips), c => Assert.InRange(c.StartSeconds, 0, 1.5));
+    }
+
+    [Fact]
     public void Models_sharing_sampling_and_geometry_share_one_view_and_its_frames()
     {
         var plan = VideoPlanner.Plan(Probe(30), [Model("a"), Model("b"), Model("c", crop: 24, resize: 28)], new PlanOptions());

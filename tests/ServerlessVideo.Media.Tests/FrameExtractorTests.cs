@@ -86,6 +86,6 @@ public sealed class FrameExtractorTests : IDisposable
     [Fact]
     public void The_filter_chain_resamples_resizes_the_short_side_and_crops() =>
         Assert.Equal(
-            "fps=12.5,scale=w='if(lt(iw,ih),256,-2)':h='if(lt(iw,ih),-2,256)':flags=bilinear,crop=224:224",
+            "fps=12.5:eof_action=pass,scale=w='if(lt(iw,ih),256,-2)':h='if(lt(iw,ih),-2,256)':flags=bilinear,crop=224:224",
             FrameExtractor.FilterFor(new FrameView(12.5, 256, 224, 16)));
 }

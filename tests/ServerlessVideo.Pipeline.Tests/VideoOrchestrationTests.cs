@@ -46,6 +46,19 @@ public sealed class VideoOrchestrationTests
     }
 
     [Fact]
+    public async Task A_one_frame_8k_video_is_classified_from_its_only_frame()
+    {
+        await using var h = await PipelineHarness.StartAsync(twoModels: true);
+        var path = await TestVideos.SingleFrameAsync(h.Scratch, 7680, 4320);
+        var (id, outcome, _) = await h.RunAsync(path);
+
+        Assert.True(outcome.Status == VideoStatuses.Completed, $"{outcome.Status}: {outcome.Failure}");
+        var models = await h.RowsAsync(h.ModelRows, id);
+        Assert.Equal(2, models.Count);
+        Assert.Equal(7680, Assert.Single(await h.RowsAsync(h.VideoRows, id)).GetInt32("Width"));
+    }
+
+    [Fact]
     public async Task A_model_that_reads_flow_gets_a_flow_stage_and_its_strided_and_flow_streams()
     {
         await using var h = await PipelineHarness.StartAsync(configure: x => StreamMeansModel.WriteTo(Path.Combine(x.ModelsPath, StreamMeansModel.Id)));

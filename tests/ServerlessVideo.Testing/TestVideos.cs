@@ -23,6 +23,7 @@ public static class TestVideos
         ("audio", ReasonCodes.NoVideoStream),
         ("still", ReasonCodes.StillImage),
         ("playlist", ReasonCodes.UnsupportedFormat),
+        ("tiny", ReasonCodes.TooSmall),
     ];
 
     /// <summary>Writes the bad input named <paramref name="kind"/> (one of <see cref="BadInputs"/>) into <paramref name="folder"/>.</summary>
@@ -34,6 +35,7 @@ public static class TestVideos
         "audio" => await AudioOnlyAsync(folder),
         "still" => await StillImageAsync(folder),
         "playlist" => Playlist(folder),
+        "tiny" => await ColourAsync(folder, "red", 8, 8, 10, 1),
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown bad input"),
     };
 
@@ -43,6 +45,14 @@ public static class TestVideos
         var path = Path.Combine(folder, "red-then-blue.mp4");
         await FfmpegAsync("-f lavfi -i color=c=red:s=160x120:r=25:d=10 -f lavfi -i color=c=blue:s=160x120:r=25:d=10 " +
             "-filter_complex \"[0][1]concat=n=2:v=1:a=0\" -c:v libx264 -preset ultrafast -pix_fmt yuv420p", path);
+        return path;
+    }
+
+    /// <summary>A video of exactly one frame (a camera's single shot saved as H.264), <paramref name="width"/>×<paramref name="height"/>.</summary>
+    public static async Task<string> SingleFrameAsync(string folder, int width, int height)
+    {
+        var path = Path.Combine(folder, $"one-frame-{width}x{height}.mp4");
+        await FfmpegAsync($"-f lavfi -i testsrc2=s={width}x{height}:r=24 -frames:v 1 -c:v libx264 -preset ultrafast -pix_fmt yuv420p", path);
         return path;
     }
 

@@ -20,7 +20,10 @@ public static class VideoPlanner
                 var starts = g.Any(m => m.Sampling.Strategy == SamplingSpec.Segments)
                     ? [SegmentsStart(g.Key)]
                     : ClipStarts(probe.DurationSeconds, g.Key.ClipSeconds, numClips);
-                var clips = starts.Select((start, i) => new ClipSpan(i, start)).ToList();
+                // A start inside the last frame's display time (a one-frame file, TSN's last segment of a short video)
+                // would seek past every frame: sample within the frames that exist.
+                var clips = starts.Select(s => Math.Min(s, probe.LastFrameSeconds)).Distinct()
+                    .Select((start, i) => new ClipSpan(i, start)).ToList();
                 var segments = clips.Chunk(options.ClipsPerSegment)
                     .Select((chunk, i) => new Segment(i, chunk))
                     .ToList();
