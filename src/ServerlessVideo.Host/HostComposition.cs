@@ -30,6 +30,7 @@ public static class HostComposition
         if (builder.Configuration.GetValue(LocalHostOptions.Section + ":Watch", true))
         {
             services.AddHostedService<BlobWatcher>();
+            services.AddHostedService<QueuedSweeper>();
         }
 
         var app = builder.Build();

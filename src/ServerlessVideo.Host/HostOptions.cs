@@ -11,6 +11,12 @@ public sealed class LocalHostOptions
     /// <summary>How often the watcher lists the videos container.</summary>
     public TimeSpan WatchInterval { get; set; } = TimeSpan.FromSeconds(1);
 
+    /// <summary>How often rows left Queued are settled (started, or failed as NOT_FOUND when their blob is gone).</summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary>How long a row may stay Queued with no orchestration before it is settled.</summary>
+    public TimeSpan QueuedGrace { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Activities this worker runs at once (ffmpeg and ONNX Runtime are CPU-bound: about one per core).</summary>
     public int MaxConcurrentActivities { get; set; } = Math.Max(1, Environment.ProcessorCount);
 

@@ -1,9 +1,15 @@
 using Azure.Storage.Blobs;
-using ServerlessVideo.Core;
+using Microsoft.Extensions.Logging.Abstractions;
+using ServerlessVideo.Pipeline;
+using ServerlessVideo.Pipeline.Orchestration;
+using ServerlessVideo.Pipeline.Storage;
 
 namespace ServerlessVideo.Host.Cli;
 
-/// <summary><c>submit</c>: uploads files to the videos container and prints the id each upload will have.</summary>
+/// <summary>
+/// <c>submit</c>: uploads files to the videos container, records each as Queued (so its id answers at once, and ends
+/// <c>NOT_FOUND</c> rather than unknown if the blob is replaced before the host sees it) and prints the ids.
+/// </summary>
 public static class SubmitCommand
 {
     public static async Task<int> RunAsync(string[] args)
@@ -14,11 +20,18 @@ public static class SubmitCommand
             throw new CliException("submit needs at least one file");
         }
 
-        var connection = Environment.GetEnvironmentVariable("Pipeline__StorageConnectionString")
-            ?? throw new CliException("Pipeline__StorageConnectionString is not set (./sv sets it for Azurite)");
-        var containerName = Environment.GetEnvironmentVariable("Pipeline__VideosContainer") ?? "videos";
+        var pipeline = new PipelineOptions();
+        new ConfigurationBuilder().AddEnvironmentVariables().Build().GetSection(PipelineOptions.Section).Bind(pipeline);
+        if (string.IsNullOrWhiteSpace(pipeline.StorageConnectionString))
+        {
+            throw new CliException("Pipeline__StorageConnectionString is not set (./sv sets it for Azurite)");
+        }
+
+        var containerName = pipeline.VideosContainer;
         var api = CliCommands.Option(args, "--api", HostComposition.DefaultUrl);
-        var container = new BlobContainerClient(connection, containerName);
+        var storage = new StorageClients(Microsoft.Extensions.Options.Options.Create(pipeline));
+        var starter = new VideoStarter(new ResultStore(storage), storage, NullLogger<VideoStarter>.Instance);
+        var container = storage.Videos;
         await container.CreateIfNotExistsAsync();
         var ids = new List<string>();
         foreach (var file in files)
@@ -30,7 +43,7 @@ public static class SubmitCommand
 
             var name = Path.GetFileName(file);
             var uploaded = await container.GetBlobClient(name).UploadAsync(file, overwrite: true);
-            var id = VideoIds.FromBlob(containerName, name, uploaded.Value.ETag.ToString());
+            var id = await starter.RecordSubmittedAsync(containerName, name, uploaded.Value.ETag.ToString(), DateTimeOffset.UtcNow, CancellationToken.None);
             ids.Add(id);
             Console.WriteLine($"{id}  {name}  {api}/api/videos/{id}");
         }

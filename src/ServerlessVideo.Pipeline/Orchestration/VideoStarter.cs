@@ -12,8 +12,75 @@ namespace ServerlessVideo.Pipeline.Orchestration;
 /// (container, name, ETag); a video that already has a row or an instance is left alone, and "already exists" from
 /// the scheduler counts as success. Every host's trigger goes through here.
 /// </summary>
-public sealed partial class VideoStarter(ResultStore results, ILogger<VideoStarter> logger)
+public sealed partial class VideoStarter(ResultStore results, StorageClients storage, ILogger<VideoStarter> logger)
 {
+    /// <summary>
+    /// Records an upload as Queued before any trigger has seen it, so its id answers at once (a client that uploads
+    /// calls this with the ETag the upload returned). Returns the video id.
+    /// </summary>
+    public async Task<string> RecordSubmittedAsync(string container, string blobName, string etag, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var id = VideoIds.FromBlob(container, blobName, etag);
+        await results.TryInsertAsync(new VideoRow
+        {
+            PartitionKey = id,
+            Status = VideoStatuses.Queued,
+            Container = container,
+            BlobName = blobName,
+            BlobETag = etag.Trim('"'),
+            SubmittedAt = now,
+        }, cancellationToken);
+        return id;
+    }
+
+    /// <summary>
+    /// Settles every row Queued for longer than <paramref name="grace"/> with no orchestration behind it: a blob version
+    /// that still exists is started (its trigger was missed), one deleted or overwritten meanwhile ends Failed with
+    /// <see cref="ReasonCodes.NotFound"/>. Nothing stays Queued forever. Returns how many rows it settled.
+    /// </summary>
+    public async Task<int> SettleStaleAsync(DurableTaskClient client, TimeSpan grace, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        var settled = 0;
+        foreach (var row in await results.ListQueuedAsync(now - grace, cancellationToken))
+        {
+            if (row.BlobName is null || row.BlobETag is null
+                || await client.GetInstanceAsync(row.PartitionKey, getInputsAndOutputs: false, cancellationToken) is not null)
+            {
+                continue;
+            }
+
+            settled++;
+            if (await ExistsAsync(row.BlobName, row.BlobETag, cancellationToken))
+            {
+                await StartAsync(client, row.Container ?? storage.Videos.Name, row.BlobName, row.BlobETag, row.SubmittedAt ?? now, cancellationToken);
+                continue;
+            }
+
+            row.Status = VideoStatuses.Failed;
+            row.ReasonCode = ReasonCodes.NotFound;
+            row.Message = $"Blob '{row.Container}/{row.BlobName}' with ETag {row.BlobETag} was deleted or overwritten before it was processed.";
+            row.CompletedAt = now;
+            await results.MergeAsync(row, cancellationToken);
+            LogNotFound(logger, row.PartitionKey, row.BlobName);
+        }
+
+        return settled;
+    }
+
+    private async Task<bool> ExistsAsync(string blobName, string etag, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await storage.Videos.GetBlobClient(blobName).GetPropertiesAsync(
+                new Azure.Storage.Blobs.Models.BlobRequestConditions { IfMatch = new Azure.ETag(etag) }, cancellationToken);
+            return true;
+        }
+        catch (Azure.RequestFailedException ex) when (ex.Status is 404 or 412)
+        {
+            return false;
+        }
+    }
+
     public async Task<string> StartAsync(DurableTaskClient client, string container, string blobName, string etag, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var job = new VideoJob(VideoIds.FromBlob(container, blobName, etag), container, blobName, etag.Trim('"'), now);
@@ -69,6 +136,9 @@ public sealed partial class VideoStarter(ResultStore results, ILogger<VideoStart
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Started video {VideoId} for blob {BlobName}")]
     private static partial void LogStarted(ILogger logger, string videoId, string blobName);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Video {VideoId}: blob {BlobName} was gone before it was processed")]
+    private static partial void LogNotFound(ILogger logger, string videoId, string blobName);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Video {VideoId} was already started")]
     private static partial void LogAlreadyStarted(ILogger logger, string videoId);

@@ -60,6 +60,21 @@ public sealed class ResultStore(StorageClients storage)
         return rows;
     }
 
+    /// <summary>Rows still Queued that were submitted before <paramref name="submittedBefore"/>.</summary>
+    public async Task<IReadOnlyList<VideoRow>> ListQueuedAsync(DateTimeOffset submittedBefore, CancellationToken cancellationToken)
+    {
+        await storage.EnsureCreatedAsync();
+        var rows = new List<VideoRow>();
+        await foreach (var row in storage.VideoRows.QueryAsync<VideoRow>(
+            r => r.RowKey == VideoRow.Key && r.Status == Messages.VideoStatuses.Queued && r.SubmittedAt < submittedBefore,
+            cancellationToken: cancellationToken))
+        {
+            rows.Add(row);
+        }
+
+        return rows;
+    }
+
     /// <summary>One page of video rows in key order and the token of the next page (null at the end).</summary>
     public async Task<(IReadOnlyList<VideoRow> Rows, string? Next)> ListAsync(int pageSize, string? continuation, CancellationToken cancellationToken)
     {
