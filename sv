@@ -6,11 +6,12 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-STATE="$ROOT/.sv"                      # local data: Azurite files, demo videos, work folder (git-ignored)
+STATE="${SV_STATE:-$ROOT/.sv}"        # local data: Azurite files, demo videos, work folder (git-ignored)
 AZURITE_DIR="$ROOT/build/azurite"
 AZURITE_BIN="$AZURITE_DIR/node_modules/.bin/azurite"
-HOST_DLL="$ROOT/src/ServerlessVideo.Host/bin/Release/net10.0/sv-host.dll"
 CONFIGURATION="${SV_CONFIGURATION:-Release}"
+HOST_DLL="$ROOT/src/ServerlessVideo.Host/bin/$CONFIGURATION/net10.0/sv-host.dll"
+DEFAULT_URL="http://127.0.0.1:7071"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 say() { printf '%s\n' "$*" >&2; }
@@ -85,7 +86,8 @@ start_azurite() {
   mkdir -p "$data"
   # --disableTelemetry: Azurite otherwise calls outside addresses. --skipApiVersionCheck: the current SDKs send a
   # newer API version than this Azurite knows. --loose: tolerate headers Azurite does not implement.
-  "$AZURITE_BIN" --silent --disableTelemetry --skipApiVersionCheck --loose \
+  # setsid: a session of its own, so a Ctrl-C meant for the host does not kill storage under it; sv stops it last.
+  setsid "$AZURITE_BIN" --silent --disableTelemetry --skipApiVersionCheck --loose \
     --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 \
     --blobPort "$blob" --queuePort "$queue" --tablePort "$table" \
     --location "$data" >"$data/azurite.log" 2>&1 &
@@ -106,6 +108,19 @@ stop_azurite() {
 
 host() { dotnet "$HOST_DLL" "$@"; }
 
+# One owner of .sv/azurite at a time: a second serve or demo would start another Azurite on the same files.
+own_local_data() {
+  mkdir -p "$STATE"
+  exec 9>"$STATE/serve.lock"
+  if ! flock -n 9; then
+    die "another ./sv serve or demo (pid $(cat "$STATE/serve.pid" 2>/dev/null || echo '?')) is using $STATE/azurite; stop it first (Ctrl-C), or submit to it from this shell with ./sv submit"
+  fi
+  echo $$ >"$STATE/serve.pid"
+}
+
+# The running host's API address, for the CLI commands that talk to it (SV_API overrides).
+api_url() { echo "${SV_API:-$(cat "$STATE/api-url" 2>/dev/null || echo "$DEFAULT_URL")}"; }
+
 host_env() {
   export Inference__ModelsPath="${Inference__ModelsPath:-$ROOT/models}"
   export Pipeline__WorkFolder="${Pipeline__WorkFolder:-$STATE/work}"
@@ -116,26 +131,71 @@ host_env() {
 cmd_demo() {
   setup
   host_env
+  own_local_data
   start_azurite "$STATE/azurite"
   trap stop_azurite EXIT
   host demo "$@"
 }
 
+# The URL the host will listen on: the value of --urls if given, else the default.
+serve_url() {
+  local url=$DEFAULT_URL
+  while [ $# -gt 0 ]; do
+    case "$1" in --urls) url=${2:-$url}; shift ;; --urls=*) url=${1#--urls=} ;; esac
+    shift
+  done
+  echo "$url"
+}
+
+# Ctrl-C or SIGTERM: the host stops first (it still needs storage to release its leases), Azurite after it. A second
+# signal kills the host.
+SERVE_SIGNALS=0
+stop_host() {
+  SERVE_SIGNALS=$((SERVE_SIGNALS + 1))
+  if [ "$SERVE_SIGNALS" -eq 1 ]; then
+    say "sv: stopping the host (again to force) …"
+    kill -TERM "$HOST_PID" 2>/dev/null || true
+  else
+    say "sv: forcing the host to stop"
+    kill -KILL "$HOST_PID" 2>/dev/null || true
+  fi
+}
+
+end_serve() {
+  [ -n "${HOST_PID:-}" ] && kill -KILL "$HOST_PID" 2>/dev/null || true
+  stop_azurite
+  rm -f "$STATE/connection" "$STATE/api-url" "$STATE/serve.pid"
+}
+
 cmd_serve() {
   setup
   host_env
+  own_local_data
+  local url; url=$(serve_url "$@")
   start_azurite "$STATE/azurite"
-  trap 'stop_azurite; rm -f "$STATE/connection"' EXIT
-  say "Azurite: $Pipeline__StorageConnectionString"
-  say "Upload videos to container 'videos' (./sv submit FILE in another shell while this runs), read /api/videos."
+  trap end_serve EXIT
   echo "$Pipeline__StorageConnectionString" >"$STATE/connection"
-  host serve "$@"
+  echo "$url" >"$STATE/api-url"
+  say "Azurite: $Pipeline__StorageConnectionString"
+  say "HTTP API: $url/api/videos   (./sv submit FILE in another shell uploads to container 'videos')"
+  # In the background so this shell can forward signals at once; a background job ignores the terminal's SIGINT.
+  # dotnet itself, not a subshell running it, so that HOST_PID is the process to signal.
+  if printf '%s\n' "$@" | grep -q -- '^--urls'; then dotnet "$HOST_DLL" serve "$@" & else dotnet "$HOST_DLL" serve --urls "$url" "$@" & fi
+  HOST_PID=$!
+  trap stop_host INT TERM
+  local rc=0
+  while :; do
+    wait "$HOST_PID" && rc=0 || rc=$?
+    kill -0 "$HOST_PID" 2>/dev/null || break
+  done
+  HOST_PID=""
+  return "$rc"
 }
 
 cmd_submit() {
   [ -f "$STATE/connection" ] || die "no running host: start ./sv serve first"
   [ -f "$HOST_DLL" ] || build
-  Pipeline__StorageConnectionString="$(cat "$STATE/connection")" host submit "$@"
+  SV_API="$(api_url)" Pipeline__StorageConnectionString="$(cat "$STATE/connection")" host submit "$@"
 }
 
 cmd_train() {
@@ -214,7 +274,7 @@ main() {
     train) cmd_train "$@" ;;
     serve) cmd_serve "$@" ;;
     submit) cmd_submit "$@" ;;
-    status | list) [ -f "$HOST_DLL" ] || build; host "$cmd" "$@" ;;
+    status | list) [ -f "$HOST_DLL" ] || build; SV_API="$(api_url)" host "$cmd" "$@" ;;
     check-models) [ -f "$HOST_DLL" ] || build; host_env; host check-models "$@" ;;
     flow) setup; host flow "$@" ;;
     setup) setup ;;

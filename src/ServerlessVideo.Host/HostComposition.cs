@@ -25,6 +25,8 @@ public static class HostComposition
 
         var services = builder.Services;
         services.AddOptions<LocalHostOptions>().Bind(builder.Configuration.GetSection(LocalHostOptions.Section));
+        services.Configure<HostOptions>(o => o.ShutdownTimeout =
+            builder.Configuration.GetSection(LocalHostOptions.Section).Get<LocalHostOptions>()?.ShutdownTimeout ?? new LocalHostOptions().ShutdownTimeout);
         services.AddVideoPipeline(builder.Configuration);
         services.AddLocalDurableTask();
         if (builder.Configuration.GetValue(LocalHostOptions.Section + ":Watch", true))

@@ -35,6 +35,12 @@ public sealed class LocalHostOptions
     /// <summary>Table of (blob, ETag) claims that keeps the watcher from starting a video twice.</summary>
     public string ClaimsTable { get; set; } = "claims";
 
+    /// <summary>
+    /// How long a stop (Ctrl-C, SIGTERM) waits for in-flight work before stopping by force; unfinished activities
+    /// return to the task hub and run again.
+    /// </summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>Run the blob watcher (off for workers that only take work from the task hub).</summary>
     public bool Watch { get; set; } = true;
 }

@@ -21,7 +21,7 @@ public static class ApiCommands
 
     private static async Task<int> GetAndPrintAsync(string[] args, string path)
     {
-        var api = CliCommands.Option(args, "--api", HostComposition.DefaultUrl);
+        var api = CliCommands.Option(args, "--api", CliCommands.DefaultApi);
         using var http = new HttpClient { BaseAddress = new Uri(api), Timeout = TimeSpan.FromSeconds(30) };
         HttpResponseMessage response;
         try

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using ServerlessVideo.Onnx;
 
 namespace ServerlessVideo.Host.Cli;
@@ -56,11 +57,30 @@ public static class CliCommands
         }
     }
 
+    /// <summary>The running host's API: <c>SV_API</c> (which <c>./sv</c> sets from the URL its host listens on), else the default.</summary>
+    internal static string DefaultApi =>
+        Environment.GetEnvironmentVariable("SV_API") is { Length: > 0 } api ? api.TrimEnd('/') : HostComposition.DefaultUrl;
+
     private static async Task<int> ServeAsync(string[] args)
     {
         await using var app = HostComposition.Build(args);
         HostComposition.WarmUp(app);
-        await app.RunAsync();
+        // The first SIGINT/SIGTERM stops gracefully (the generic host's own handling); a second one ends the process.
+        var signals = 0;
+        void Force(PosixSignalContext context)
+        {
+            if (Interlocked.Increment(ref signals) > 1)
+            {
+                Console.Error.WriteLine("sv-host: second signal, exiting now");
+                Environment.Exit(130);
+            }
+        }
+
+        using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Force);
+        using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Force);
+        await app.StartAsync();
+        Console.WriteLine($"sv-host: listening on {string.Join(", ", app.Urls)}");
+        await app.WaitForShutdownAsync();
         return 0;
     }
 

@@ -28,7 +28,7 @@ public static class SubmitCommand
         }
 
         var containerName = pipeline.VideosContainer;
-        var api = CliCommands.Option(args, "--api", HostComposition.DefaultUrl);
+        var api = CliCommands.Option(args, "--api", CliCommands.DefaultApi);
         var storage = new StorageClients(Microsoft.Extensions.Options.Options.Create(pipeline));
         var starter = new VideoStarter(new ResultStore(storage), storage, NullLogger<VideoStarter>.Instance);
         var container = storage.Videos;

@@ -54,11 +54,30 @@ public sealed partial class AzureStorageDurableTaskWorker : DurableTaskWorker
         LogStarted(_logger);
     }
 
+    /// <summary>How long a forced stop may take before the worker is left to the process's exit.</summary>
+    private static readonly TimeSpan ForcedStopWait = TimeSpan.FromSeconds(2);
+
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
-        // Graceful: in-flight work items finish, then the partition leases are released for other workers.
-        await _worker.StopAsync(isForced: false);
+        // Graceful first: in-flight work items finish, then the partition leases are released for other workers. When
+        // the host's shutdown time runs out (or storage is gone and the release cannot succeed) stop by force: leases
+        // expire and unfinished work items reappear on the task hub after the recovery timeout, so nothing is lost.
+        var graceful = _worker.StopAsync(isForced: false);
+        if (await Task.WhenAny(graceful, Task.Delay(Timeout.Infinite, cancellationToken)) == graceful)
+        {
+            await graceful;
+            return;
+        }
+
+        LogForcedStop(_logger);
+        var forced = _worker.StopAsync(isForced: true);
+        await Task.WhenAny(forced, Task.Delay(ForcedStopWait, CancellationToken.None));
+        ObserveLater(graceful);
+        ObserveLater(forced);
     }
+
+    private static void ObserveLater(Task task) =>
+        task.ContinueWith(t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
 
     protected override Task ExecuteAsync(CancellationToken stoppingToken) => Task.CompletedTask;
 
@@ -105,6 +124,9 @@ public sealed partial class AzureStorageDurableTaskWorker : DurableTaskWorker
 
         await next();
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Durable worker did not stop within the shutdown timeout; stopped by force (unfinished work returns to the task hub)")]
+    private static partial void LogForcedStop(ILogger logger);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Durable worker started on the Azure Storage backend")]
     private static partial void LogStarted(ILogger logger);
