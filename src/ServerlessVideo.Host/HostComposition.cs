@@ -26,6 +26,7 @@ public static class HostComposition
         var services = builder.Services;
         services.AddOptions<LocalHostOptions>().Bind(builder.Configuration.GetSection(LocalHostOptions.Section));
         services.AddVideoPipeline(builder.Configuration);
+        services.AddHostTelemetry(builder.Configuration);
         services.AddLocalDurableTask();
         if (builder.Configuration.GetValue(LocalHostOptions.Section + ":Watch", true))
         {
