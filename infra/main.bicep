@@ -75,6 +75,7 @@ module gpu 'app/gpu.bicep' = if (deployGpu) {
     identityClientId: identity.outputs.clientId
     storageAccountName: storage.outputs.name
     workItemQueue: storage.outputs.workItemQueue
+    applicationInsightsConnectionString: monitoring.outputs.applicationInsightsConnectionString
     workerImage: gpuWorkerImage
   }
 }

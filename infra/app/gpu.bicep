@@ -8,6 +8,9 @@ param identityId string
 param identityClientId string
 param storageAccountName string
 
+@description('Application Insights connection string: the worker exports its spans and metrics there, into the same per-video traces as the Functions app.')
+param applicationInsightsConnectionString string
+
 @description('Task hub work-item queue the worker scales on.')
 param workItemQueue string
 
@@ -71,6 +74,7 @@ resource worker 'Microsoft.App/containerApps@2025-01-01' = if (!empty(workerImag
             { name: 'Pipeline__ManagedIdentityClientId', value: identityClientId }
             { name: 'Inference__ExecutionProvider', value: 'cuda' }
             { name: 'Host__Watch', value: 'false' }
+            { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: applicationInsightsConnectionString }
           ]
         }
       ]

@@ -28,6 +28,7 @@ public static class HostComposition
         services.Configure<HostOptions>(o => o.ShutdownTimeout =
             builder.Configuration.GetSection(LocalHostOptions.Section).Get<LocalHostOptions>()?.ShutdownTimeout ?? new LocalHostOptions().ShutdownTimeout);
         services.AddVideoPipeline(builder.Configuration);
+        services.AddHostTelemetry(builder.Configuration);
         services.AddLocalDurableTask();
         if (builder.Configuration.GetValue(LocalHostOptions.Section + ":Watch", true))
         {

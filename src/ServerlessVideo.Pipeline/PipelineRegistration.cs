@@ -10,6 +10,7 @@ using ServerlessVideo.Pipeline.Api;
 using ServerlessVideo.Pipeline.Messages;
 using ServerlessVideo.Pipeline.Orchestration;
 using ServerlessVideo.Pipeline.Storage;
+using ServerlessVideo.Pipeline.Telemetry;
 using ServerlessVideo.Core.Planning;
 
 namespace ServerlessVideo.Pipeline;
@@ -31,7 +32,10 @@ public static class PipelineRegistration
         return services.AddVideoPipeline();
     }
 
-    /// <summary>Registers storage, media, inference and activity services; options come from the caller.</summary>
+    /// <summary>
+    /// Registers storage, media, inference, telemetry and activity services; options come from the caller. Spans and
+    /// metrics are emitted whether or not anything listens; <see cref="TelemetryRegistration.AddVideoTelemetry"/> listens.
+    /// </summary>
     public static IServiceCollection AddVideoPipeline(this IServiceCollection services)
     {
         services.TryAddSingleton(sp => sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<MediaOptions>>().Value);
@@ -44,6 +48,7 @@ public static class PipelineRegistration
         services.TryAddSingleton<VideoProber>();
         services.TryAddSingleton<FrameExtractor>();
         services.TryAddSingleton<ModelRegistry>();
+        services.TryAddSingleton<PipelineTelemetry>();
         services.TryAddSingleton<VideoActivities>();
         services.TryAddSingleton<VideoStarter>();
         services.TryAddSingleton<VideoApi>();
@@ -72,5 +77,6 @@ public static class PipelineRegistration
 
     private static DurableTaskRegistry Add<TInput, TOutput>(
         this DurableTaskRegistry registry, string name, Func<VideoActivities, TInput, Task<TOutput>> run) =>
-        registry.AddActivity(name, sp => new VideoActivity<TInput, TOutput>(sp.GetRequiredService<VideoActivities>(), run));
+        registry.AddActivity(name, sp => new VideoActivity<TInput, TOutput>(
+            sp.GetRequiredService<VideoActivities>(), sp.GetRequiredService<PipelineTelemetry>(), run));
 }

@@ -10,12 +10,15 @@ using ServerlessVideo.Media;
 using ServerlessVideo.Media.Flow;
 using ServerlessVideo.Pipeline.Messages;
 using ServerlessVideo.Pipeline.Storage;
+using ServerlessVideo.Pipeline.Telemetry;
 
 namespace ServerlessVideo.Pipeline.Activities;
 
 /// <summary>
 /// The activities of the video orchestration as plain methods: every host binds them under <see cref="TaskNames"/>
 /// (the local host through func registrations, Functions through <c>[ActivityTrigger]</c> wrappers). All I/O lives here.
+/// Both wrap each call in <see cref="PipelineTelemetry.RunAsync"/>; the methods add what only they know (clips, bytes,
+/// model, provider) to that span through <see cref="PipelineTelemetry.CurrentSpan"/>.
 /// </summary>
 public sealed partial class VideoActivities(
     VideoFileCache files,
@@ -24,6 +27,7 @@ public sealed partial class VideoActivities(
     VideoProber prober,
     FrameExtractor extractor,
     ModelRegistry models,
+    PipelineTelemetry telemetry,
     IOptions<PipelineOptions> options,
     ILogger<VideoActivities> logger)
 {
@@ -54,7 +58,9 @@ public sealed partial class VideoActivities(
     {
         try
         {
-            prober.CheckSize(await files.GetSizeAsync(job, CancellationToken.None));
+            var size = await files.GetSizeAsync(job, CancellationToken.None);
+            PipelineTelemetry.CurrentSpan?.SetTag(TelemetryTags.Bytes, size);
+            prober.CheckSize(size);
             var path = await files.GetLocalPathAsync(job, CancellationToken.None);
             var probe = await prober.ProbeAsync(path, CancellationToken.None);
             return new ProbeOutcome(probe, null);
@@ -62,16 +68,26 @@ public sealed partial class VideoActivities(
         catch (MediaRejectedException ex)
         {
             LogRejected(logger, job.VideoId, ex.ReasonCode, ex.Detail);
+            // A refusal is the activity's answer, not its failure: the span stays ok and says why.
+            PipelineTelemetry.CurrentSpan?.SetTag(TelemetryTags.ReasonCode, ex.ReasonCode);
             return new ProbeOutcome(null, new VideoFailure(ex.ReasonCode, ex.Detail));
         }
     }
 
     /// <summary><see cref="TaskNames.PlanVideo"/>: views, clips and segments for every registered model.</summary>
-    public Task<VideoPlan> PlanAsync(PlanRequest request) =>
-        Task.FromResult(VideoPlanner.Plan(
+    public Task<VideoPlan> PlanAsync(PlanRequest request)
+    {
+        var plan = VideoPlanner.Plan(
             request.Probe,
             models.Models.Select(m => m.Manifest),
-            new PlanOptions { ClipsPerSegment = options.Value.ClipsPerSegment }));
+            new PlanOptions { ClipsPerSegment = options.Value.ClipsPerSegment });
+        PipelineTelemetry.CurrentSpan?
+            .SetTag(TelemetryTags.Views, plan.Views.Count)
+            .SetTag(TelemetryTags.Segments, plan.Views.Sum(v => v.Segments.Count))
+            .SetTag(TelemetryTags.Clips, plan.Views.Sum(v => v.ClipCount))
+            .SetTag(TelemetryTags.Models, plan.Views.SelectMany(v => v.ModelIds).Distinct(StringComparer.Ordinal).Count());
+        return Task.FromResult(plan);
+    }
 
     /// <summary><see cref="TaskNames.ExtractFrames"/>: decode the segment's clips and store them as tensors.</summary>
     public async Task<ExtractResult> ExtractAsync(ExtractRequest request)
@@ -79,13 +95,21 @@ public sealed partial class VideoActivities(
         var watch = Stopwatch.StartNew();
         var path = await files.GetLocalPathAsync(request.Job, CancellationToken.None);
         var names = new List<string>(request.Segment.Clips.Count);
+        var bytes = 0L;
         foreach (var clip in request.Segment.Clips)
         {
             var tensor = await extractor.ExtractAsync(path, request.View, clip, CancellationToken.None);
             var name = ArtifactStore.ClipBlobName(request.Job.VideoId, request.View.Key, clip.Index);
             await artifacts.WriteClipAsync(name, tensor, CancellationToken.None);
             names.Add(name);
+            bytes += tensor.Data.Length;
         }
+
+        PipelineTelemetry.CurrentSpan?
+            .SetTag(TelemetryTags.View, request.View.Key)
+            .SetTag(TelemetryTags.Segment, request.Segment.Index)
+            .SetTag(TelemetryTags.Clips, names.Count)
+            .SetTag(TelemetryTags.Bytes, bytes);
 
         return new ExtractResult(request.View.Key, request.Segment.Index, names, Math.Round(watch.Elapsed.TotalMilliseconds, 1));
     }
@@ -98,6 +122,7 @@ public sealed partial class VideoActivities(
     {
         var watch = Stopwatch.StartNew();
         var names = new List<string>(request.ClipBlobs.Count);
+        var bytes = 0L;
         foreach (var blob in request.ClipBlobs)
         {
             var clip = await artifacts.ReadClipAsync(blob, CancellationToken.None);
@@ -105,7 +130,15 @@ public sealed partial class VideoActivities(
             var name = ArtifactStore.FlowBlobName(request.VideoId, request.ViewKey, request.Flow.Key, ArtifactStore.ClipIndexOf(blob));
             await artifacts.WriteClipAsync(name, flow, CancellationToken.None);
             names.Add(name);
+            bytes += flow.Data.Length;
         }
+
+        PipelineTelemetry.CurrentSpan?
+            .SetTag(TelemetryTags.View, request.ViewKey)
+            .SetTag(TelemetryTags.Flow, request.Flow.Key)
+            .SetTag(TelemetryTags.Segment, request.SegmentIndex)
+            .SetTag(TelemetryTags.Clips, names.Count)
+            .SetTag(TelemetryTags.Bytes, bytes);
 
         return new FlowResult(request.ViewKey, request.Flow.Key, request.SegmentIndex, names, Math.Round(watch.Elapsed.TotalMilliseconds, 1));
     }
@@ -113,7 +146,12 @@ public sealed partial class VideoActivities(
     /// <summary><see cref="TaskNames.RunInference"/>: one model over one segment's clips; per-clip probabilities go to a blob.</summary>
     public async Task<InferResult> InferAsync(InferRequest request)
     {
+        var span = PipelineTelemetry.CurrentSpan?
+            .SetTag(TelemetryTags.ModelId, request.ModelId)
+            .SetTag(TelemetryTags.Segment, request.SegmentIndex);
         var session = models.Session(request.ModelId);
+        span?.SetTag(TelemetryTags.Provider, session.Provider);
+        var bytes = 0L;
         var streams = new Dictionary<string, IReadOnlyList<Core.Tensors.ClipTensor>>(StringComparer.Ordinal);
         // Only the streams this model reads: a view's other models may have asked for flows it does not need.
         foreach (var key in session.StreamKeys)
@@ -126,7 +164,9 @@ public sealed partial class VideoActivities(
             var clips = new List<Core.Tensors.ClipTensor>(blobs.Count);
             foreach (var blob in blobs)
             {
-                clips.Add(await artifacts.ReadClipAsync(blob, CancellationToken.None));
+                var clip = await artifacts.ReadClipAsync(blob, CancellationToken.None);
+                clips.Add(clip);
+                bytes += clip.Data.Length;
             }
 
             streams[key] = clips;
@@ -137,6 +177,7 @@ public sealed partial class VideoActivities(
         var elapsed = Math.Round(watch.Elapsed.TotalMilliseconds, 1);
         var scoresBlob = ArtifactStore.ScoresBlobName(request.VideoId, request.ModelId, request.SegmentIndex);
         await artifacts.WriteJsonAsync(scoresBlob, probabilities, CancellationToken.None);
+        span?.SetTag(TelemetryTags.Clips, probabilities.Length).SetTag(TelemetryTags.Bytes, bytes);
         return new InferResult(request.ModelId, request.SegmentIndex, scoresBlob, session.Provider, probabilities.Length, elapsed);
     }
 
@@ -186,6 +227,11 @@ public sealed partial class VideoActivities(
         row.ModelsJson = JsonSerializer.Serialize(modelRows.Select(m => m.RowKey), PipelineJson.Options);
         row.Provider = string.Join(",", modelRows.SelectMany(m => m.Provider.Split(',')).Distinct().Order(StringComparer.Ordinal));
         await results.WriteFinalAsync(row, modelRows, CancellationToken.None);
+        PipelineTelemetry.CurrentSpan?
+            .SetTag(TelemetryTags.Status, VideoStatuses.Completed)
+            .SetTag(TelemetryTags.Models, modelRows.Count)
+            .SetTag(TelemetryTags.Provider, row.Provider);
+        telemetry.RecordVideo(request.Job.VideoId, VideoStatuses.Completed, null, request.StageMs, request.StartedAt, request.CompletedAt);
         return new VideoOutcome(request.Job.VideoId, VideoStatuses.Completed, row.TopLabel, row.Confidence, null);
     }
 
@@ -197,6 +243,10 @@ public sealed partial class VideoActivities(
         row.ReasonCode = request.Failure.ReasonCode;
         row.Message = request.Failure.Message;
         await results.WriteFinalAsync(row, [], CancellationToken.None);
+        PipelineTelemetry.CurrentSpan?
+            .SetTag(TelemetryTags.Status, VideoStatuses.Failed)
+            .SetTag(TelemetryTags.ReasonCode, request.Failure.ReasonCode);
+        telemetry.RecordVideo(request.Job.VideoId, VideoStatuses.Failed, request.Failure.ReasonCode, request.StageMs, request.StartedAt, request.CompletedAt);
         return new VideoOutcome(request.Job.VideoId, VideoStatuses.Failed, null, null, request.Failure);
     }
 
@@ -204,7 +254,9 @@ public sealed partial class VideoActivities(
     public async Task<int> DeleteArtifactsAsync(string videoId)
     {
         files.Evict(videoId);
-        return await artifacts.DeleteAllAsync(videoId, CancellationToken.None);
+        var deleted = await artifacts.DeleteAllAsync(videoId, CancellationToken.None);
+        PipelineTelemetry.CurrentSpan?.SetTag(TelemetryTags.Blobs, deleted);
+        return deleted;
     }
 
     private static VideoRow BaseRow(VideoJob job, VideoProbe? probe, IReadOnlyDictionary<string, double> stageMs, DateTimeOffset startedAt, DateTimeOffset completedAt) => new()

@@ -9,4 +9,7 @@ public sealed record FailureRequest(
     VideoProbe? Probe,
     IReadOnlyDictionary<string, double> StageMs,
     DateTimeOffset StartedAt,
-    DateTimeOffset CompletedAt);
+    DateTimeOffset CompletedAt) : IVideoMessage
+{
+    string IVideoMessage.VideoId => Job.VideoId;
+}

@@ -9,4 +9,7 @@ public sealed record WriteRequest(
     IReadOnlyList<InferResult> Inferences,
     IReadOnlyDictionary<string, double> StageMs,
     DateTimeOffset StartedAt,
-    DateTimeOffset CompletedAt);
+    DateTimeOffset CompletedAt) : IVideoMessage
+{
+    string IVideoMessage.VideoId => Job.VideoId;
+}

@@ -1,0 +1,167 @@
+using System.Diagnostics;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Trace;
+using ServerlessVideo.Core;
+using ServerlessVideo.Onnx;
+using ServerlessVideo.Pipeline.Messages;
+using ServerlessVideo.Pipeline.Telemetry;
+using ServerlessVideo.Testing;
+using Xunit.Abstractions;
+
+namespace ServerlessVideo.Pipeline.Tests;
+
+/// <summary>The spans and metrics a real video produces, caught by in-memory exporters listening to the pipeline.</summary>
+[Collection(TelemetryCollection.Name)]
+public sealed class TelemetryTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task A_videos_activities_are_spans_of_one_trace_derived_from_its_id_with_stage_model_clips_bytes_and_provider()
+    {
+        var exported = new List<Activity>();
+        using var tracing = Sdk.CreateTracerProviderBuilder().AddSource(PipelineTelemetry.SourceName).AddInMemoryExporter(exported).Build();
+        await using var h = await PipelineHarness.StartAsync(twoModels: true);
+        var path = await TestVideos.ColourAsync(h.Scratch, "red", 160, 120, 25, 6, "mp4");
+        var (id, outcome, _) = await h.RunAsync(path);
+        Assert.Equal(VideoStatuses.Completed, outcome.Status);
+        tracing.ForceFlush();
+
+        var spans = SpansOf(exported, id);
+        Print(spans);
+        var trace = PipelineTelemetry.TraceIdOf(id);
+        Assert.All(spans, s => Assert.Equal(trace, s.TraceId));
+        // Siblings under the video's derived context: nothing parented to a host's or engine's span.
+        Assert.Single(spans.Select(s => s.ParentSpanId).Distinct());
+        Assert.Equal(PipelineTelemetry.ContextOf(id).SpanId, spans[0].ParentSpanId);
+        Assert.All(spans, s => Assert.NotEqual(ActivityStatusCode.Error, s.Status));
+
+        var names = spans.Select(s => s.DisplayName).ToHashSet();
+        Assert.Superset(
+            new HashSet<string> { TaskNames.MarkRunning, TaskNames.ProbeVideo, TaskNames.PlanVideo, TaskNames.ExtractFrames, TaskNames.RunInference, TaskNames.WriteResults, TaskNames.DeleteArtifacts, TaskNames.VideoOrchestration },
+            names);
+        Assert.DoesNotContain(TaskNames.RecordFailure, names);
+        Assert.All(spans, s => Assert.Equal(PipelineTelemetry.StageOf(s.DisplayName), s.GetTagItem(TelemetryTags.Stage)));
+
+        var probe = Assert.Single(spans, s => s.DisplayName == TaskNames.ProbeVideo);
+        Assert.Equal(new FileInfo(path).Length, probe.GetTagItem(TelemetryTags.Bytes));
+
+        var plan = Assert.Single(spans, s => s.DisplayName == TaskNames.PlanVideo);
+        Assert.Equal(2, plan.GetTagItem(TelemetryTags.Views));
+        Assert.Equal(3 + 5, plan.GetTagItem(TelemetryTags.Clips));
+
+        // 3 clips of the 4 fps view and 5 of the 2 fps view, two clips per segment, 8 frames of 32² RGB each.
+        var extracts = spans.Where(s => s.DisplayName == TaskNames.ExtractFrames).ToList();
+        Assert.Equal(2 + 3, extracts.Count);
+        Assert.Equal(3 + 5, extracts.Sum(s => (int)s.GetTagItem(TelemetryTags.Clips)!));
+        Assert.All(extracts, s =>
+        {
+            Assert.NotNull(s.GetTagItem(TelemetryTags.View));
+            Assert.NotNull(s.GetTagItem(TelemetryTags.Segment));
+            Assert.Equal((int)s.GetTagItem(TelemetryTags.Clips)! * (long)ColourMeanModel.ClipLength * ColourMeanModel.CropSize * ColourMeanModel.CropSize * 3, s.GetTagItem(TelemetryTags.Bytes));
+        });
+
+        var inferences = spans.Where(s => s.DisplayName == TaskNames.RunInference).ToList();
+        Assert.Equal(["colour-mean", "colour-mean-slow"], inferences.Select(s => (string)s.GetTagItem(TelemetryTags.ModelId)!).Distinct().Order());
+        Assert.All(inferences, s =>
+        {
+            Assert.Equal("CPUExecutionProvider", s.GetTagItem(TelemetryTags.Provider));
+            Assert.True((long)s.GetTagItem(TelemetryTags.Bytes)! > 0);
+        });
+        Assert.Equal(3, inferences.Where(s => (string)s.GetTagItem(TelemetryTags.ModelId)! == "colour-mean").Sum(s => (int)s.GetTagItem(TelemetryTags.Clips)!));
+        Assert.Equal(5, inferences.Where(s => (string)s.GetTagItem(TelemetryTags.ModelId)! == "colour-mean-slow").Sum(s => (int)s.GetTagItem(TelemetryTags.Clips)!));
+
+        Assert.Equal(VideoStatuses.Completed, Assert.Single(spans, s => s.DisplayName == TaskNames.WriteResults).GetTagItem(TelemetryTags.Status));
+        var video = Assert.Single(spans, s => s.DisplayName == TaskNames.VideoOrchestration);
+        Assert.Equal(VideoStatuses.Completed, video.GetTagItem(TelemetryTags.Status));
+        // The video's span covers every activity but the clean-up that follows the final row.
+        Assert.All(spans.Where(s => s.DisplayName is not (TaskNames.DeleteArtifacts or TaskNames.VideoOrchestration or TaskNames.WriteResults)),
+            s => Assert.InRange(s.StartTimeUtc, video.StartTimeUtc, video.StartTimeUtc + video.Duration));
+    }
+
+    [Fact]
+    public async Task A_failed_video_is_counted_by_status_and_reason_and_its_stage_timed()
+    {
+        var exported = new List<Activity>();
+        var metrics = new List<MetricSnapshot>();
+        using var tracing = Sdk.CreateTracerProviderBuilder().AddSource(PipelineTelemetry.SourceName).AddInMemoryExporter(exported).Build();
+        using var metering = Sdk.CreateMeterProviderBuilder().AddMeter(PipelineTelemetry.MeterName).AddInMemoryExporter(metrics).Build();
+        await using var h = await PipelineHarness.StartAsync();
+        var path = await TestVideos.BadAsync("random", h.Scratch);
+        var (id, outcome, _) = await h.RunAsync(path, TimeSpan.FromSeconds(60));
+        Assert.Equal(ReasonCodes.Unreadable, outcome.Failure!.ReasonCode);
+        tracing.ForceFlush();
+        metering.ForceFlush();
+
+        var videos = Points(metrics, PipelineTelemetry.VideosCounter);
+        var failed = Assert.Single(videos);
+        Assert.Equal(1, failed.Point.GetSumLong());
+        Assert.Equal(new Dictionary<string, object?> { [TelemetryTags.Status] = VideoStatuses.Failed, [TelemetryTags.ReasonCode] = ReasonCodes.Unreadable }, failed.Tags);
+
+        var stages = Points(metrics, PipelineTelemetry.StageDurationHistogram);
+        Assert.Equal(["probe"], stages.Select(p => (string)p.Tags[TelemetryTags.Stage]!));
+        Assert.Equal(1, stages[0].Point.GetHistogramCount());
+        var tasks = Points(metrics, PipelineTelemetry.TaskDurationHistogram);
+        Assert.Equal(
+            [TaskNames.DeleteArtifacts, TaskNames.MarkRunning, TaskNames.ProbeVideo, TaskNames.RecordFailure],
+            tasks.Select(p => (string)p.Tags[TelemetryTags.Task]!).Order());
+        Assert.All(tasks, p => Assert.Equal("ok", p.Tags[TelemetryTags.Outcome]));
+
+        var spans = SpansOf(exported, id);
+        Print(spans);
+        Assert.All(spans, s => Assert.Equal(PipelineTelemetry.TraceIdOf(id), s.TraceId));
+        Assert.Equal(ReasonCodes.Unreadable, Assert.Single(spans, s => s.DisplayName == TaskNames.ProbeVideo).GetTagItem(TelemetryTags.ReasonCode));
+        Assert.Equal(ReasonCodes.Unreadable, Assert.Single(spans, s => s.DisplayName == TaskNames.RecordFailure).GetTagItem(TelemetryTags.ReasonCode));
+        var video = Assert.Single(spans, s => s.DisplayName == TaskNames.VideoOrchestration);
+        Assert.Equal(ActivityStatusCode.Error, video.Status);
+        Assert.Equal(ReasonCodes.Unreadable, video.StatusDescription);
+        Assert.DoesNotContain(spans, s => s.DisplayName is TaskNames.PlanVideo or TaskNames.ExtractFrames or TaskNames.RunInference or TaskNames.WriteResults);
+    }
+
+    [Fact]
+    public void The_trace_id_depends_on_the_video_id_alone()
+    {
+        var id = VideoIds.FromBlob("videos", "a.mp4", "0x1");
+        Assert.Equal(PipelineTelemetry.TraceIdOf(id), PipelineTelemetry.TraceIdOf(new string(id.AsSpan())));
+        Assert.Equal(PipelineTelemetry.TraceIdOf(id), PipelineTelemetry.ContextOf(id).TraceId);
+        Assert.NotEqual(PipelineTelemetry.TraceIdOf(id), PipelineTelemetry.TraceIdOf(VideoIds.FromBlob("videos", "a.mp4", "0x2")));
+        // W3C: all-zero ids are invalid; a hash never is in practice, and this pins the derivation.
+        Assert.Equal(
+            Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(id)))[..32],
+            PipelineTelemetry.TraceIdOf(id).ToHexString());
+    }
+
+    /// <summary>The trace as a timeline in the test output (<c>--logger "console;verbosity=detailed"</c>).</summary>
+    private void Print(List<Activity> spans)
+    {
+        var start = spans.Min(s => s.StartTimeUtc);
+        output.WriteLine($"trace {spans[0].TraceId}");
+        foreach (var s in spans.OrderBy(s => s.StartTimeUtc))
+        {
+            var tags = string.Join(" ", s.TagObjects.Where(t => t.Key != TelemetryTags.VideoId).Select(t => $"{t.Key}={t.Value}"));
+            output.WriteLine($"{(s.StartTimeUtc - start).TotalMilliseconds,8:0} ms {s.Duration.TotalMilliseconds,8:0.0} ms  {s.DisplayName,-16} {s.Status,-5} {tags}");
+        }
+    }
+
+    private static List<Activity> SpansOf(List<Activity> exported, string videoId)
+    {
+        var spans = exported.Where(s => (string?)s.GetTagItem(TelemetryTags.VideoId) == videoId).ToList();
+        Assert.NotEmpty(spans);
+        return spans;
+    }
+
+    /// <summary>Points of the last export of <paramref name="name"/>, with their tags as a dictionary.</summary>
+    private static List<(MetricPoint Point, Dictionary<string, object?> Tags)> Points(List<MetricSnapshot> metrics, string name)
+    {
+        var snapshot = metrics.Last(m => m.Name == name);
+        return snapshot.MetricPoints.Select(p =>
+        {
+            var tags = new Dictionary<string, object?>();
+            foreach (var tag in p.Tags)
+            {
+                tags[tag.Key] = tag.Value;
+            }
+
+            return (p, tags);
+        }).ToList();
+    }
+}
