@@ -201,8 +201,13 @@ cmd_submit() {
 cmd_train() {
   setup
   local train="$ROOT/src/ServerlessVideo.Training/bin/$CONFIGURATION/net10.0/sv-train.dll"
-  [ $# -ge 1 ] || { dotnet "$train" 2>&1 | sed 's/sv-train <command>/.\/sv train <model-id>/'; exit 2; }
-  dotnet "$train" "$1" "$ROOT/models" "${@:2}"
+  [ $# -ge 1 ] || { dotnet "$train" 2>&1 | sed 's/sv-train/.\/sv train/'; exit 2; }
+  case "$1" in
+    synth-videos) dotnet "$train" "$@" ;;                                   # DIR is the user's, relative to here
+    readme | parity | evaluate | resnet18-probe) (cd "$ROOT" && dotnet "$train" "$@") ;;  # they read ./models
+    -*) die "train: unknown option $1 (./sv train lists the commands)" ;;
+    *) dotnet "$train" "$1" "$ROOT/models" "${@:2}" ;;                      # a model id: retrain into models/<id>
+  esac
 }
 
 # Runs `dotnet test` on $2… (a solution or project, then options) with output in $1 and one summary line.
@@ -279,7 +284,7 @@ main() {
     flow) setup; host flow "$@" ;;
     setup) setup ;;
     help | -h | --help) usage ;;
-    *) usage; exit 2 ;;
+    *) say "sv: unknown command '$cmd'"; usage >&2; exit 2 ;;
   esac
 }
 
