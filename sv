@@ -62,7 +62,8 @@ build() {
   touch "$stamp"
 }
 
-setup() { ensure_tools; ensure_apt; ensure_azurite; build; }
+# SV_NO_BUILD=1 uses the build that is there (the tests that drive ./sv itself set it).
+setup() { ensure_tools; ensure_apt; ensure_azurite; [ "${SV_NO_BUILD:-}" = 1 ] || build; }
 
 # --------------------------------------------------------------- Azurite ---
 
@@ -164,7 +165,7 @@ stop_host() {
 end_serve() {
   [ -n "${HOST_PID:-}" ] && kill -KILL "$HOST_PID" 2>/dev/null || true
   stop_azurite
-  rm -f "$STATE/connection" "$STATE/api-url" "$STATE/serve.pid"
+  rm -f "$STATE/connection" "$STATE/api-url" "$STATE/serve.pid" "$STATE/host.pid"
 }
 
 cmd_serve() {
@@ -182,6 +183,7 @@ cmd_serve() {
   # dotnet itself, not a subshell running it, so that HOST_PID is the process to signal.
   if printf '%s\n' "$@" | grep -q -- '^--urls'; then dotnet "$HOST_DLL" serve "$@" & else dotnet "$HOST_DLL" serve --urls "$url" "$@" & fi
   HOST_PID=$!
+  echo "$HOST_PID" >"$STATE/host.pid"
   trap stop_host INT TERM
   local rc=0
   while :; do
