@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using Microsoft.DurableTask.Client;
 using ServerlessVideo.Core;
+using ServerlessVideo.Core.Manifests;
 using ServerlessVideo.Core.Results;
 using ServerlessVideo.Pipeline.Messages;
 using ServerlessVideo.Pipeline.Storage;
@@ -111,6 +112,7 @@ public sealed class VideoApi(ResultStore results)
                 .OrderBy(m => m.RowKey, StringComparer.Ordinal)
                 .Select(m => new ModelResource(m.RowKey, m.Family, Parse<List<LabelScore>>(m.LabelsJson) ?? [], m.Provider, m.Clips, m.InferenceMs))
                 .ToList(),
+            UnavailableModels = Parse<List<UnavailableModel>>(row.UnavailableModelsJson),
             TimingsMs = Parse<Dictionary<string, double>>(row.TimingsJson),
             Url = $"/api/videos/{row.PartitionKey}",
         };
