@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -17,14 +18,21 @@ public sealed class VideoHttpFunctions(VideoApi api)
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "videos/{id}")] HttpRequest request,
         string id,
         [DurableClient] DurableTaskClient client) =>
-        Send(await api.GetVideoAsync(client, id, request.HttpContext.RequestAborted));
+        Send(request, await api.GetVideoAsync(client, id, request.HttpContext.RequestAborted));
 
     [Function(ListVideosName)]
     public async Task<IActionResult> ListVideosAsync(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "videos")] HttpRequest request,
         [DurableClient] DurableTaskClient client) =>
-        Send(await api.ListVideosAsync(client, request.Query["limit"].FirstOrDefault(), request.Query["cursor"].FirstOrDefault(), request.HttpContext.RequestAborted));
+        Send(request, await api.ListVideosAsync(client, request.Query["limit"].FirstOrDefault(), request.Query["cursor"].FirstOrDefault(), request.HttpContext.RequestAborted));
 
-    private static ContentResult Send(ApiResponse response) =>
-        new() { Content = response.Json, ContentType = "application/json; charset=utf-8", StatusCode = response.StatusCode };
+    private static ContentResult Send(HttpRequest request, ApiResponse response)
+    {
+        if (response.RetryAfterSeconds is { } seconds)
+        {
+            request.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        }
+
+        return new() { Content = response.Json, ContentType = "application/json; charset=utf-8", StatusCode = response.StatusCode };
+    }
 }
