@@ -12,6 +12,7 @@ public sealed class VideoHttpFunctions(VideoApi api)
 {
     public const string GetVideoName = "GetVideo";
     public const string ListVideosName = "ListVideos";
+    public const string HealthName = "Health";
 
     [Function(GetVideoName)]
     public async Task<IActionResult> GetVideoAsync(
@@ -25,6 +26,12 @@ public sealed class VideoHttpFunctions(VideoApi api)
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "videos")] HttpRequest request,
         [DurableClient] DurableTaskClient client) =>
         Send(request, await api.ListVideosAsync(client, request.Query["limit"].FirstOrDefault(), request.Query["cursor"].FirstOrDefault(), request.HttpContext.RequestAborted));
+
+    /// <summary><c>GET /api/health</c>: models that serve or cannot load, and whether storage answers (see <see cref="HealthResource"/>).</summary>
+    [Function(HealthName)]
+    public async Task<IActionResult> HealthAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "health")] HttpRequest request) =>
+        Send(request, await api.GetHealthAsync(request.HttpContext.RequestAborted));
 
     private static ContentResult Send(HttpRequest request, ApiResponse response)
     {

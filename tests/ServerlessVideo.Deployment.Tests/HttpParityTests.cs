@@ -85,11 +85,15 @@ public sealed class HttpParityTests : IAsyncLifetime
         await Same("/api/videos?limit=1", r => functions.ListVideosAsync(r, client));
         await Same("/api/videos?limit=5000", r => functions.ListVideosAsync(r, client));
         await Same("/api/videos", r => functions.ListVideosAsync(r, client));
+        await Same("/api/health", functions.HealthAsync);
 
         using var check = await http.GetAsync(new Uri($"/api/videos/{completed}", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, check.StatusCode);
         Assert.Contains("\"labels\":[{\"label\":\"red\"", await check.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Contains("\"unavailableModels\":[{\"id\":\"tsn-synthmotion\",\"reasonCode\":\"MODEL_UNAVAILABLE\"", await check.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using var health = await http.GetAsync(new Uri("/api/health", UriKind.Relative));
+        var models = Directory.GetDirectories(RepoPaths.Models).Length;
+        Assert.Equal($$"""{"status":"ok","models":{"available":{{models}},"unavailable":[]},"storage":"ok"}""", await health.Content.ReadAsStringAsync());
     }
 
     [Fact]
@@ -119,6 +123,7 @@ public sealed class HttpParityTests : IAsyncLifetime
             {
                 ($"/api/videos/{id}", r => functions.GetVideoAsync(r, id, client)),
                 ("/api/videos?limit=5", r => functions.ListVideosAsync(r, client)),
+                ("/api/health", functions.HealthAsync),
             })
             {
                 var watch = System.Diagnostics.Stopwatch.StartNew();
@@ -126,7 +131,7 @@ public sealed class HttpParityTests : IAsyncLifetime
                 Assert.True(watch.Elapsed < TimeSpan.FromSeconds(8), $"{path} took {watch.Elapsed} for both hosts");
                 Assert.Equal(503, status);
                 Assert.Equal("5", retryAfter);
-                Assert.Contains("\"error\":\"storage_unavailable\"", json, StringComparison.Ordinal);
+                Assert.Contains(path == "/api/health" ? "\"status\":\"unavailable\"" : "\"error\":\"storage_unavailable\"", json, StringComparison.Ordinal);
             }
         }
         finally

@@ -7,20 +7,21 @@ using Microsoft.Extensions.Options;
 using ServerlessVideo.Core;
 using ServerlessVideo.Core.Manifests;
 using ServerlessVideo.Core.Results;
+using ServerlessVideo.Inference;
 using ServerlessVideo.Pipeline.Messages;
 using ServerlessVideo.Pipeline.Storage;
 
 namespace ServerlessVideo.Pipeline.Api;
 
 /// <summary>
-/// The HTTP routes' logic, shared by every host: <c>GET /api/videos/{id}</c> and <c>GET /api/videos?limit=&amp;cursor=</c>.
-/// Rows are the truth; while a video runs, the orchestration's custom status adds stage and
+/// The HTTP routes' logic, shared by every host: <c>GET /api/videos/{id}</c>, <c>GET /api/videos?limit=&amp;cursor=</c>
+/// and <c>GET /api/health</c>. Rows are the truth; while a video runs, the orchestration's custom status adds stage and
 /// percent, and a row whose orchestration has ended without writing it is reported as Failed rather than Running
 /// forever. Every storage read of a request (table rows, the durable client's instance lookup) shares one budget,
 /// <see cref="PipelineOptions.ApiTimeout"/>: when storage does not answer within it, or fails, the answer is 503
 /// <c>{"error":"storage_unavailable"}</c> with <c>Retry-After</c>, never a hang or a 500.
 /// </summary>
-public sealed partial class VideoApi(ResultQueries results, IOptions<PipelineOptions> options, ILogger<VideoApi> logger)
+public sealed partial class VideoApi(ResultQueries results, ModelRegistry models, IOptions<PipelineOptions> options, ILogger<VideoApi> logger)
 {
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 500;
@@ -33,6 +34,29 @@ public sealed partial class VideoApi(ResultQueries results, IOptions<PipelineOpt
 
     public Task<ApiResponse> ListVideosAsync(DurableTaskClient client, string? limit, string? cursor, CancellationToken cancellationToken) =>
         WithinBudgetAsync("GET /api/videos", budget => ListVideosCoreAsync(client, limit, cursor, budget), cancellationToken);
+
+    /// <summary>
+    /// <c>GET /api/health</c>: see <see cref="HealthResource"/> for the states. The first call in a process opens every
+    /// model's session (as a host's warm-up does), so a Functions instance learns of a broken model here or at its first plan.
+    /// </summary>
+    public async Task<ApiResponse> GetHealthAsync(CancellationToken cancellationToken)
+    {
+        var modelsHealth = new ModelsHealth(models.Available.Count, models.Unavailable, models.LoadError);
+        var storage = await WithinBudgetAsync("GET /api/health", async budget =>
+        {
+            await results.PingAsync(budget);
+            return new ApiResponse(200, string.Empty);
+        }, cancellationToken);
+        if (storage.StatusCode != 200)
+        {
+            var down = new HealthResource(HealthResource.Unavailable, modelsHealth, HealthResource.Unavailable);
+            return new ApiResponse(503, JsonSerializer.Serialize(down, PipelineJson.Options), RetryAfterSeconds);
+        }
+
+        var degraded = modelsHealth.Unavailable.Count > 0 || modelsHealth.Available == 0;
+        var health = new HealthResource(degraded ? HealthResource.Degraded : HealthResource.Ok, modelsHealth, HealthResource.Ok);
+        return new ApiResponse(200, JsonSerializer.Serialize(health, PipelineJson.Options));
+    }
 
     private async Task<ApiResponse> GetVideoCoreAsync(DurableTaskClient client, string id, CancellationToken cancellationToken)
     {
