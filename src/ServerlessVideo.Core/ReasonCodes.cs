@@ -33,6 +33,12 @@ public static class ReasonCodes
     /// <summary>The blob disappeared before processing.</summary>
     public const string NotFound = "NOT_FOUND";
 
+    /// <summary>
+    /// A model could not be loaded (manifest invalid, <c>model.onnx</c> missing or corrupt, graph and manifest disagree):
+    /// per model, it lists the models a video's result did not use; on the video, no model was available at all.
+    /// </summary>
+    public const string ModelUnavailable = "MODEL_UNAVAILABLE";
+
     /// <summary>Model inference failed.</summary>
     public const string InferenceFailed = "INFERENCE_FAILED";
 

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Azure.Functions.Worker;
@@ -11,20 +12,34 @@ public sealed class VideoHttpFunctions(VideoApi api)
 {
     public const string GetVideoName = "GetVideo";
     public const string ListVideosName = "ListVideos";
+    public const string HealthName = "Health";
 
     [Function(GetVideoName)]
     public async Task<IActionResult> GetVideoAsync(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "videos/{id}")] HttpRequest request,
         string id,
         [DurableClient] DurableTaskClient client) =>
-        Send(await api.GetVideoAsync(client, id, request.HttpContext.RequestAborted));
+        Send(request, await api.GetVideoAsync(client, id, request.HttpContext.RequestAborted));
 
     [Function(ListVideosName)]
     public async Task<IActionResult> ListVideosAsync(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "videos")] HttpRequest request,
         [DurableClient] DurableTaskClient client) =>
-        Send(await api.ListVideosAsync(client, request.Query["limit"].FirstOrDefault(), request.Query["cursor"].FirstOrDefault(), request.HttpContext.RequestAborted));
+        Send(request, await api.ListVideosAsync(client, request.Query["limit"].FirstOrDefault(), request.Query["cursor"].FirstOrDefault(), request.HttpContext.RequestAborted));
 
-    private static ContentResult Send(ApiResponse response) =>
-        new() { Content = response.Json, ContentType = "application/json; charset=utf-8", StatusCode = response.StatusCode };
+    /// <summary><c>GET /api/health</c>: models that serve or cannot load, and whether storage answers (see <see cref="HealthResource"/>).</summary>
+    [Function(HealthName)]
+    public async Task<IActionResult> HealthAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "health")] HttpRequest request) =>
+        Send(request, await api.GetHealthAsync(request.HttpContext.RequestAborted));
+
+    private static ContentResult Send(HttpRequest request, ApiResponse response)
+    {
+        if (response.RetryAfterSeconds is { } seconds)
+        {
+            request.HttpContext.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        }
+
+        return new() { Content = response.Json, ContentType = "application/json; charset=utf-8", StatusCode = response.StatusCode };
+    }
 }

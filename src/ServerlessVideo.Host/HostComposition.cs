@@ -41,6 +41,9 @@ public static class HostComposition
         return app;
     }
 
-    /// <summary>Checks every model against its ONNX graph before any video arrives.</summary>
+    /// <summary>
+    /// Opens every model and checks it against its ONNX graph before any video arrives. A model that cannot load is
+    /// logged at Error and reported by <c>/api/health</c>; the host serves with the others.
+    /// </summary>
     public static void WarmUp(WebApplication app) => app.Services.GetRequiredService<ModelRegistry>().WarmUp();
 }

@@ -35,6 +35,12 @@ public sealed class PipelineOptions
     /// <summary>Clips per extraction and inference work item.</summary>
     public int ClipsPerSegment { get; set; } = 4;
 
+    /// <summary>
+    /// Longest an HTTP API request waits for storage (table reads, the durable client's instance lookup) before it
+    /// answers 503 <c>storage_unavailable</c>. The worker's own storage calls keep the SDK's longer retries.
+    /// </summary>
+    public TimeSpan ApiTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
     /// <summary>Local folder for downloaded videos while a worker processes them.</summary>
     public string WorkFolder { get; set; } = Path.Combine(Path.GetTempPath(), "serverlessvideo");
 }

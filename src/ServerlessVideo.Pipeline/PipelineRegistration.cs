@@ -44,6 +44,7 @@ public static class PipelineRegistration
         services.TryAddSingleton<StorageClients>();
         services.TryAddSingleton<ArtifactStore>();
         services.TryAddSingleton<ResultStore>();
+        services.TryAddSingleton<ResultQueries>();
         services.TryAddSingleton<VideoFileCache>();
         services.TryAddSingleton<VideoProber>();
         services.TryAddSingleton<FrameExtractor>();

@@ -46,6 +46,24 @@ public sealed class FunctionsMetadataTests
     }
 
     [Fact]
+    public void The_health_function_serves_the_local_hosts_health_route()
+    {
+        var function = Function(VideoHttpFunctions.HealthName);
+        var trigger = Binding(function, "httpTrigger");
+        Assert.Equal("health", trigger["route"]!.GetValue<string>());
+        Assert.Equal(["get"], trigger["methods"]!.AsArray().Select(m => m!.GetValue<string>()));
+        Assert.Equal("Out", Binding(function, "http")["direction"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Every_http_function_is_one_the_local_host_also_serves()
+    {
+        Assert.Equal(
+            [VideoHttpFunctions.GetVideoName, VideoHttpFunctions.HealthName, VideoHttpFunctions.ListVideosName],
+            NamesWithTrigger("httpTrigger").Order(StringComparer.Ordinal));
+    }
+
+    [Fact]
     public void Every_task_the_local_host_registers_has_a_function_of_the_same_name_and_trigger_and_no_more()
     {
         var registry = new DurableTaskRegistry().AddVideoTasks();

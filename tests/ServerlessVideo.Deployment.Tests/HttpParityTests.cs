@@ -60,6 +60,7 @@ public sealed class HttpParityTests : IAsyncLifetime
             Codec = "h264", Format = "mov,mp4", SizeBytes = 123456, TopLabel = "red", Confidence = 0.9,
             LabelsJson = """[{"label":"red","confidence":0.9},{"label":"blue","confidence":0.1}]""", MajorityLabel = "red", Agreement = 1,
             ModelsJson = """["colour-mean"]""", Provider = "CPUExecutionProvider", TimingsJson = """{"probe":12.5,"extract":300}""",
+            UnavailableModelsJson = """[{"id":"tsn-synthmotion","reasonCode":"MODEL_UNAVAILABLE","message":"[ErrorCode:InvalidProtobuf] Protobuf parsing failed."}]""",
         },
         [
             new ModelResultRow { PartitionKey = completed, RowKey = "colour-mean", Family = "baseline", TopLabel = "red", Confidence = 0.9, LabelsJson = """[{"label":"red","confidence":0.9}]""", Provider = "CPUExecutionProvider", Clips = 3, InferenceMs = 1.5 },
@@ -74,16 +75,7 @@ public sealed class HttpParityTests : IAsyncLifetime
         var functions = new VideoHttpFunctions(_app.Services.GetRequiredService<VideoApi>());
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_port}") };
 
-        async Task Same(string path, Func<HttpRequest, Task<IActionResult>> function)
-        {
-            using var local = await http.GetAsync(new Uri(path, UriKind.Relative));
-            var localJson = await local.Content.ReadAsStringAsync();
-            var context = new DefaultHttpContext();
-            context.Request.QueryString = new QueryString(path.Contains('?', StringComparison.Ordinal) ? path[path.IndexOf('?', StringComparison.Ordinal)..] : string.Empty);
-            var result = Assert.IsType<ContentResult>(await function(context.Request));
-            Assert.Equal((int)local.StatusCode, result.StatusCode);
-            Assert.Equal(localJson, result.Content);
-        }
+        async Task Same(string path, Func<HttpRequest, Task<IActionResult>> function) => await SameAsync(http, path, function);
 
         await Same($"/api/videos/{completed}", r => functions.GetVideoAsync(r, completed, client));
         await Same($"/api/videos/{failed}", r => functions.GetVideoAsync(r, failed, client));
@@ -93,9 +85,79 @@ public sealed class HttpParityTests : IAsyncLifetime
         await Same("/api/videos?limit=1", r => functions.ListVideosAsync(r, client));
         await Same("/api/videos?limit=5000", r => functions.ListVideosAsync(r, client));
         await Same("/api/videos", r => functions.ListVideosAsync(r, client));
+        await Same("/api/health", functions.HealthAsync);
 
         using var check = await http.GetAsync(new Uri($"/api/videos/{completed}", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, check.StatusCode);
         Assert.Contains("\"labels\":[{\"label\":\"red\"", await check.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains("\"unavailableModels\":[{\"id\":\"tsn-synthmotion\",\"reasonCode\":\"MODEL_UNAVAILABLE\"", await check.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using var health = await http.GetAsync(new Uri("/api/health", UriKind.Relative));
+        var models = Directory.GetDirectories(RepoPaths.Models).Length;
+        Assert.Equal($$"""{"status":"ok","models":{"available":{{models}},"unavailable":[]},"storage":"ok"}""", await health.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task With_storage_down_both_hosts_answer_the_same_503_storage_unavailable_with_retry_after_within_the_budget()
+    {
+        // A private Azurite, stopped once the host runs: every storage call is then refused, as in an outage.
+        using var azurite = new RestartableAzurite();
+        var port = Azurite.FreePort();
+        await using var app = HostComposition.Build(
+        [
+            "--urls", $"http://127.0.0.1:{port}",
+            $"--Pipeline:StorageConnectionString={azurite.ConnectionString}",
+            $"--Host:TaskHub={TestNames.Unique("hub")}",
+            "--Host:Watch=false",
+            $"--Inference:ModelsPath={RepoPaths.Models}",
+            "--Logging:LogLevel:Default=None",
+        ]);
+        await app.StartAsync();
+        await azurite.StopAsync();
+        try
+        {
+            var client = app.Services.GetRequiredService<DurableTaskClient>();
+            var functions = new VideoHttpFunctions(app.Services.GetRequiredService<VideoApi>());
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(30) };
+            var id = VideoIds.FromBlob("videos", "a.mp4", "1");
+            foreach (var (path, function) in new (string, Func<HttpRequest, Task<IActionResult>>)[]
+            {
+                ($"/api/videos/{id}", r => functions.GetVideoAsync(r, id, client)),
+                ("/api/videos?limit=5", r => functions.ListVideosAsync(r, client)),
+                ("/api/health", functions.HealthAsync),
+            })
+            {
+                var watch = System.Diagnostics.Stopwatch.StartNew();
+                var (status, json, retryAfter) = await SameAsync(http, path, function);
+                Assert.True(watch.Elapsed < TimeSpan.FromSeconds(8), $"{path} took {watch.Elapsed} for both hosts");
+                Assert.Equal(503, status);
+                Assert.Equal("5", retryAfter);
+                Assert.Contains(path == "/api/health" ? "\"status\":\"unavailable\"" : "\"error\":\"storage_unavailable\"", json, StringComparison.Ordinal);
+            }
+        }
+        finally
+        {
+            // Back first: the durable worker waits for storage to release its partitions when it stops.
+            azurite.Start();
+            await app.StopAsync();
+        }
+    }
+
+    /// <summary>
+    /// GETs <paramref name="path"/> from the local host and calls the Functions function for it; asserts the same
+    /// status, body and Retry-After, and returns them.
+    /// </summary>
+    private static async Task<(int Status, string Json, string? RetryAfter)> SameAsync(HttpClient http, string path, Func<HttpRequest, Task<IActionResult>> function)
+    {
+        using var local = await http.GetAsync(new Uri(path, UriKind.Relative));
+        var localJson = await local.Content.ReadAsStringAsync();
+        var context = new DefaultHttpContext();
+        context.Request.QueryString = new QueryString(path.Contains('?', StringComparison.Ordinal) ? path[path.IndexOf('?', StringComparison.Ordinal)..] : string.Empty);
+        var result = Assert.IsType<ContentResult>(await function(context.Request));
+        Assert.Equal((int)local.StatusCode, result.StatusCode);
+        Assert.Equal(localJson, result.Content);
+        var localRetry = local.Headers.RetryAfter?.ToString();
+        var functionRetry = context.Response.Headers.RetryAfter.ToString();
+        Assert.Equal(localRetry ?? string.Empty, functionRetry);
+        return ((int)local.StatusCode, localJson, localRetry);
     }
 }

@@ -11,9 +11,10 @@ public sealed class HostEnvironment : IAsyncDisposable
 {
     private readonly TempFolder _temp = new();
 
-    public HostEnvironment(Action<Dictionary<string, string>>? configure = null, int numClips = 3)
+    public HostEnvironment(Action<Dictionary<string, string>>? configure = null, int numClips = 3, string? connectionString = null)
     {
-        var models = Path.Combine(_temp.Path, "models");
+        ConnectionString = connectionString ?? Azurite.ConnectionString;
+        var models = ModelsPath;
         var manifest = ColourMeanModel.Manifest() with
         {
             Sampling = ColourMeanModel.Manifest().Sampling with { NumClips = numClips },
@@ -24,7 +25,7 @@ public sealed class HostEnvironment : IAsyncDisposable
 
         Settings = new Dictionary<string, string>
         {
-            ["Pipeline__StorageConnectionString"] = Azurite.ConnectionString,
+            ["Pipeline__StorageConnectionString"] = ConnectionString,
             ["Pipeline__VideosContainer"] = VideosContainer,
             ["Pipeline__ArtifactsContainer"] = TestNames.Unique("artifacts"),
             ["Pipeline__VideosTable"] = VideosTable,
@@ -39,6 +40,12 @@ public sealed class HostEnvironment : IAsyncDisposable
         configure?.Invoke(Settings);
     }
 
+    /// <summary>The storage every host of this environment uses: the shared Azurite unless the test brings its own.</summary>
+    public string ConnectionString { get; }
+
+    /// <summary>The models folder the hosts serve: the colour baseline, and whatever a test adds before starting a host.</summary>
+    public string ModelsPath => Path.Combine(_temp.Path, "models");
+
     public string VideosContainer { get; } = TestNames.Unique("videos");
 
     public string VideosTable { get; } = TestNames.Unique("videos");
@@ -51,7 +58,7 @@ public sealed class HostEnvironment : IAsyncDisposable
 
     public async Task<string> UploadAsync(string path, string? name = null)
     {
-        var container = new BlobContainerClient(Azurite.ConnectionString, VideosContainer);
+        var container = new BlobContainerClient(ConnectionString, VideosContainer);
         await container.CreateIfNotExistsAsync();
         name ??= Path.GetFileName(path);
         var uploaded = await container.GetBlobClient(name).UploadAsync(path, overwrite: true);
@@ -61,7 +68,7 @@ public sealed class HostEnvironment : IAsyncDisposable
     public async Task<int> RowCountAsync(string table, string videoId)
     {
         var count = 0;
-        await foreach (var _ in new TableClient(Azurite.ConnectionString, table).QueryAsync<TableEntity>(e => e.PartitionKey == videoId))
+        await foreach (var _ in new TableClient(ConnectionString, table).QueryAsync<TableEntity>(e => e.PartitionKey == videoId))
         {
             count++;
         }
@@ -71,7 +78,7 @@ public sealed class HostEnvironment : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        await new BlobContainerClient(Azurite.ConnectionString, VideosContainer).DeleteIfExistsAsync();
+        await new BlobContainerClient(ConnectionString, VideosContainer).DeleteIfExistsAsync();
         _temp.Dispose();
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using ServerlessVideo.Core;
 using ServerlessVideo.Core.Manifests;
 using ServerlessVideo.Core.Tensors;
 using ServerlessVideo.Onnx;
@@ -79,22 +80,83 @@ public sealed class ModelRegistryTests : IDisposable
     [InlineData("inputs", "[{\"name\": \"video\", \"layout\": \"NCHW\"}]", "needs a rank-4 input")]
     [InlineData("sampling", "{\"clipLength\": 16, \"fps\": 4, \"numClips\": 1}", "dimension 2 is 8")]
     [InlineData("output", "{\"name\": \"probs\", \"activation\": \"softmax\"}", "output 'probs' is not in the ONNX graph")]
-    public void Manifests_that_disagree_with_the_graph_fail_at_load_with_a_clear_error(string field, string json, string expected)
+    public void Manifests_that_disagree_with_the_graph_make_the_model_unavailable_with_a_clear_error(string field, string json, string expected)
     {
         var root = ModelsWithBaseline(m => m[field] = JsonNode.Parse(json));
         using var registry = new ModelRegistry(new InferenceOptions { ModelsPath = root }, NullLogger<ModelRegistry>.Instance);
-        var ex = Assert.Throws<ManifestException>(registry.WarmUp);
-        Assert.Contains(expected, ex.Message);
-        Assert.Contains("manifest.json", ex.Message);
+        registry.WarmUp();
+        Assert.Empty(registry.Available);
+        var unavailable = Assert.Single(registry.Unavailable);
+        Assert.Equal(ColourMeanModel.Id, unavailable.Id);
+        Assert.Equal(ReasonCodes.ModelUnavailable, unavailable.ReasonCode);
+        Assert.Contains(expected, unavailable.Message);
+        Assert.Contains("manifest.json", unavailable.Message);
+        Assert.Equal(unavailable.Message, Assert.Throws<ManifestException>(() => registry.Session(ColourMeanModel.Id)).Message);
     }
 
     [Fact]
-    public void A_label_count_that_disagrees_with_the_output_fails_at_load()
+    public void A_label_count_that_disagrees_with_the_output_makes_the_model_unavailable()
     {
         var root = ModelsWithBaseline();
         File.WriteAllText(Path.Combine(root, ColourMeanModel.Id, "labels.txt"), "red\ngreen\nblue\npurple\n");
         using var registry = new ModelRegistry(new InferenceOptions { ModelsPath = root }, NullLogger<ModelRegistry>.Instance);
-        Assert.Contains("has 3 classes but 'labels.txt' lists 4", Assert.Throws<ManifestException>(registry.WarmUp).Message);
+        Assert.Contains("has 3 classes but 'labels.txt' lists 4", Assert.Single(registry.Unavailable).Message);
+    }
+
+    [Fact]
+    public void A_truncated_model_onnx_is_unavailable_with_the_protobuf_error_and_the_others_load()
+    {
+        // Copies of built-in models; the copy of c3d loses two thirds of its bytes, as after an interrupted download.
+        ModelCopies.Copy("tsn-synthmotion", _temp.Path);
+        ModelCopies.Copy("netvlad-synthmotion", _temp.Path);
+        ModelCopies.CopyTruncated("c3d-synthmotion", _temp.Path);
+        var logs = new ListLogger();
+        using var registry = new ModelRegistry(new InferenceOptions { ModelsPath = _temp.Path }, logs);
+
+        registry.WarmUp();
+
+        Assert.Equal(["c3d-synthmotion", "netvlad-synthmotion", "tsn-synthmotion"], registry.Models.Select(m => m.Id));
+        Assert.Equal(["netvlad-synthmotion", "tsn-synthmotion"], registry.Available.Select(m => m.Id));
+        var bad = Assert.Single(registry.Unavailable);
+        Assert.Equal("c3d-synthmotion", bad.Id);
+        Assert.Equal(ReasonCodes.ModelUnavailable, bad.ReasonCode);
+        Assert.Contains("InvalidProtobuf", bad.Message);
+        Assert.Contains("Protobuf parsing failed", bad.Message);
+        Assert.Contains(Path.Combine("c3d-synthmotion", "model.onnx"), bad.Message);
+        Assert.Equal(ExecutionProviders.Cpu, registry.Session("tsn-synthmotion").Provider);
+        Assert.Throws<Microsoft.ML.OnnxRuntime.OnnxRuntimeException>(() => registry.Session("c3d-synthmotion"));
+
+        // Logged once at Error however often the registry is asked.
+        registry.WarmUp();
+        _ = registry.Unavailable;
+        Assert.Single(logs.Entries, e => e.Level == LogLevel.Error);
+        Assert.Contains("Model c3d-synthmotion is unavailable", logs.Entries.Single(e => e.Level == LogLevel.Error).Message);
+    }
+
+    [Fact]
+    public void A_manifest_that_cannot_be_read_makes_only_its_model_unavailable()
+    {
+        var root = ModelsWithBaseline();
+        var broken = Path.Combine(root, "broken");
+        Directory.CreateDirectory(broken);
+        File.WriteAllText(Path.Combine(broken, ManifestLoader.ManifestFileName), "{ \"id\": \"broken\", ");
+        using var registry = new ModelRegistry(new InferenceOptions { ModelsPath = root }, NullLogger<ModelRegistry>.Instance);
+
+        Assert.Equal([ColourMeanModel.Id], registry.Available.Select(m => m.Id));
+        var bad = Assert.Single(registry.Unavailable);
+        Assert.Equal("broken", bad.Id);
+        Assert.Contains("not valid JSON", bad.Message);
+        Assert.Throws<ManifestException>(() => registry.Session("broken"));
+    }
+
+    [Fact]
+    public void A_missing_models_folder_is_reported_not_thrown()
+    {
+        using var registry = new ModelRegistry(new InferenceOptions { ModelsPath = Path.Combine(_temp.Path, "nowhere") }, NullLogger<ModelRegistry>.Instance);
+        registry.WarmUp();
+        Assert.Empty(registry.Available);
+        Assert.Empty(registry.Unavailable);
+        Assert.Contains("does not exist", registry.LoadError);
     }
 
     private sealed class ListLogger : ILogger<ModelRegistry>

@@ -91,6 +91,9 @@ public sealed class PipelineHarness : IAsyncDisposable
         return harness;
     }
 
+    /// <summary>A service of the pipeline the activities run with (e.g. <see cref="Api.VideoApi"/>).</summary>
+    public T Service<T>() where T : notnull => _host!.Services.GetRequiredService<T>();
+
     /// <summary>Uploads <paramref name="path"/> and returns the blob name and ETag.</summary>
     public async Task<(string Name, string ETag)> UploadAsync(string path, string? name = null)
     {

@@ -1,7 +1,10 @@
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using ServerlessVideo.Core;
+using ServerlessVideo.Core.Manifests;
 using ServerlessVideo.Core.Results;
 using ServerlessVideo.Onnx;
+using ServerlessVideo.Pipeline.Api;
 using ServerlessVideo.Pipeline.Messages;
 using ServerlessVideo.Testing;
 
@@ -76,6 +79,56 @@ public sealed class VideoOrchestrationTests
         var scores = JsonSerializer.Deserialize<List<LabelScore>>(probe.GetString("LabelsJson"), PipelineJson.Options)!.ToDictionary(l => l.Label, l => l.Confidence);
         Assert.InRange(scores["c0"], 0.3, 1.0);
         Assert.InRange(scores["c1"], -0.1, 0.1);
+        Assert.Equal(0, await h.ArtifactCountAsync(id));
+    }
+
+    [Fact]
+    public async Task A_model_that_cannot_load_is_left_out_and_named_in_the_result_while_the_others_classify()
+    {
+        // A copy of a built-in model with its model.onnx cut short, beside the colour baseline.
+        await using var h = await PipelineHarness.StartAsync(configure: x => ModelCopies.CopyTruncated("tsn-synthmotion", x.ModelsPath));
+        var path = await TestVideos.ColourAsync(h.Scratch, "green", 320, 240, 25, 3);
+        var (id, outcome, _) = await h.RunAsync(path);
+
+        Assert.Equal(VideoStatuses.Completed, outcome.Status);
+        Assert.Equal("green", outcome.TopLabel);
+        Assert.Equal([ColourMeanModel.Id], (await h.RowsAsync(h.ModelRows, id)).Select(m => m.RowKey));
+        var row = Assert.Single(await h.RowsAsync(h.VideoRows, id));
+        var stored = JsonSerializer.Deserialize<List<UnavailableModel>>(row.GetString("UnavailableModelsJson"), PipelineJson.Options)!;
+        var skipped = Assert.Single(stored);
+        Assert.Equal("tsn-synthmotion", skipped.Id);
+        Assert.Equal(ReasonCodes.ModelUnavailable, skipped.ReasonCode);
+        Assert.Contains("Protobuf parsing failed", skipped.Message);
+
+        // The API resource lists it beside the models that ran.
+        var response = await h.Service<VideoApi>().GetVideoAsync(h.Client, id, CancellationToken.None);
+        Assert.Equal(200, response.StatusCode);
+        var resource = JsonNode.Parse(response.Json)!;
+        Assert.Equal([ColourMeanModel.Id], resource["models"]!.AsArray().Select(m => m!["id"]!.GetValue<string>()));
+        Assert.Equal("tsn-synthmotion", resource["unavailableModels"]![0]!["id"]!.GetValue<string>());
+        Assert.Equal(ReasonCodes.ModelUnavailable, resource["unavailableModels"]![0]!["reasonCode"]!.GetValue<string>());
+        Assert.Equal(0, await h.ArtifactCountAsync(id));
+    }
+
+    [Fact]
+    public async Task When_no_model_can_load_the_video_fails_with_model_unavailable_instead_of_crashing()
+    {
+        await using var h = await PipelineHarness.StartAsync(configure: x =>
+        {
+            Directory.Delete(Path.Combine(x.ModelsPath, ColourMeanModel.Id), recursive: true);
+            ModelCopies.CopyTruncated("tsn-synthmotion", x.ModelsPath);
+        });
+        var path = await TestVideos.ColourAsync(h.Scratch, "red", 160, 120, 25, 2);
+        var (id, outcome, _) = await h.RunAsync(path, TimeSpan.FromSeconds(60));
+
+        Assert.Equal(VideoStatuses.Failed, outcome.Status);
+        Assert.Equal(ReasonCodes.ModelUnavailable, outcome.Failure!.ReasonCode);
+        Assert.Contains("No model is available", outcome.Failure.Message);
+        Assert.Contains("tsn-synthmotion", outcome.Failure.Message);
+        var row = Assert.Single(await h.RowsAsync(h.VideoRows, id));
+        Assert.Equal(ReasonCodes.ModelUnavailable, row.GetString("ReasonCode"));
+        Assert.Contains("tsn-synthmotion", row.GetString("UnavailableModelsJson"));
+        Assert.Empty(await h.RowsAsync(h.ModelRows, id));
         Assert.Equal(0, await h.ArtifactCountAsync(id));
     }
 

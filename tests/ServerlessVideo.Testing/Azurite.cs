@@ -24,34 +24,9 @@ public static class Azurite
             return fromEnv;
         }
 
-        if (!File.Exists(RepoPaths.AzuriteBin))
-        {
-            throw new InvalidOperationException($"Azurite is not installed at {RepoPaths.AzuriteBin}: run ./sv setup (or ./sv test).");
-        }
-
         var ports = new[] { FreePort(), FreePort(), FreePort() };
         var data = Directory.CreateTempSubdirectory("sv-azurite-").FullName;
-        var start = new ProcessStartInfo(RepoPaths.AzuriteBin)
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
-        foreach (var arg in new[]
-        {
-            "--silent", "--disableTelemetry", "--skipApiVersionCheck", "--loose",
-            "--blobHost", "127.0.0.1", "--queueHost", "127.0.0.1", "--tableHost", "127.0.0.1",
-            "--blobPort", ports[0].ToString(), "--queuePort", ports[1].ToString(), "--tablePort", ports[2].ToString(),
-            "--location", data,
-        })
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        var process = Process.Start(start) ?? throw new InvalidOperationException("Azurite did not start.");
-        process.OutputDataReceived += (_, _) => { };
-        process.ErrorDataReceived += (_, _) => { };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var process = StartProcess(ports, data);
         AppDomain.CurrentDomain.ProcessExit += (_, _) =>
         {
             try
@@ -72,6 +47,42 @@ public static class Azurite
         return ConnectionStringFor(ports[0], ports[1], ports[2]);
     }
 
+    /// <summary>
+    /// Starts Azurite on 127.0.0.1 with the given blob, queue and table ports and data folder, telemetry off. The
+    /// caller owns the process; <see cref="WaitForPort"/> tells when it listens.
+    /// </summary>
+    public static Process StartProcess(IReadOnlyList<int> ports, string data, Action<string>? output = null)
+    {
+        ArgumentNullException.ThrowIfNull(ports);
+        if (!File.Exists(RepoPaths.AzuriteBin))
+        {
+            throw new InvalidOperationException($"Azurite is not installed at {RepoPaths.AzuriteBin}: run ./sv setup (or ./sv test).");
+        }
+
+        var start = new ProcessStartInfo(RepoPaths.AzuriteBin)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        foreach (var arg in new[]
+        {
+            "--silent", "--disableTelemetry", "--skipApiVersionCheck", "--loose",
+            "--blobHost", "127.0.0.1", "--queueHost", "127.0.0.1", "--tableHost", "127.0.0.1",
+            "--blobPort", ports[0].ToString(), "--queuePort", ports[1].ToString(), "--tablePort", ports[2].ToString(),
+            "--location", data,
+        })
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        var process = Process.Start(start) ?? throw new InvalidOperationException("Azurite did not start.");
+        process.OutputDataReceived += (_, e) => { if (e.Data is not null) { output?.Invoke(e.Data); } };
+        process.ErrorDataReceived += (_, e) => { if (e.Data is not null) { output?.Invoke(e.Data); } };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return process;
+    }
+
     public static string ConnectionStringFor(int blob, int queue, int table) =>
         "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=" + Key +
         $";BlobEndpoint=http://127.0.0.1:{blob}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{queue}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{table}/devstoreaccount1;";
@@ -83,7 +94,7 @@ public static class Azurite
         return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
-    private static void WaitForPort(int port, TimeSpan timeout)
+    public static void WaitForPort(int port, TimeSpan timeout)
     {
         var watch = Stopwatch.StartNew();
         while (true)

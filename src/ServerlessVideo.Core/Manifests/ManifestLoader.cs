@@ -17,25 +17,55 @@ public static class ManifestLoader
 
     private static readonly Lazy<JsonSchema> Schema = new(LoadSchema);
 
-    /// <summary>Loads every sub-folder of <paramref name="modelsRoot"/> that holds a manifest, ordered by id.</summary>
+    /// <summary>Loads every sub-folder of <paramref name="modelsRoot"/> that holds a manifest, ordered by id; the first bad one throws.</summary>
     public static IReadOnlyList<LoadedModel> LoadAll(string modelsRoot)
     {
-        if (!System.IO.Directory.Exists(modelsRoot))
-        {
-            throw new ManifestException($"Models folder '{modelsRoot}' does not exist.");
-        }
-
-        var models = System.IO.Directory.EnumerateDirectories(modelsRoot)
-            .Where(d => File.Exists(Path.Combine(d, ManifestFileName)))
-            .Order(StringComparer.Ordinal)
-            .Select(Load)
-            .ToList();
+        var models = ModelFolders(modelsRoot).Select(Load).ToList();
         if (models.Count == 0)
         {
             throw new ManifestException($"Models folder '{modelsRoot}' holds no '<id>/{ManifestFileName}'.");
         }
 
         return models;
+    }
+
+    /// <summary>
+    /// Loads every sub-folder of <paramref name="modelsRoot"/> that holds a manifest and keeps going past bad ones: each
+    /// folder that fails is listed with its error (as <see cref="ReasonCodes.ModelUnavailable"/>), so one broken model
+    /// does not hide the others. A models folder that is missing still throws <see cref="ManifestException"/>.
+    /// </summary>
+    public static ManifestScan Scan(string modelsRoot)
+    {
+        var models = new List<LoadedModel>();
+        var failed = new List<UnavailableModel>();
+        foreach (var folder in ModelFolders(modelsRoot))
+        {
+            try
+            {
+                models.Add(Load(folder));
+            }
+            catch (Exception ex) when (ex is ManifestException or IOException or UnauthorizedAccessException or JsonException or NotSupportedException or ArgumentException)
+            {
+                // ManifestException names the file already; the others (unreadable file, JSON the schema let through
+                // but the records cannot take) get it here.
+                var message = ex is ManifestException ? ex.Message : $"{Path.Combine(folder, ManifestFileName)}: {ex.Message}";
+                failed.Add(new UnavailableModel(Path.GetFileName(folder), ReasonCodes.ModelUnavailable, message));
+            }
+        }
+
+        return new ManifestScan(models, failed);
+    }
+
+    private static List<string> ModelFolders(string modelsRoot)
+    {
+        if (!System.IO.Directory.Exists(modelsRoot))
+        {
+            throw new ManifestException($"Models folder '{modelsRoot}' does not exist.");
+        }
+
+        return [.. System.IO.Directory.EnumerateDirectories(modelsRoot)
+            .Where(d => File.Exists(Path.Combine(d, ManifestFileName)))
+            .Order(StringComparer.Ordinal)];
     }
 
     /// <summary>Loads and validates the manifest in <paramref name="modelDirectory"/>.</summary>

@@ -1,12 +1,13 @@
-using Microsoft.Extensions.Logging.Abstractions;
-using ServerlessVideo.Core.Manifests;
+using Microsoft.Extensions.Logging.Console;
 using ServerlessVideo.Inference;
 
 namespace ServerlessVideo.Host.Cli;
 
 /// <summary>
 /// <c>check-models</c>: opens every model's ONNX Runtime session with the configured execution provider, checks it
-/// against its manifest and prints the provider it really runs on. Exit 1 when any model is unusable.
+/// against its manifest and prints one line per model: the provider it really runs on, or <c>MODEL_UNAVAILABLE</c> and
+/// why it cannot load. Exit 0 when every model loads, 1 when any cannot (or there is none); the good ones are listed
+/// either way.
 /// </summary>
 public static class CheckModelsCommand
 {
@@ -15,22 +16,34 @@ public static class CheckModelsCommand
         var configuration = new ConfigurationBuilder().AddEnvironmentVariables().AddCommandLine(args).Build();
         var options = new InferenceOptions();
         configuration.GetSection("Inference").Bind(options);
-        using var loggers = LoggerFactory.Create(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
-        try
+        // Logs (the CUDA fallback warning, each unavailable model) go to stderr; the table goes to stdout.
+        using var loggers = LoggerFactory.Create(b => b
+            .AddSimpleConsole(o => o.SingleLine = true)
+            .AddFilter<ConsoleLoggerProvider>(level => level >= LogLevel.Warning)
+            .Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
+        using var registry = new ModelRegistry(options, loggers.CreateLogger<ModelRegistry>());
+        registry.WarmUp();
+        if (registry.LoadError is { } error)
         {
-            using var registry = new ModelRegistry(options, loggers.CreateLogger<ModelRegistry>());
-            foreach (var model in registry.Models)
-            {
-                var session = registry.Session(model.Id);
-                Console.WriteLine($"{model.Id,-24} {model.Manifest.Family,-12} {session.Provider,-22} {model.Labels.Count} labels");
-            }
-
-            return 0;
-        }
-        catch (ManifestException ex)
-        {
-            Console.Error.WriteLine($"sv: {ex.Message}");
+            Console.Error.WriteLine($"sv: {error}");
             return 1;
         }
+
+        var lines = registry.Available
+            .Select(m => (m.Id, Line: $"{m.Id,-36} {m.Manifest.Family,-12} {registry.Session(m.Id).Provider,-22} {m.Labels.Count} labels"))
+            .Concat(registry.Unavailable.Select(u => (u.Id, Line: $"{u.Id,-36} {"-",-12} {u.ReasonCode,-22} {u.Message}")))
+            .OrderBy(l => l.Id, StringComparer.Ordinal);
+        foreach (var (_, line) in lines)
+        {
+            Console.WriteLine(line);
+        }
+
+        if (registry.Unavailable.Count > 0)
+        {
+            Console.Error.WriteLine($"sv: {registry.Unavailable.Count} of {registry.Available.Count + registry.Unavailable.Count} models cannot load: {string.Join(", ", registry.Unavailable.Select(u => u.Id))}");
+            return 1;
+        }
+
+        return 0;
     }
 }

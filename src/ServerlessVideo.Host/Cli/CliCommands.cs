@@ -19,7 +19,8 @@ public static class CliCommands
           list [--limit N]           list videos (needs a running host; --api URL)
           flow <video> [--algorithm tvl1|farneback] [--size N] [--fps F] [--pairs N] [--start S] [--bound B] [--out DIR]
                                      write colour-wheel PNGs of the optical flow the pipeline computes
-          check-models               load every model with the configured provider; print the provider each runs on
+          check-models               load every model with the configured provider; print the provider each runs on, or why it
+                                     cannot load (exit 1 if any cannot)
           write-baseline <dir>       write the built-in colour-mean baseline model into <dir>
 
         settings: Pipeline__StorageConnectionString (required), Inference__ModelsPath, Inference__ExecutionProvider (cpu|cuda),

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.DurableTask.Client;
 using ServerlessVideo.Pipeline.Api;
 
@@ -8,14 +9,22 @@ public static class VideoEndpoints
 {
     public static IEndpointRouteBuilder MapVideoApi(this IEndpointRouteBuilder app)
     {
-        app.MapGet("/api/videos/{id}", async (string id, VideoApi api, DurableTaskClient client, CancellationToken ct) =>
-            Send(await api.GetVideoAsync(client, id, ct)));
-        app.MapGet("/api/videos", async (string? limit, string? cursor, VideoApi api, DurableTaskClient client, CancellationToken ct) =>
-            Send(await api.ListVideosAsync(client, limit, cursor, ct)));
-        app.MapGet("/api/health", () => Results.Json(new { status = "ok" }));
+        app.MapGet("/api/videos/{id}", async (string id, VideoApi api, DurableTaskClient client, HttpResponse http, CancellationToken ct) =>
+            Send(http, await api.GetVideoAsync(client, id, ct)));
+        app.MapGet("/api/videos", async (string? limit, string? cursor, VideoApi api, DurableTaskClient client, HttpResponse http, CancellationToken ct) =>
+            Send(http, await api.ListVideosAsync(client, limit, cursor, ct)));
+        app.MapGet("/api/health", async (VideoApi api, HttpResponse http, CancellationToken ct) =>
+            Send(http, await api.GetHealthAsync(ct)));
         return app;
     }
 
-    private static IResult Send(ApiResponse response) =>
-        Results.Content(response.Json, "application/json", System.Text.Encoding.UTF8, response.StatusCode);
+    private static IResult Send(HttpResponse http, ApiResponse response)
+    {
+        if (response.RetryAfterSeconds is { } seconds)
+        {
+            http.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
+        }
+
+        return Results.Content(response.Json, "application/json", System.Text.Encoding.UTF8, response.StatusCode);
+    }
 }

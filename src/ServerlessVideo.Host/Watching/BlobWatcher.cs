@@ -28,18 +28,26 @@ public sealed partial class BlobWatcher(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        await storage.EnsureCreatedAsync();
-        _claims = storage.Table(options.Value.ClaimsTable);
-        await _claims.CreateIfNotExistsAsync(stoppingToken);
         using var timer = new PeriodicTimer(options.Value.WatchInterval, time);
         do
         {
             try
             {
+                // Inside the loop so storage that is down when the host starts is waited for, not fatal.
+                if (_claims is null)
+                {
+                    await storage.EnsureCreatedAsync();
+                    var claims = storage.Table(options.Value.ClaimsTable);
+                    await claims.CreateIfNotExistsAsync(stoppingToken);
+                    _claims = claims;
+                }
+
                 await ScanOnceAsync(stoppingToken);
             }
-            catch (Exception ex) when (ex is RequestFailedException or IOException or HttpRequestException)
+            catch (Exception ex) when (StorageFailures.IsStorageFailure(ex))
             {
+                // Includes the AggregateException the SDK throws once its retries are spent, and the durable client's
+                // wrapped storage errors: an outage must not end the watcher (and with it the host).
                 LogScanFailed(logger, ex);
             }
         }

@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ServerlessVideo.Core;
+using ServerlessVideo.Core.Manifests;
 using ServerlessVideo.Core.Planning;
 using ServerlessVideo.Core.Results;
 using ServerlessVideo.Inference;
@@ -74,19 +75,23 @@ public sealed partial class VideoActivities(
         }
     }
 
-    /// <summary><see cref="TaskNames.PlanVideo"/>: views, clips and segments for every registered model.</summary>
+    /// <summary>
+    /// <see cref="TaskNames.PlanVideo"/>: views, clips and segments for every model that loads; the ones that cannot
+    /// are named in <see cref="VideoPlan.UnavailableModels"/> (the first plan of a process opens every session).
+    /// </summary>
     public Task<VideoPlan> PlanAsync(PlanRequest request)
     {
         var plan = VideoPlanner.Plan(
             request.Probe,
-            models.Models.Select(m => m.Manifest),
+            models.Available.Select(m => m.Manifest),
             new PlanOptions { ClipsPerSegment = options.Value.ClipsPerSegment });
         PipelineTelemetry.CurrentSpan?
             .SetTag(TelemetryTags.Views, plan.Views.Count)
             .SetTag(TelemetryTags.Segments, plan.Views.Sum(v => v.Segments.Count))
             .SetTag(TelemetryTags.Clips, plan.Views.Sum(v => v.ClipCount))
             .SetTag(TelemetryTags.Models, plan.Views.SelectMany(v => v.ModelIds).Distinct(StringComparer.Ordinal).Count());
-        return Task.FromResult(plan);
+        var unavailable = models.Unavailable;
+        return Task.FromResult(unavailable.Count == 0 ? plan : plan with { UnavailableModels = unavailable });
     }
 
     /// <summary><see cref="TaskNames.ExtractFrames"/>: decode the segment's clips and store them as tensors.</summary>
@@ -226,6 +231,7 @@ public sealed partial class VideoActivities(
         row.Agreement = consensus.Agreement;
         row.ModelsJson = JsonSerializer.Serialize(modelRows.Select(m => m.RowKey), PipelineJson.Options);
         row.Provider = string.Join(",", modelRows.SelectMany(m => m.Provider.Split(',')).Distinct().Order(StringComparer.Ordinal));
+        row.UnavailableModelsJson = UnavailableJson(request.UnavailableModels);
         await results.WriteFinalAsync(row, modelRows, CancellationToken.None);
         PipelineTelemetry.CurrentSpan?
             .SetTag(TelemetryTags.Status, VideoStatuses.Completed)
@@ -242,6 +248,7 @@ public sealed partial class VideoActivities(
         row.Status = VideoStatuses.Failed;
         row.ReasonCode = request.Failure.ReasonCode;
         row.Message = request.Failure.Message;
+        row.UnavailableModelsJson = UnavailableJson(request.UnavailableModels);
         await results.WriteFinalAsync(row, [], CancellationToken.None);
         PipelineTelemetry.CurrentSpan?
             .SetTag(TelemetryTags.Status, VideoStatuses.Failed)
@@ -258,6 +265,9 @@ public sealed partial class VideoActivities(
         PipelineTelemetry.CurrentSpan?.SetTag(TelemetryTags.Blobs, deleted);
         return deleted;
     }
+
+    private static string? UnavailableJson(IReadOnlyList<UnavailableModel>? models) =>
+        models is { Count: > 0 } ? JsonSerializer.Serialize(models, PipelineJson.Options) : null;
 
     private static VideoRow BaseRow(VideoJob job, VideoProbe? probe, IReadOnlyDictionary<string, double> stageMs, DateTimeOffset startedAt, DateTimeOffset completedAt) => new()
     {

@@ -1,24 +1,64 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Microsoft.DurableTask.Client;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using ServerlessVideo.Core;
+using ServerlessVideo.Core.Manifests;
 using ServerlessVideo.Core.Results;
+using ServerlessVideo.Inference;
 using ServerlessVideo.Pipeline.Messages;
 using ServerlessVideo.Pipeline.Storage;
 
 namespace ServerlessVideo.Pipeline.Api;
 
 /// <summary>
-/// The HTTP routes' logic, shared by every host: <c>GET /api/videos/{id}</c> and <c>GET /api/videos?limit=&amp;cursor=</c>.
-/// Rows are the truth; while a video runs, the orchestration's custom status adds stage and percent, and a row whose
-/// orchestration has ended without writing it is reported as Failed rather than Running forever.
+/// The HTTP routes' logic, shared by every host: <c>GET /api/videos/{id}</c>, <c>GET /api/videos?limit=&amp;cursor=</c>
+/// and <c>GET /api/health</c>. Rows are the truth; while a video runs, the orchestration's custom status adds stage and
+/// percent, and a row whose orchestration has ended without writing it is reported as Failed rather than Running
+/// forever. Every storage read of a request (table rows, the durable client's instance lookup) shares one budget,
+/// <see cref="PipelineOptions.ApiTimeout"/>: when storage does not answer within it, or fails, the answer is 503
+/// <c>{"error":"storage_unavailable"}</c> with <c>Retry-After</c>, never a hang or a 500.
 /// </summary>
-public sealed class VideoApi(ResultStore results)
+public sealed partial class VideoApi(ResultQueries results, ModelRegistry models, IOptions<PipelineOptions> options, ILogger<VideoApi> logger)
 {
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 500;
 
-    public async Task<ApiResponse> GetVideoAsync(DurableTaskClient client, string id, CancellationToken cancellationToken)
+    /// <summary>Seconds a 503 asks the caller to wait before trying again (<c>Retry-After</c>).</summary>
+    public const int RetryAfterSeconds = 5;
+
+    public Task<ApiResponse> GetVideoAsync(DurableTaskClient client, string id, CancellationToken cancellationToken) =>
+        WithinBudgetAsync("GET /api/videos/{id}", budget => GetVideoCoreAsync(client, id, budget), cancellationToken);
+
+    public Task<ApiResponse> ListVideosAsync(DurableTaskClient client, string? limit, string? cursor, CancellationToken cancellationToken) =>
+        WithinBudgetAsync("GET /api/videos", budget => ListVideosCoreAsync(client, limit, cursor, budget), cancellationToken);
+
+    /// <summary>
+    /// <c>GET /api/health</c>: see <see cref="HealthResource"/> for the states. The first call in a process opens every
+    /// model's session (as a host's warm-up does), so a Functions instance learns of a broken model here or at its first plan.
+    /// </summary>
+    public async Task<ApiResponse> GetHealthAsync(CancellationToken cancellationToken)
+    {
+        var modelsHealth = new ModelsHealth(models.Available.Count, models.Unavailable, models.LoadError);
+        var storage = await WithinBudgetAsync("GET /api/health", async budget =>
+        {
+            await results.PingAsync(budget);
+            return new ApiResponse(200, string.Empty);
+        }, cancellationToken);
+        if (storage.StatusCode != 200)
+        {
+            var down = new HealthResource(HealthResource.Unavailable, modelsHealth, HealthResource.Unavailable);
+            return new ApiResponse(503, JsonSerializer.Serialize(down, PipelineJson.Options), RetryAfterSeconds);
+        }
+
+        var degraded = modelsHealth.Unavailable.Count > 0 || modelsHealth.Available == 0;
+        var health = new HealthResource(degraded ? HealthResource.Degraded : HealthResource.Ok, modelsHealth, HealthResource.Ok);
+        return new ApiResponse(200, JsonSerializer.Serialize(health, PipelineJson.Options));
+    }
+
+    private async Task<ApiResponse> GetVideoCoreAsync(DurableTaskClient client, string id, CancellationToken cancellationToken)
     {
         if (!VideoIds.IsValid(id))
         {
@@ -31,12 +71,12 @@ public sealed class VideoApi(ResultStore results)
             return Error(404, "not_found", $"No video '{id}'.");
         }
 
-        var models = VideoStatuses.IsFinal(row.Status) ? await results.GetModelRowsAsync(id, cancellationToken) : [];
-        var resource = await ToResourceAsync(client, row, models, cancellationToken);
+        var modelRows = VideoStatuses.IsFinal(row.Status) ? await results.GetModelRowsAsync(id, cancellationToken) : [];
+        var resource = await ToResourceAsync(client, row, modelRows, cancellationToken);
         return new ApiResponse(200, JsonSerializer.Serialize(resource, PipelineJson.Options));
     }
 
-    public async Task<ApiResponse> ListVideosAsync(DurableTaskClient client, string? limit, string? cursor, CancellationToken cancellationToken)
+    private async Task<ApiResponse> ListVideosCoreAsync(DurableTaskClient client, string? limit, string? cursor, CancellationToken cancellationToken)
     {
         var size = DefaultPageSize;
         if (limit is not null && (!int.TryParse(limit, out size) || size < 1 || size > MaxPageSize))
@@ -68,6 +108,31 @@ public sealed class VideoApi(ResultStore results)
         return new ApiResponse(200, JsonSerializer.Serialize(new VideoPage(items, nextCursor), PipelineJson.Options));
     }
 
+    /// <summary>
+    /// Runs one route with a token that fires after <see cref="PipelineOptions.ApiTimeout"/>, and turns a storage
+    /// failure or that timeout into 503. The caller's own cancellation (client gone) still propagates.
+    /// </summary>
+    private async Task<ApiResponse> WithinBudgetAsync(string route, Func<CancellationToken, Task<ApiResponse>> run, CancellationToken cancellationToken)
+    {
+        var timeout = options.Value.ApiTimeout;
+        using var budget = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        budget.CancelAfter(timeout);
+        try
+        {
+            return await run(budget.Token);
+        }
+        catch (OperationCanceledException) when (budget.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+        {
+            LogStorageUnavailable(logger, route, string.Create(CultureInfo.InvariantCulture, $"no answer within {timeout.TotalSeconds:0.###} s"));
+            return StorageUnavailable();
+        }
+        catch (Exception ex) when (StorageFailures.IsStorageFailure(ex))
+        {
+            LogStorageUnavailable(logger, route, FirstLine(Innermost(ex).Message));
+            return StorageUnavailable();
+        }
+    }
+
     private static async Task<VideoResource> ToResourceAsync(DurableTaskClient client, VideoRow row, IReadOnlyList<ModelResultRow> models, CancellationToken cancellationToken)
     {
         var status = row.Status;
@@ -75,7 +140,9 @@ public sealed class VideoApi(ResultStore results)
         VideoProgress? progress = null;
         if (!VideoStatuses.IsFinal(status))
         {
-            var instance = await client.GetInstanceAsync(row.PartitionKey, getInputsAndOutputs: true, cancellationToken);
+            // WaitAsync: a client that does not observe the token (the local host's, over DurableTask.AzureStorage)
+            // must not hold the request past its budget.
+            var instance = await client.GetInstanceAsync(row.PartitionKey, getInputsAndOutputs: true, cancellationToken).WaitAsync(cancellationToken);
             if (instance is { IsRunning: true } && instance.SerializedCustomStatus is not null)
             {
                 progress = instance.ReadCustomStatusAs<VideoProgress>();
@@ -111,6 +178,7 @@ public sealed class VideoApi(ResultStore results)
                 .OrderBy(m => m.RowKey, StringComparer.Ordinal)
                 .Select(m => new ModelResource(m.RowKey, m.Family, Parse<List<LabelScore>>(m.LabelsJson) ?? [], m.Provider, m.Clips, m.InferenceMs))
                 .ToList(),
+            UnavailableModels = Parse<List<UnavailableModel>>(row.UnavailableModelsJson),
             TimingsMs = Parse<Dictionary<string, double>>(row.TimingsJson),
             Url = $"/api/videos/{row.PartitionKey}",
         };
@@ -121,4 +189,26 @@ public sealed class VideoApi(ResultStore results)
 
     private static ApiResponse Error(int status, string code, string message) =>
         new(status, JsonSerializer.Serialize(new { error = code, message }, PipelineJson.Options));
+
+    private static ApiResponse StorageUnavailable() =>
+        Error(503, "storage_unavailable", "Result storage is not answering; try again shortly.") with { RetryAfterSeconds = RetryAfterSeconds };
+
+    private static Exception Innermost(Exception ex)
+    {
+        while (true)
+        {
+            var inner = ex is AggregateException { InnerExceptions.Count: > 0 } a ? a.InnerExceptions[0] : ex.InnerException;
+            if (inner is null)
+            {
+                return ex;
+            }
+
+            ex = inner;
+        }
+    }
+
+    private static string FirstLine(string text) => text.Split('\n', 2)[0].Trim();
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "{Route} answered 503: storage unavailable ({Reason})")]
+    private static partial void LogStorageUnavailable(ILogger logger, string route, string reason);
 }

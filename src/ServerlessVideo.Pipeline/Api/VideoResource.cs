@@ -1,3 +1,4 @@
+using ServerlessVideo.Core.Manifests;
 using ServerlessVideo.Core.Results;
 using ServerlessVideo.Pipeline.Messages;
 
@@ -21,6 +22,8 @@ public sealed record VideoResource
     public double? Agreement { get; init; }
     public string? Provider { get; init; }
     public IReadOnlyList<ModelResource>? Models { get; init; }
+    /// <summary>Models that did not run for this video and why (e.g. <c>MODEL_UNAVAILABLE</c>: it cannot load); omitted when all ran.</summary>
+    public IReadOnlyList<UnavailableModel>? UnavailableModels { get; init; }
     public IReadOnlyDictionary<string, double>? TimingsMs { get; init; }
     public required string Url { get; init; }
 }

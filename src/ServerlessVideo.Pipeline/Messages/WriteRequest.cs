@@ -1,15 +1,20 @@
 using ServerlessVideo.Core;
+using ServerlessVideo.Core.Manifests;
 
 namespace ServerlessVideo.Pipeline.Messages;
 
-/// <summary>Everything the final activity needs to aggregate and store a video's results.</summary>
+/// <summary>
+/// Everything the final activity needs to aggregate and store a video's results; <paramref name="UnavailableModels"/>
+/// are the models the plan left out because they cannot load.
+/// </summary>
 public sealed record WriteRequest(
     VideoJob Job,
     VideoProbe Probe,
     IReadOnlyList<InferResult> Inferences,
     IReadOnlyDictionary<string, double> StageMs,
     DateTimeOffset StartedAt,
-    DateTimeOffset CompletedAt) : IVideoMessage
+    DateTimeOffset CompletedAt,
+    IReadOnlyList<UnavailableModel>? UnavailableModels = null) : IVideoMessage
 {
     string IVideoMessage.VideoId => Job.VideoId;
 }

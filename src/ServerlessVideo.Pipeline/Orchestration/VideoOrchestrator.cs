@@ -1,5 +1,6 @@
 using Microsoft.DurableTask;
 using ServerlessVideo.Core;
+using ServerlessVideo.Core.Manifests;
 using ServerlessVideo.Core.Planning;
 using ServerlessVideo.Media;
 using ServerlessVideo.Pipeline.Messages;
@@ -30,6 +31,7 @@ public sealed class VideoOrchestrator : TaskOrchestrator<VideoJob, VideoOutcome>
         var startedAt = context.CurrentUtcDateTime;
         var stages = new StageClock(startedAt);
         VideoProbe? probe = null;
+        IReadOnlyList<UnavailableModel>? unavailable = null;
         try
         {
             context.SetCustomStatus(new VideoProgress("probe", 0));
@@ -45,6 +47,12 @@ public sealed class VideoOrchestrator : TaskOrchestrator<VideoJob, VideoOutcome>
             context.SetCustomStatus(new VideoProgress("plan", 5));
             var plan = await context.CallActivityAsync<VideoPlan>(TaskNames.PlanVideo, new PlanRequest(job, probe), Retry);
             stages.Lap("plan", context.CurrentUtcDateTime);
+            unavailable = plan.UnavailableModels;
+            if (plan.Views.Count == 0)
+            {
+                // Every model failed to load (or there is none): nothing to run, and no consensus of nothing.
+                return await FailAsync(context, job, NoModel(unavailable), probe, stages, startedAt, unavailable);
+            }
 
             var extractions = plan.Views
                 .SelectMany(v => v.Segments.Select(s =>
@@ -79,7 +87,7 @@ public sealed class VideoOrchestrator : TaskOrchestrator<VideoJob, VideoOutcome>
             context.SetCustomStatus(new VideoProgress("write", 90));
             var outcome = await context.CallActivityAsync<VideoOutcome>(
                 TaskNames.WriteResults,
-                new WriteRequest(job, probe, inferred, stages.Snapshot(), startedAt, context.CurrentUtcDateTime),
+                new WriteRequest(job, probe, inferred, stages.Snapshot(), startedAt, context.CurrentUtcDateTime, unavailable),
                 Retry);
             await DeleteArtifactsAsync(context, job);
             context.SetCustomStatus(new VideoProgress("done", 100));
@@ -87,9 +95,15 @@ public sealed class VideoOrchestrator : TaskOrchestrator<VideoJob, VideoOutcome>
         }
         catch (TaskFailedException ex)
         {
-            return await FailAsync(context, job, VideoFailures.From(ex.FailureDetails), probe, stages, startedAt);
+            return await FailAsync(context, job, VideoFailures.From(ex.FailureDetails), probe, stages, startedAt, unavailable);
         }
     }
+
+    private static VideoFailure NoModel(IReadOnlyList<UnavailableModel>? unavailable) => new(
+        ReasonCodes.ModelUnavailable,
+        unavailable is { Count: > 0 }
+            ? $"No model is available; {unavailable.Count} cannot load: {string.Join("; ", unavailable.Select(m => $"{m.Id}: {m.Message}"))}"
+            : "No model is available: the models folder is missing or holds no manifest (see ./sv check-models).");
 
     /// <summary>Every stream of one segment of a view: its RGB clips and each flow computed from them.</summary>
     private static Dictionary<string, IReadOnlyList<string>> Streams(ExtractResult part, IEnumerable<FlowResult> flows)
@@ -104,12 +118,13 @@ public sealed class VideoOrchestrator : TaskOrchestrator<VideoJob, VideoOutcome>
     }
 
     private static async Task<VideoOutcome> FailAsync(
-        TaskOrchestrationContext context, VideoJob job, VideoFailure failure, VideoProbe? probe, StageClock stages, DateTime startedAt)
+        TaskOrchestrationContext context, VideoJob job, VideoFailure failure, VideoProbe? probe, StageClock stages, DateTime startedAt,
+        IReadOnlyList<UnavailableModel>? unavailable = null)
     {
         context.SetCustomStatus(new VideoProgress("failed", 100));
         var outcome = await context.CallActivityAsync<VideoOutcome>(
             TaskNames.RecordFailure,
-            new FailureRequest(job, failure, probe, stages.Snapshot(), startedAt, context.CurrentUtcDateTime),
+            new FailureRequest(job, failure, probe, stages.Snapshot(), startedAt, context.CurrentUtcDateTime, unavailable),
             Retry);
         await DeleteArtifactsAsync(context, job);
         return outcome;

@@ -3,7 +3,7 @@ using Azure.Data.Tables;
 
 namespace ServerlessVideo.Pipeline.Storage;
 
-/// <summary>Reads and writes video and model result rows.</summary>
+/// <summary>The worker's reads and writes of video and model result rows (the HTTP API reads through <see cref="ResultQueries"/>).</summary>
 public sealed class ResultStore(StorageClients storage)
 {
     /// <summary>Inserts a Queued row unless the video already has one (a re-delivered upload keeps its state).</summary>
@@ -48,18 +48,6 @@ public sealed class ResultStore(StorageClients storage)
         return found.HasValue ? found.Value : null;
     }
 
-    public async Task<IReadOnlyList<ModelResultRow>> GetModelRowsAsync(string videoId, CancellationToken cancellationToken)
-    {
-        await storage.EnsureCreatedAsync();
-        var rows = new List<ModelResultRow>();
-        await foreach (var row in storage.ModelRows.QueryAsync<ModelResultRow>(r => r.PartitionKey == videoId, cancellationToken: cancellationToken))
-        {
-            rows.Add(row);
-        }
-
-        return rows;
-    }
-
     /// <summary>Rows still Queued that were submitted before <paramref name="submittedBefore"/>.</summary>
     public async Task<IReadOnlyList<VideoRow>> ListQueuedAsync(DateTimeOffset submittedBefore, CancellationToken cancellationToken)
     {
@@ -73,20 +61,5 @@ public sealed class ResultStore(StorageClients storage)
         }
 
         return rows;
-    }
-
-    /// <summary>One page of video rows in key order and the token of the next page (null at the end).</summary>
-    public async Task<(IReadOnlyList<VideoRow> Rows, string? Next)> ListAsync(int pageSize, string? continuation, CancellationToken cancellationToken)
-    {
-        await storage.EnsureCreatedAsync();
-        var pages = storage.VideoRows
-            .QueryAsync<VideoRow>(r => r.RowKey == VideoRow.Key, maxPerPage: pageSize, cancellationToken: cancellationToken)
-            .AsPages(continuation, pageSize);
-        await foreach (var page in pages)
-        {
-            return (page.Values, page.ContinuationToken);
-        }
-
-        return ([], null);
     }
 }

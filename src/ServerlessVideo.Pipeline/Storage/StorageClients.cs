@@ -1,3 +1,4 @@
+using Azure.Core;
 using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Storage.Blobs;
@@ -5,28 +6,39 @@ using Microsoft.Extensions.Options;
 
 namespace ServerlessVideo.Pipeline.Storage;
 
-/// <summary>The blob containers and tables the pipeline uses, created on first use.</summary>
+/// <summary>
+/// The blob containers and tables the pipeline uses, created on first use. Two sets of table clients reach the same
+/// tables: the worker's keep the SDK's patient default retries (an activity would rather wait out a storage blip than
+/// fail), the query path's (<see cref="QueryVideoRows"/>, <see cref="QueryModelRows"/>) give up within
+/// <see cref="PipelineOptions.ApiTimeout"/> so an HTTP caller hears 503 instead of waiting.
+/// </summary>
 public sealed class StorageClients
 {
-    private readonly Lazy<Task> _created;
+    private readonly object _gate = new();
     private readonly TableServiceClient _tables;
+    private Task? _created;
 
     public StorageClients(IOptions<PipelineOptions> options)
     {
         var o = options.Value;
+        var query = QueryOptions(o.ApiTimeout);
         BlobServiceClient blobs;
         TableServiceClient tables;
+        TableServiceClient queryTables;
         if (!string.IsNullOrWhiteSpace(o.StorageConnectionString))
         {
             blobs = new BlobServiceClient(o.StorageConnectionString);
             tables = new TableServiceClient(o.StorageConnectionString);
+            queryTables = new TableServiceClient(o.StorageConnectionString, query);
         }
         else if (!string.IsNullOrWhiteSpace(o.StorageAccountName))
         {
             // Shared-key access is off on the deployed account: a managed identity with data roles is the way in.
             var credential = Credential(o);
+            var tableUri = new Uri($"https://{o.StorageAccountName}.table.core.windows.net");
             blobs = new BlobServiceClient(new Uri($"https://{o.StorageAccountName}.blob.core.windows.net"), credential);
-            tables = new TableServiceClient(new Uri($"https://{o.StorageAccountName}.table.core.windows.net"), credential);
+            tables = new TableServiceClient(tableUri, credential);
+            queryTables = new TableServiceClient(tableUri, credential, query);
         }
         else
         {
@@ -38,7 +50,8 @@ public sealed class StorageClients
         _tables = tables;
         VideoRows = tables.GetTableClient(o.VideosTable);
         ModelRows = tables.GetTableClient(o.ModelResultsTable);
-        _created = new Lazy<Task>(CreateAllAsync);
+        QueryVideoRows = queryTables.GetTableClient(o.VideosTable);
+        QueryModelRows = queryTables.GetTableClient(o.ModelResultsTable);
     }
 
     public BlobContainerClient Videos { get; }
@@ -49,6 +62,12 @@ public sealed class StorageClients
 
     public TableClient ModelRows { get; }
 
+    /// <summary>The videos table for HTTP reads: one quick retry, each try cut at the API timeout.</summary>
+    public TableClient QueryVideoRows { get; }
+
+    /// <summary>The model results table for HTTP reads, with the same short budget as <see cref="QueryVideoRows"/>.</summary>
+    public TableClient QueryModelRows { get; }
+
     /// <summary>Another table in the same account, reached the same way.</summary>
     public TableClient Table(string name) => _tables.GetTableClient(name);
 
@@ -58,8 +77,37 @@ public sealed class StorageClients
         ManagedIdentityClientId = string.IsNullOrWhiteSpace(o.ManagedIdentityClientId) ? null : o.ManagedIdentityClientId,
     });
 
-    /// <summary>Creates the containers and tables if missing (once per process).</summary>
-    public Task EnsureCreatedAsync() => _created.Value;
+    /// <summary>
+    /// Creates the containers and tables if missing: once per process when it succeeds, again on the next call when it
+    /// failed (a storage outage at start must not leave every later call failing with the same cached error).
+    /// </summary>
+    public Task EnsureCreatedAsync()
+    {
+        lock (_gate)
+        {
+            if (_created is null || _created.IsFaulted || _created.IsCanceled)
+            {
+                _created = CreateAllAsync();
+            }
+
+            return _created;
+        }
+    }
+
+    /// <summary>
+    /// Client options for the query path: one retry after 100 ms, and no try longer than <paramref name="apiTimeout"/>
+    /// (the defaults, three retries with exponential back-off from 0.8 s and a 100 s network timeout, kept
+    /// <c>GET /api/videos</c> waiting over 5 s when storage was down).
+    /// </summary>
+    private static TableClientOptions QueryOptions(TimeSpan apiTimeout)
+    {
+        var options = new TableClientOptions();
+        options.Retry.Mode = RetryMode.Fixed;
+        options.Retry.MaxRetries = 1;
+        options.Retry.Delay = TimeSpan.FromMilliseconds(100);
+        options.Retry.NetworkTimeout = apiTimeout;
+        return options;
+    }
 
     private async Task CreateAllAsync()
     {
