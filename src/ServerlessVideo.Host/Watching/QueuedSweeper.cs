@@ -1,7 +1,7 @@
-using Azure;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
 using ServerlessVideo.Pipeline.Orchestration;
+using ServerlessVideo.Pipeline.Storage;
 
 namespace ServerlessVideo.Host.Watching;
 
@@ -26,13 +26,22 @@ public sealed partial class QueuedSweeper(
             {
                 await starter.SettleStaleAsync(client, options.Value.QueuedGrace, time.GetUtcNow(), stoppingToken);
             }
-            catch (Exception ex) when (ex is RequestFailedException or IOException or HttpRequestException)
+            catch (Exception ex) when (StorageFailures.IsStorageFailure(ex))
             {
+                // An outage (including the SDK's AggregateException once its retries are spent) must not end the
+                // sweeper, and with it the host: the next tick tries again.
                 LogSweepFailed(logger, ex);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
+            {
+                LogSweepError(logger, ex);
             }
         }
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Settling queued videos failed; retrying on the next tick")]
     private static partial void LogSweepFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Settling queued videos failed unexpectedly; retrying on the next tick")]
+    private static partial void LogSweepError(ILogger logger, Exception exception);
 }
