@@ -80,5 +80,8 @@ public sealed class HttpApiTests
         Assert.Equal(404, (await host.GetAsync($"/api/videos/{VideoIds.FromBlob("videos", "never", "x")}")).Status);
         Assert.Equal(400, (await host.GetAsync("/api/videos?limit=0")).Status);
         Assert.Equal(400, (await host.GetAsync("/api/videos?cursor=%25%25")).Status);
+        // Well-formed base64 that this API never returned: junk, and a token naming no video row.
+        Assert.Equal(400, (await host.GetAsync("/api/videos?cursor=abc")).Status);
+        Assert.Equal(400, (await host.GetAsync("/api/videos?cursor=" + Convert.ToBase64String("1!x 1!y"u8.ToArray()).TrimEnd('='))).Status);
     }
 }

@@ -87,14 +87,12 @@ public sealed partial class VideoApi(ResultQueries results, ModelRegistry models
         string? token = null;
         if (!string.IsNullOrEmpty(cursor))
         {
-            try
-            {
-                token = Encoding.UTF8.GetString(Convert.FromBase64String(cursor.Replace('-', '+').Replace('_', '/').PadRight((cursor.Length + 3) / 4 * 4, '=')));
-            }
-            catch (FormatException)
+            if (!PageCursor.TryDecode(cursor, out var continuation))
             {
                 return Error(400, "invalid_cursor", "cursor is not one this API returned.");
             }
+
+            token = continuation;
         }
 
         var (rows, next) = await results.ListAsync(size, token, cancellationToken);
@@ -104,7 +102,7 @@ public sealed partial class VideoApi(ResultQueries results, ModelRegistry models
             items.Add(await ToResourceAsync(client, row, [], cancellationToken));
         }
 
-        var nextCursor = next is null ? null : Convert.ToBase64String(Encoding.UTF8.GetBytes(next)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        var nextCursor = next is null ? null : PageCursor.Encode(next);
         return new ApiResponse(200, JsonSerializer.Serialize(new VideoPage(items, nextCursor), PipelineJson.Options));
     }
 
