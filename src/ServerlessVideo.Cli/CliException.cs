@@ -1,6 +1,6 @@
-namespace ServerlessVideo.Host.Cli;
+namespace ServerlessVideo.Cli;
 
-/// <summary>A usage or input error the CLI reports in one line.</summary>
+/// <summary>A usage or input error the CLI reports in one line (exit code 2).</summary>
 public sealed class CliException : Exception
 {
     public CliException(string message) : base(message) { }

@@ -1,12 +1,14 @@
+using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.Options;
 using ServerlessVideo.Core;
+using ServerlessVideo.Host;
 using ServerlessVideo.Media.SynthMotion;
 using ServerlessVideo.Pipeline;
 
-namespace ServerlessVideo.Host.Cli;
+namespace ServerlessVideo.Cli.Commands;
 
 /// <summary>
 /// <c>demo</c>: runs the whole host in-process, encodes one SynthMotion video per class (H.264 and VP9, several sizes
@@ -32,20 +34,31 @@ public static class DemoCommand
         return samples;
     }
 
-    public static async Task<int> RunAsync(string[] args)
+    public static Command Create()
+    {
+        // Settings pass through to the host as --Section:Key=value.
+        var command = new Command("demo", "run the host in-process, classify one generated video per SynthMotion class, print every model's labels")
+        {
+            TreatUnmatchedTokensAsErrors = false,
+        };
+        command.SetAction((parse, ct) => RunAsync([.. parse.UnmatchedTokens], parse.InvocationConfiguration.Output, ct));
+        return command;
+    }
+
+    private static async Task<int> RunAsync(string[] args, TextWriter output, CancellationToken cancellationToken)
     {
         var total = System.Diagnostics.Stopwatch.StartNew();
         // The demo prints its own report; the host's logs stay at warnings.
         await using var app = HostComposition.Build([.. args, "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:DurableTask.AzureStorage=Error"]);
         var pipeline = app.Services.GetRequiredService<IOptions<PipelineOptions>>().Value;
         HostComposition.WarmUp(app);
-        await app.StartAsync();
+        await app.StartAsync(cancellationToken);
         var api = app.Urls.First();
 
         var samples = Samples();
         var folder = Path.Combine(pipeline.WorkFolder, "demo");
         Directory.CreateDirectory(folder);
-        Console.WriteLine($"Encoding {samples.Count} sample files (SynthMotion, one per class) in {folder} …");
+        output.WriteLine($"Encoding {samples.Count} sample files (SynthMotion, one per class) in {folder} …");
         await Parallel.ForEachAsync(samples, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, async (s, ct) =>
         {
             var path = Path.Combine(folder, s.File);
@@ -62,21 +75,22 @@ public static class DemoCommand
         });
 
         var container = new BlobContainerClient(pipeline.StorageConnectionString, pipeline.VideosContainer);
-        await container.CreateIfNotExistsAsync();
+        await container.CreateIfNotExistsAsync(cancellationToken: cancellationToken);
         var ids = new List<string>();
         foreach (var s in samples)
         {
-            var uploaded = await container.GetBlobClient(s.File).UploadAsync(Path.Combine(folder, s.File), overwrite: true);
+            var uploaded = await container.GetBlobClient(s.File).UploadAsync(Path.Combine(folder, s.File), overwrite: true, cancellationToken);
             ids.Add(VideoIds.FromBlob(pipeline.VideosContainer, s.File, uploaded.Value.ETag.ToString()));
         }
 
-        Console.WriteLine($"Uploaded to container '{pipeline.VideosContainer}'; following progress at {api}/api/videos …");
-        var results = await ProgressWatcher.PollAsync(api, ids, TimeSpan.FromMinutes(20), Console.Out);
+        output.WriteLine($"Uploaded to container '{pipeline.VideosContainer}'; following progress at {api}/api/videos …");
+        using var client = new ApiClient(new Uri(api));
+        var results = await ProgressWatcher.PollAsync(client, ids, TimeSpan.FromMinutes(20), output, cancellationToken);
         var correct = new Dictionary<string, int>(StringComparer.Ordinal);
         var allFinished = true;
 
-        Console.WriteLine();
-        Console.WriteLine($"{"true class",-16} {"consensus",-22} {"models right",-13} wrong (model: its label)");
+        output.WriteLine();
+        output.WriteLine($"{"true class",-16} {"consensus",-22} {"models right",-13} wrong (model: its label)");
         for (var i = 0; i < samples.Count; i++)
         {
             var video = results[ids[i]];
@@ -93,19 +107,19 @@ public static class DemoCommand
                 ? string.Create(CultureInfo.InvariantCulture, $"{video["labels"]![0]!["label"]} {video["labels"]![0]!["confidence"]!.GetValue<double>():0.00}")
                 : $"{video["reasonCode"]}";
             allFinished &= video["status"]!.GetValue<string>() == "Completed" || samples[i].Scene is null;
-            Console.WriteLine($"{samples[i].Expected,-16} {consensus,-22} {right,-13} {string.Join("  ", wrong)}");
-            Console.WriteLine($"{string.Empty,-16} {api}/api/videos/{ids[i]}");
+            output.WriteLine($"{samples[i].Expected,-16} {consensus,-22} {right,-13} {string.Join("  ", wrong)}");
+            output.WriteLine($"{string.Empty,-16} {api}/api/videos/{ids[i]}");
         }
 
-        Console.WriteLine();
+        output.WriteLine();
         var videos = samples.Count(s => s.Scene is not null);
         foreach (var (model, count) in correct.OrderByDescending(c => c.Value).ThenBy(c => c.Key, StringComparer.Ordinal))
         {
-            Console.WriteLine($"{model,-38} {count}/{videos} right");
+            output.WriteLine($"{model,-38} {count}/{videos} right");
         }
 
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Demo finished in {total.Elapsed.TotalSeconds:0.0} s. `./sv serve` serves these URLs again; `./sv status <id>` prints one."));
-        await app.StopAsync();
+        output.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Demo finished in {total.Elapsed.TotalSeconds:0.0} s. `./sv serve` serves these URLs again; `./sv status <id>` prints one."));
+        await app.StopAsync(CancellationToken.None);
         return allFinished && results[ids[^1]]["reasonCode"]?.GetValue<string>() == ReasonCodes.Unreadable ? 0 : 1;
     }
 

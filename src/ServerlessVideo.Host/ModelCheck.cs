@@ -1,17 +1,17 @@
 using Microsoft.Extensions.Logging.Console;
 using ServerlessVideo.Inference;
 
-namespace ServerlessVideo.Host.Cli;
+namespace ServerlessVideo.Host;
 
 /// <summary>
-/// <c>check-models</c>: opens every model's ONNX Runtime session with the configured execution provider, checks it
+/// <c>check-models</c> (of <c>sv</c> and of the worker host, so an operator can run it inside the GPU image): opens every model's ONNX Runtime session with the configured execution provider, checks it
 /// against its manifest and prints one line per model: the provider it really runs on, or <c>MODEL_UNAVAILABLE</c> and
 /// why it cannot load. Exit 0 when every model loads, 1 when any cannot (or there is none); the good ones are listed
 /// either way.
 /// </summary>
-public static class CheckModelsCommand
+public static class ModelCheck
 {
-    public static int Run(string[] args)
+    public static int Run(string[] args, TextWriter output, TextWriter error)
     {
         var configuration = new ConfigurationBuilder().AddEnvironmentVariables().AddCommandLine(args).Build();
         var options = new InferenceOptions();
@@ -23,9 +23,9 @@ public static class CheckModelsCommand
             .Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace));
         using var registry = new ModelRegistry(options, loggers.CreateLogger<ModelRegistry>());
         registry.WarmUp();
-        if (registry.LoadError is { } error)
+        if (registry.LoadError is { } loadError)
         {
-            Console.Error.WriteLine($"sv: {error}");
+            error.WriteLine($"sv: {loadError}");
             return 1;
         }
 
@@ -35,12 +35,12 @@ public static class CheckModelsCommand
             .OrderBy(l => l.Id, StringComparer.Ordinal);
         foreach (var (_, line) in lines)
         {
-            Console.WriteLine(line);
+            output.WriteLine(line);
         }
 
         if (registry.Unavailable.Count > 0)
         {
-            Console.Error.WriteLine($"sv: {registry.Unavailable.Count} of {registry.Available.Count + registry.Unavailable.Count} models cannot load: {string.Join(", ", registry.Unavailable.Select(u => u.Id))}");
+            error.WriteLine($"sv: {registry.Unavailable.Count} of {registry.Available.Count + registry.Unavailable.Count} models cannot load: {string.Join(", ", registry.Unavailable.Select(u => u.Id))}");
             return 1;
         }
 

@@ -1,0 +1,84 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+namespace ServerlessVideo.Cli.Commands;
+
+/// <summary><c>status ID</c>: one video from the running host, as a summary or (<c>--json</c>) the API's JSON.</summary>
+public static class StatusCommand
+{
+    public static Command Create()
+    {
+        var id = new Argument<string>("id") { Description = "the video id (submit prints it)" };
+        var api = CliOptions.Api();
+        var json = CliOptions.Json();
+        var command = new Command("status", "show one video: status, labels, each model's answer, timings") { id, api, json };
+        command.SetAction(async (parse, ct) =>
+        {
+            using var client = new ApiClient(parse.GetValue(api)!);
+            var (status, body) = await client.GetAsync($"/api/videos/{Uri.EscapeDataString(parse.GetValue(id)!)}", ct);
+            var output = parse.InvocationConfiguration.Output;
+            if (status != 200)
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync($"sv: {ApiClient.ErrorLine(status, body)}");
+                return 1;
+            }
+
+            await output.WriteLineAsync(parse.GetValue(json) ? ApiClient.Pretty(body) : Summary(body!));
+            return 0;
+        });
+        return command;
+    }
+
+    /// <summary>A few aligned lines a person reads at a glance.</summary>
+    public static string Summary(JsonNode video)
+    {
+        var lines = new List<(string Key, string Value)>
+        {
+            ("id", Text(video["id"])),
+            ("status", video["progress"] is { } p ? $"{video["status"]} ({p["stage"]} {p["percent"]}%)" : Text(video["status"])),
+        };
+        if (video["reasonCode"] is { } reason)
+        {
+            lines.Add(("reason", $"{reason}: {video["message"]}"));
+        }
+
+        lines.Add(("blob", Text(video["blob"])));
+        if (video["media"] is { } m)
+        {
+            lines.Add(("media", string.Create(CultureInfo.InvariantCulture,
+                $"{m["width"]}×{m["height"]}, {Number(m["durationSeconds"]):0.##} s, {Number(m["fps"]):0.##} fps, {m["codec"]} in {m["format"]}")));
+        }
+
+        if (video["labels"] is JsonArray labels)
+        {
+            lines.Add(("labels", Labels(labels)));
+            lines.Add(("agreement", string.Create(CultureInfo.InvariantCulture,
+                $"{Number(video["agreement"]):0.##} (majority {video["majorityLabel"]}), on {video["provider"]}")));
+        }
+
+        var text = string.Join('\n', lines.Select(l => $"{l.Key,-10} {l.Value}"));
+        if (video["models"] is JsonArray models)
+        {
+            var table = new TextTable("model", "family", "labels", "clips", "ms");
+            foreach (var model in models.OfType<JsonNode>())
+            {
+                table.Add(Text(model["id"]), Text(model["family"]), Labels(model["labels"] as JsonArray, 2),
+                    Text(model["clips"]), string.Create(CultureInfo.InvariantCulture, $"{Number(model["inferenceMs"]):0}"));
+            }
+
+            text += "\n\n" + table;
+        }
+
+        return text;
+    }
+
+    internal static string Labels(JsonArray? labels, int count = 3) => labels is null
+        ? string.Empty
+        : string.Join(" · ", labels.Take(count).OfType<JsonNode>().Select(l =>
+            string.Create(CultureInfo.InvariantCulture, $"{l["label"]} {Number(l["confidence"]):0.00}")));
+
+    internal static string Text(JsonNode? node) => node?.ToString() ?? string.Empty;
+
+    internal static double Number(JsonNode? node) => node is JsonValue v && v.TryGetValue<double>(out var d) ? d : double.NaN;
+}

@@ -1,0 +1,3 @@
+using ServerlessVideo.Cli;
+
+return await SvCli.InvokeAsync(args);

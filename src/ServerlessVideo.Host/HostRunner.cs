@@ -1,0 +1,34 @@
+using System.Runtime.InteropServices;
+
+namespace ServerlessVideo.Host;
+
+/// <summary>Runs the worker host until it is stopped: what <c>sv-host serve</c> and <c>sv serve</c> both do.</summary>
+public static class HostRunner
+{
+    /// <summary>
+    /// Builds and starts the host (settings as environment variables or <c>--Section:Key=value</c>; <c>--urls</c>),
+    /// prints where it listens, and returns when it has stopped. The first SIGINT/SIGTERM stops it gracefully within
+    /// <see cref="LocalHostOptions.ShutdownTimeout"/>; a second one ends the process at once.
+    /// </summary>
+    public static async Task<int> ServeAsync(string[] args, TextWriter output)
+    {
+        await using var app = HostComposition.Build(args);
+        HostComposition.WarmUp(app);
+        var signals = 0;
+        void Force(PosixSignalContext context)
+        {
+            if (Interlocked.Increment(ref signals) > 1)
+            {
+                Console.Error.WriteLine("sv-host: second signal, exiting now");
+                Environment.Exit(130);
+            }
+        }
+
+        using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Force);
+        using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Force);
+        await app.StartAsync();
+        await output.WriteLineAsync($"sv-host: listening on {string.Join(", ", app.Urls)}");
+        await app.WaitForShutdownAsync();
+        return 0;
+    }
+}
