@@ -10,7 +10,7 @@ STATE="${SV_STATE:-$ROOT/.sv}"        # local data: Azurite files, demo videos, 
 AZURITE_DIR="$ROOT/build/azurite"
 AZURITE_BIN="$AZURITE_DIR/node_modules/.bin/azurite"
 CONFIGURATION="${SV_CONFIGURATION:-Release}"
-HOST_DLL="$ROOT/src/ServerlessVideo.Host/bin/$CONFIGURATION/net10.0/sv-host.dll"
+CLI_DLL="$ROOT/src/ServerlessVideo.Cli/bin/$CONFIGURATION/net10.0/sv.dll"
 DEFAULT_URL="http://127.0.0.1:7071"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
@@ -107,7 +107,8 @@ stop_azurite() {
   AZURITE_PID=""
 }
 
-host() { dotnet "$HOST_DLL" "$@"; }
+# The sv CLI (src/ServerlessVideo.Cli): every command below that is not about setting the machine up.
+cli() { [ -f "$CLI_DLL" ] || build; dotnet "$CLI_DLL" "$@"; }
 
 # One owner of .sv/azurite at a time: a second serve or demo would start another Azurite on the same files.
 own_local_data() {
@@ -135,7 +136,7 @@ cmd_demo() {
   own_local_data
   start_azurite "$STATE/azurite"
   trap stop_azurite EXIT
-  host demo "$@"
+  cli demo "$@"
 }
 
 # The URL the host will listen on: the value of --urls if given, else the default.
@@ -181,7 +182,7 @@ cmd_serve() {
   say "HTTP API: $url/api/videos   (./sv submit FILE in another shell uploads to container 'videos')"
   # In the background so this shell can forward signals at once; a background job ignores the terminal's SIGINT.
   # dotnet itself, not a subshell running it, so that HOST_PID is the process to signal.
-  if printf '%s\n' "$@" | grep -q -- '^--urls'; then dotnet "$HOST_DLL" serve "$@" & else dotnet "$HOST_DLL" serve --urls "$url" "$@" & fi
+  if printf '%s\n' "$@" | grep -q -- '^--urls'; then dotnet "$CLI_DLL" serve "$@" & else dotnet "$CLI_DLL" serve --urls "$url" "$@" & fi
   HOST_PID=$!
   echo "$HOST_PID" >"$STATE/host.pid"
   trap stop_host INT TERM
@@ -195,10 +196,14 @@ cmd_serve() {
 }
 
 cmd_submit() {
-  [ -f "$STATE/connection" ] || die "no running host: start ./sv serve first"
-  [ -f "$HOST_DLL" ] || build
-  SV_API="$(api_url)" Pipeline__StorageConnectionString="$(cat "$STATE/connection")" host submit "$@"
+  if ! wants_help "$@" && [ -z "${Pipeline__StorageConnectionString:-}" ]; then
+    [ -f "$STATE/connection" ] || die "no running host: start ./sv serve first (or set Pipeline__StorageConnectionString)"
+    export Pipeline__StorageConnectionString; Pipeline__StorageConnectionString="$(cat "$STATE/connection")"
+  fi
+  SV_API="$(api_url)" cli submit "$@"
 }
+
+wants_help() { for a in "$@"; do case "$a" in -h | --help | -\?) return 0 ;; esac; done; return 1; }
 
 cmd_train() {
   setup
@@ -256,20 +261,23 @@ cmd_test() {
 
 usage() {
   cat <<'EOF'
-usage: ./sv <command>
+usage: ./sv <command> [options]        (./sv <command> --help for a command's options)
 
+set-up and local services (this script):
   demo                 set up, start Azurite, classify generated sample videos, print labels and URLs
   test [OPTIONS]       set up and run every test (unit, orchestration, end-to-end, durability); OPTIONS go to
                        dotnet test (e.g. --filter FullyQualifiedName~FrameExtractor). Exits non-zero if any test fails
-  serve [--urls URL]   run the local host (Azurite + durable worker + blob watcher + HTTP API on 127.0.0.1:7071)
-  submit FILE... [--wait]   upload videos to the running host's 'videos' container
-  train MODEL-ID       retrain a built-in model from scratch on SynthMotion (fixed seed) into models/MODEL-ID
-                       (./sv train alone lists the ids)
-  flow VIDEO [opts]    write colour-wheel PNGs of the optical flow the pipeline computes (--algorithm, --size, --fps, --out)
-  check-models         load every model (Inference__ExecutionProvider=cuda to try the GPU) and print its provider
-  status ID            print one video's result from the running host
-  list [--limit N]     list videos from the running host
+  serve [--urls URL]   Azurite + the worker host (durable worker, blob watcher, HTTP API; default http://127.0.0.1:7071)
+  train [MODEL-ID|COMMAND]  retrain a built-in model on SynthMotion, or evaluate/synth-videos/parity (./sv train lists them)
   setup                install what is missing and build
+
+the sv CLI (talks to the host ./sv serve runs):
+  submit PATH... [--wait] [--overwrite]   upload videos (files or folders); print each id and URL
+  status ID [--json]   one video: status, labels, each model's answer
+  list [--limit N] [--cursor C] [--json]  one page of videos
+  check-models         load every model (Inference__ExecutionProvider=cuda tries the GPU); print its provider
+  flow VIDEO [opts]    colour-wheel PNGs of the optical flow the pipeline computes
+  write-baseline DIR   the known-answer colour-mean model the tests use
 EOF
 }
 
@@ -279,11 +287,12 @@ main() {
     demo) cmd_demo "$@" ;;
     test) cmd_test "$@" ;;
     train) cmd_train "$@" ;;
-    serve) cmd_serve "$@" ;;
+    serve) if wants_help "$@"; then cli serve --help; else cmd_serve "$@"; fi ;;
     submit) cmd_submit "$@" ;;
-    status | list) [ -f "$HOST_DLL" ] || build; SV_API="$(api_url)" host "$cmd" "$@" ;;
-    check-models) [ -f "$HOST_DLL" ] || build; host_env; host check-models "$@" ;;
-    flow) setup; host flow "$@" ;;
+    status | list) SV_API="$(api_url)" cli "$cmd" "$@" ;;
+    check-models) host_env; cli check-models "$@" ;;
+    flow) setup; cli flow "$@" ;;
+    write-baseline) cli write-baseline "$@" ;;
     setup) setup ;;
     help | -h | --help) usage ;;
     *) say "sv: unknown command '$cmd'"; usage >&2; exit 2 ;;

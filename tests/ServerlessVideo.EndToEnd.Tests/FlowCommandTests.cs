@@ -12,7 +12,7 @@ public sealed class FlowCommandTests
         var video = await TestVideos.ColourAsync(temp.Path, "blue", 320, 240, 25, 3);
         var output = Path.Combine(temp.Path, "pictures");
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { HostProcess.HostDll, "flow", video, "--size", "96", "--pairs", "3", "--start", "0.5", "--bound", "8", "--out", output })
+        foreach (var arg in new[] { CliProcess.Dll, "flow", video, "--size", "96", "--pairs", "3", "--start", "0.5", "--bound", "8", "--out", output })
         {
             start.ArgumentList.Add(arg);
         }
@@ -32,7 +32,7 @@ public sealed class FlowCommandTests
     public async Task An_unknown_algorithm_is_a_clear_error()
     {
         var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in new[] { HostProcess.HostDll, "flow", HostProcess.HostDll, "--algorithm", "lucas-kanade" })
+        foreach (var arg in new[] { CliProcess.Dll, "flow", CliProcess.Dll, "--algorithm", "lucas-kanade" })
         {
             start.ArgumentList.Add(arg);
         }

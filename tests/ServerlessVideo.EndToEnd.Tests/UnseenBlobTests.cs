@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Azure.Storage.Blobs;
 using ServerlessVideo.Core;
 using ServerlessVideo.Testing;
@@ -40,25 +39,11 @@ public sealed class UnseenBlobTests
         Assert.Equal("blue", keptVideo["labels"]![0]!["label"]!.GetValue<string>());
     }
 
-    /// <summary><c>sv-host submit</c> as a user runs it; the ids it prints, in order.</summary>
+    /// <summary><c>sv submit</c> as a user runs it; the ids it prints, in order.</summary>
     private static async Task<List<string>> SubmitAsync(HostEnvironment env, params string[] files)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (var arg in (string[])[HostProcess.HostDll, "submit", .. files])
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        foreach (var (key, value) in env.Settings)
-        {
-            start.Environment[key] = value;
-        }
-
-        using var process = Process.Start(start)!;
-        var output = await process.StandardOutput.ReadToEndAsync();
-        var error = await process.StandardError.ReadToEndAsync();
-        await process.WaitForExitAsync(new CancellationTokenSource(TimeSpan.FromMinutes(1)).Token);
-        Assert.True(process.ExitCode == 0, output + error);
-        return output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => l.Split(' ')[0]).ToList();
+        var (code, output, error) = await CliProcess.RunAsync(env.Settings, TimeSpan.FromMinutes(1), ["submit", .. files]);
+        Assert.True(code == 0, output + error);
+        return output.Split('\n').Where(l => l.Contains("/api/videos/", StringComparison.Ordinal)).Select(l => l.Split(' ')[0]).ToList();
     }
 }
