@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using ServerlessVideo.Testing;
 
 namespace ServerlessVideo.EndToEnd.Tests;
@@ -17,37 +16,11 @@ public static class CliProcess
         }
     }
 
-    /// <summary>Runs <c>sv ARGS</c> with <paramref name="environment"/> added; exit code, stdout and stderr.</summary>
-    public static async Task<(int ExitCode, string Output, string Error)> RunAsync(
+    /// <summary>Runs <c>sv ARGS</c> with <paramref name="environment"/> added (and no inherited <c>SV_API</c>); exit code, stdout and stderr.</summary>
+    public static Task<(int ExitCode, string Output, string Error)> RunAsync(
         IReadOnlyDictionary<string, string>? environment, TimeSpan timeout, params string[] arguments)
     {
-        var start = new ProcessStartInfo("dotnet") { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        start.ArgumentList.Add(Dll);
-        foreach (var a in arguments)
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        start.Environment.Remove("SV_API");
-        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
-        {
-            start.Environment[key] = value;
-        }
-
-        using var process = Process.Start(start)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var cts = new CancellationTokenSource(timeout);
-        try
-        {
-            await process.WaitForExitAsync(cts.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"sv {string.Join(' ', arguments)} did not finish within {timeout}: {await output}{await error}");
-        }
-
-        return (process.ExitCode, await output, await error);
+        var env = new Dictionary<string, string>(environment ?? new Dictionary<string, string>()) { ["SV_API"] = string.Empty };
+        return ProcessRunner.RunSeparatelyAsync("dotnet", [Dll, .. arguments], timeout, env);
     }
 }

@@ -94,5 +94,22 @@ public sealed class ServeScriptTests : IDisposable
         Assert.Contains("stopping the host", serve.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task Help_needs_no_running_host_and_an_unknown_command_says_so()
+    {
+        var (help, helpOutput) = await SvScript.RunAsync(_env, TimeSpan.FromSeconds(60), "submit", "--help");
+        Assert.True(help == 0, helpOutput);
+        Assert.Contains("--overwrite", helpOutput, StringComparison.Ordinal);
+        Assert.DoesNotContain("no running host", helpOutput, StringComparison.Ordinal);
+
+        var (unknown, unknownOutput) = await SvScript.RunAsync(_env, TimeSpan.FromSeconds(60), "bogus");
+        Assert.Equal(2, unknown);
+        Assert.Contains("unknown command 'bogus'", unknownOutput, StringComparison.Ordinal);
+
+        var (noHost, noHostOutput) = await SvScript.RunAsync(_env, TimeSpan.FromSeconds(60), "submit", "clip.mp4");
+        Assert.NotEqual(0, noHost);
+        Assert.Contains("no running host", noHostOutput, StringComparison.Ordinal);
+    }
+
     private int Pid(string file) => int.Parse(File.ReadAllText(Path.Combine(State, file)).Trim(), System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -1,14 +1,24 @@
 using System.Diagnostics;
 
-namespace ServerlessVideo.Deployment.Tests;
+namespace ServerlessVideo.Testing;
 
-/// <summary>Runs a command to completion with a time limit; returns exit code and both streams.</summary>
+/// <summary>Runs a command to completion with a time limit.</summary>
 public static class ProcessRunner
 {
+    /// <summary>Exit code and stdout followed by stderr.</summary>
     public static async Task<(int ExitCode, string Output)> RunAsync(string file, IEnumerable<string> args, TimeSpan timeout, IDictionary<string, string>? env = null, string? workingDirectory = null)
     {
+        var (code, output, error) = await RunSeparatelyAsync(file, args, timeout, env, workingDirectory);
+        return (code, output + error);
+    }
+
+    /// <summary>Exit code, stdout and stderr apart. <paramref name="env"/> adds to (or, with a null value, removes from) the inherited environment.</summary>
+    public static async Task<(int ExitCode, string Output, string Error)> RunSeparatelyAsync(
+        string file, IEnumerable<string> args, TimeSpan timeout, IDictionary<string, string>? env = null, string? workingDirectory = null)
+    {
         var start = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, WorkingDirectory = workingDirectory ?? Environment.CurrentDirectory };
-        foreach (var a in args)
+        var list = args.ToList();
+        foreach (var a in list)
         {
             start.ArgumentList.Add(a);
         }
@@ -29,9 +39,9 @@ public static class ProcessRunner
         catch (OperationCanceledException)
         {
             process.Kill(entireProcessTree: true);
-            throw new TimeoutException($"{file} {string.Join(' ', args)} did not finish within {timeout}.");
+            throw new TimeoutException($"{file} {string.Join(' ', list)} did not finish within {timeout}: {await stdout}{await stderr}");
         }
 
-        return (process.ExitCode, (await stdout) + (await stderr));
+        return (process.ExitCode, await stdout, await stderr);
     }
 }
