@@ -83,5 +83,17 @@ public sealed class HttpApiTests
         // Well-formed base64 that this API never returned: junk, and a token naming no video row.
         Assert.Equal(400, (await host.GetAsync("/api/videos?cursor=abc")).Status);
         Assert.Equal(400, (await host.GetAsync("/api/videos?cursor=" + Convert.ToBase64String("1!x 1!y"u8.ToArray()).TrimEnd('='))).Status);
+
+        // The CLI pages the same way: it prints the command for the next page, and a junk cursor is an error.
+        var api = new[] { "--api", host.BaseUrl };
+        var (code, first, error) = await CliProcess.RunAsync(null, Timeout, ["list", "--limit", "2", .. api]);
+        Assert.True(code == 0, first + error);
+        var next = first.Split('\n').Single(l => l.StartsWith("next page:", StringComparison.Ordinal)).Split(' ')[^1].Trim();
+        (code, var second, error) = await CliProcess.RunAsync(null, Timeout, ["list", "--limit", "2", "--cursor", next, .. api]);
+        Assert.True(code == 0, second + error);
+        Assert.Equal(ids.Order(), ids.Where(id => first.Contains(id, StringComparison.Ordinal) || second.Contains(id, StringComparison.Ordinal)).Order());
+        (code, _, error) = await CliProcess.RunAsync(null, Timeout, ["list", "--cursor", "abc", .. api]);
+        Assert.Equal(1, code);
+        Assert.Contains("invalid_cursor", error, StringComparison.Ordinal);
     }
 }

@@ -129,12 +129,20 @@ public sealed class SvScript : IDisposable
         }
     }
 
+    /// <summary>
+    /// Stops the script the way a user would (SIGTERM, so its own clean-up stops Azurite, which runs in a session of
+    /// its own and would outlive a SIGKILL of this group), and only then by force.
+    /// </summary>
     public void Dispose()
     {
         if (!_process.HasExited)
         {
-            SignalGroup("KILL");
-            _process.WaitForExit(10_000);
+            SignalGroup("TERM");
+            if (!_process.WaitForExit(30_000))
+            {
+                SignalGroup("KILL");
+                _process.WaitForExit(10_000);
+            }
         }
 
         _process.Dispose();
