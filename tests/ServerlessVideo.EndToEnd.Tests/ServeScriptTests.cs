@@ -108,6 +108,30 @@ public sealed class ServeScriptTests : IDisposable
     }
 
     [Fact]
+    public async Task A_stop_after_storage_died_under_the_host_still_ends_within_seconds()
+    {
+        using var serve = SvScript.Start(_env, "serve", "--urls", Url);
+        await serve.WaitForOutputAsync($"listening on {Url}", Start);
+        var host = Pid("host.pid");
+        using (var azurite = System.Diagnostics.Process.GetProcessById(Pid("azurite/azurite.pid")))
+        {
+            azurite.Kill();
+            await azurite.WaitForExitAsync();
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(3)); // the worker now fails to reach its partition table
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        using (var kill = System.Diagnostics.Process.Start("kill", ["-TERM", serve.Pid.ToString(System.Globalization.CultureInfo.InvariantCulture)]))
+        {
+            await kill.WaitForExitAsync();
+        }
+
+        await serve.WaitForExitAsync(TimeSpan.FromSeconds(60));
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(20), $"stopping without storage took {watch.Elapsed}:\n{serve.Output}");
+        Assert.False(SvScript.IsAlive(host), "host still running");
+    }
+
+    [Fact]
     public async Task Help_needs_no_running_host_and_an_unknown_command_says_so()
     {
         var (help, helpOutput) = await SvScript.RunAsync(_env, TimeSpan.FromSeconds(60), "submit", "--help");
@@ -131,6 +155,10 @@ public sealed class ServeScriptTests : IDisposable
         var (videos, videosOutput) = await SvScript.RunAsync(_env, TimeSpan.FromMinutes(3), "train", "synth-videos", samples, "1");
         Assert.True(videos == 0, videosOutput);
         Assert.Equal(12, Directory.GetFiles(samples).Length); // one per SynthMotion class
+
+        var (list, listOutput) = await SvScript.RunAsync(_env, TimeSpan.FromMinutes(1), "train");
+        Assert.True(list == 0, listOutput);
+        Assert.Contains("c3d-synthmotion", listOutput, StringComparison.Ordinal);
 
         var (evaluate, evaluateOutput) = await SvScript.RunAsync(_env, TimeSpan.FromMinutes(3), "train", "evaluate", "c3d-synthmotion", "test", "12");
         Assert.True(evaluate == 0, evaluateOutput);
