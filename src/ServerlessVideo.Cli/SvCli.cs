@@ -26,35 +26,25 @@ public static class SvCli
     }
 
     /// <summary>Parses and runs; input errors print one line and return 2, parse errors print help and return 1.</summary>
-    public static async Task<int> InvokeAsync(string[] args, TextWriter? output = null, TextWriter? error = null)
+    public static async Task<int> InvokeAsync(string[] args)
     {
         var parse = Build().Parse(args);
         // Signals are left to each command: serve's host stops gracefully on its own, the others end at once.
         var configuration = new InvocationConfiguration { EnableDefaultExceptionHandler = false, ProcessTerminationTimeout = null };
-        if (output is not null)
-        {
-            configuration.Output = output;
-        }
-
-        if (error is not null)
-        {
-            configuration.Error = error;
-        }
-
         try
         {
             return await parse.InvokeAsync(configuration);
         }
         catch (CliException ex)
         {
-            await (error ?? Console.Error).WriteLineAsync($"sv: {ex.Message}");
+            await configuration.Error.WriteLineAsync($"sv: {ex.Message}");
             return 2;
         }
         catch (Exception ex) when (ex is not OperationCanceledException)
         {
             // A bug or an unexpected failure: one line a person can read, the detail with SV_DEBUG=1.
             var detail = Environment.GetEnvironmentVariable("SV_DEBUG") == "1" ? ex.ToString() : $"{ex.GetType().Name}: {ex.Message} (SV_DEBUG=1 shows where)";
-            await (error ?? Console.Error).WriteLineAsync($"sv: unexpected error: {detail}");
+            await configuration.Error.WriteLineAsync($"sv: unexpected error: {detail}");
             return 1;
         }
     }

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Options;
 using ServerlessVideo.Host.Durable;
 using ServerlessVideo.Host.Http;
 using ServerlessVideo.Host.Watching;
@@ -25,8 +26,7 @@ public static class HostComposition
 
         var services = builder.Services;
         services.AddOptions<LocalHostOptions>().Bind(builder.Configuration.GetSection(LocalHostOptions.Section));
-        services.Configure<HostOptions>(o => o.ShutdownTimeout =
-            builder.Configuration.GetSection(LocalHostOptions.Section).Get<LocalHostOptions>()?.ShutdownTimeout ?? new LocalHostOptions().ShutdownTimeout);
+        services.AddOptions<HostOptions>().Configure<IOptions<LocalHostOptions>>((host, local) => host.ShutdownTimeout = local.Value.ShutdownTimeout);
         services.AddVideoPipeline(builder.Configuration);
         services.AddHostTelemetry(builder.Configuration);
         services.AddLocalDurableTask();

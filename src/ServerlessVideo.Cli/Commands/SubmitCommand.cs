@@ -101,8 +101,9 @@ public static class SubmitCommand
             throw new CliException("no storage to upload to: start ./sv serve (it sets Pipeline__StorageConnectionString), or set it yourself");
         }
 
-        var storage = new StorageClients(Microsoft.Extensions.Options.Options.Create(pipeline));
-        var starter = new VideoStarter(new ResultStore(storage), storage, NullLogger<VideoStarter>.Instance);
+        var settings = Microsoft.Extensions.Options.Options.Create(pipeline);
+        var storage = new StorageClients(settings);
+        var starter = new VideoStarter(new ResultStore(storage), new VideoFileCache(storage, settings), NullLogger<VideoStarter>.Instance);
         try
         {
             await storage.Videos.CreateIfNotExistsAsync(cancellationToken: cancellationToken);

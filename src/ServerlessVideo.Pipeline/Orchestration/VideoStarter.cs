@@ -12,7 +12,7 @@ namespace ServerlessVideo.Pipeline.Orchestration;
 /// (container, name, ETag); a video that already has a row or an instance is left alone, and "already exists" from
 /// the scheduler counts as success. Every host's trigger goes through here.
 /// </summary>
-public sealed partial class VideoStarter(ResultStore results, StorageClients storage, ILogger<VideoStarter> logger)
+public sealed partial class VideoStarter(ResultStore results, VideoFileCache files, ILogger<VideoStarter> logger)
 {
     /// <summary>
     /// Records an upload as Queued before any trigger has seen it, so its id answers at once (a client that uploads
@@ -20,17 +20,9 @@ public sealed partial class VideoStarter(ResultStore results, StorageClients sto
     /// </summary>
     public async Task<string> RecordSubmittedAsync(string container, string blobName, string etag, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var id = VideoIds.FromBlob(container, blobName, etag);
-        await results.TryInsertAsync(new VideoRow
-        {
-            PartitionKey = id,
-            Status = VideoStatuses.Queued,
-            Container = container,
-            BlobName = blobName,
-            BlobETag = etag.Trim('"'),
-            SubmittedAt = now,
-        }, cancellationToken);
-        return id;
+        var job = JobOf(container, blobName, etag, now);
+        await InsertQueuedAsync(job, cancellationToken);
+        return job.VideoId;
     }
 
     /// <summary>
@@ -43,16 +35,16 @@ public sealed partial class VideoStarter(ResultStore results, StorageClients sto
         var settled = 0;
         foreach (var row in await results.ListQueuedAsync(now - grace, cancellationToken))
         {
-            if (row.BlobName is null || row.BlobETag is null
+            if (row.Container is null || row.BlobName is null || row.BlobETag is null
                 || await client.GetInstanceAsync(row.PartitionKey, getInputsAndOutputs: false, cancellationToken) is not null)
             {
                 continue;
             }
 
             settled++;
-            if (await ExistsAsync(row.BlobName, row.BlobETag, cancellationToken))
+            if (await files.FindSizeAsync(row.BlobName, row.BlobETag, cancellationToken) is not null)
             {
-                await StartAsync(client, row.Container ?? storage.Videos.Name, row.BlobName, row.BlobETag, row.SubmittedAt ?? now, cancellationToken);
+                await StartAsync(client, row.Container, row.BlobName, row.BlobETag, row.SubmittedAt ?? now, cancellationToken);
                 continue;
             }
 
@@ -67,23 +59,10 @@ public sealed partial class VideoStarter(ResultStore results, StorageClients sto
         return settled;
     }
 
-    private async Task<bool> ExistsAsync(string blobName, string etag, CancellationToken cancellationToken)
-    {
-        try
-        {
-            await storage.Videos.GetBlobClient(blobName).GetPropertiesAsync(
-                new Azure.Storage.Blobs.Models.BlobRequestConditions { IfMatch = new Azure.ETag(etag) }, cancellationToken);
-            return true;
-        }
-        catch (Azure.RequestFailedException ex) when (ex.Status is 404 or 412)
-        {
-            return false;
-        }
-    }
 
     public async Task<string> StartAsync(DurableTaskClient client, string container, string blobName, string etag, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var job = new VideoJob(VideoIds.FromBlob(container, blobName, etag), container, blobName, etag.Trim('"'), now);
+        var job = JobOf(container, blobName, etag, now);
         var existing = await client.GetInstanceAsync(job.VideoId, getInputsAndOutputs: false, cancellationToken);
         if (existing is not null)
         {
@@ -96,16 +75,7 @@ public sealed partial class VideoStarter(ResultStore results, StorageClients sto
             return job.VideoId;
         }
 
-        await results.TryInsertAsync(new VideoRow
-        {
-            PartitionKey = job.VideoId,
-            Status = VideoStatuses.Queued,
-            Container = container,
-            BlobName = blobName,
-            BlobETag = job.ETag,
-            SubmittedAt = now,
-        }, cancellationToken);
-
+        await InsertQueuedAsync(job, cancellationToken);
         try
         {
             await client.ScheduleNewOrchestrationInstanceAsync(
@@ -119,6 +89,21 @@ public sealed partial class VideoStarter(ResultStore results, StorageClients sto
 
         return job.VideoId;
     }
+
+    private static VideoJob JobOf(string container, string blobName, string etag, DateTimeOffset now) =>
+        new(VideoIds.FromBlob(container, blobName, etag), container, blobName, etag.Trim('"'), now);
+
+    /// <summary>The Queued row, unless the video has a row already.</summary>
+    private Task<bool> InsertQueuedAsync(VideoJob job, CancellationToken cancellationToken) =>
+        results.TryInsertAsync(new VideoRow
+        {
+            PartitionKey = job.VideoId,
+            Status = VideoStatuses.Queued,
+            Container = job.Container,
+            BlobName = job.BlobName,
+            BlobETag = job.ETag,
+            SubmittedAt = job.SubmittedAt,
+        }, cancellationToken);
 
     private static bool IsAlreadyExists(Exception ex)
     {

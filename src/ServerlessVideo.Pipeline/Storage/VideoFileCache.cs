@@ -18,17 +18,22 @@ public sealed class VideoFileCache(StorageClients storage, IOptions<PipelineOpti
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
 
     /// <summary>The blob's size, read without downloading, checked against the size cap.</summary>
-    public async Task<long> GetSizeAsync(VideoJob job, CancellationToken cancellationToken)
+    public async Task<long> GetSizeAsync(VideoJob job, CancellationToken cancellationToken) =>
+        await FindSizeAsync(job.BlobName, job.ETag, cancellationToken)
+        ?? throw Gone(job, null);
+
+    /// <summary>The size of this exact version of a blob (name and ETag), or null when it was deleted or overwritten.</summary>
+    public async Task<long?> FindSizeAsync(string blobName, string etag, CancellationToken cancellationToken)
     {
         try
         {
-            var props = await storage.Videos.GetBlobClient(job.BlobName)
-                .GetPropertiesAsync(new BlobRequestConditions { IfMatch = new ETag(job.ETag) }, cancellationToken);
+            var props = await storage.Videos.GetBlobClient(blobName)
+                .GetPropertiesAsync(new BlobRequestConditions { IfMatch = new ETag(etag) }, cancellationToken);
             return props.Value.ContentLength;
         }
         catch (RequestFailedException ex) when (ex.Status is 404 or 412)
         {
-            throw Gone(job, ex);
+            return null;
         }
     }
 
@@ -82,6 +87,6 @@ public sealed class VideoFileCache(StorageClients storage, IOptions<PipelineOpti
 
     private string FolderOf(string videoId) => Path.Combine(options.Value.WorkFolder, "videos", videoId);
 
-    private static MediaRejectedException Gone(VideoJob job, RequestFailedException ex) =>
+    private static MediaRejectedException Gone(VideoJob job, RequestFailedException? ex) =>
         new(ReasonCodes.NotFound, $"Blob '{job.Container}/{job.BlobName}' with ETag {job.ETag} no longer exists (deleted or overwritten).", ex);
 }
