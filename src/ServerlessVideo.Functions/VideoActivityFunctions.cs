@@ -1,5 +1,4 @@
 using Microsoft.Azure.Functions.Worker;
-using ServerlessVideo.Core.Planning;
 using ServerlessVideo.Pipeline;
 using ServerlessVideo.Pipeline.Activities;
 using ServerlessVideo.Pipeline.Messages;
@@ -13,39 +12,23 @@ namespace ServerlessVideo.Functions;
 /// </summary>
 public sealed class VideoActivityFunctions(VideoActivities activities, PipelineTelemetry telemetry)
 {
-    [Function(TaskNames.MarkRunning)]
-    public Task<bool> MarkRunningAsync([ActivityTrigger] RunningRequest request) =>
-        telemetry.RunAsync(TaskNames.MarkRunning, request, activities.MarkRunningAsync);
-
-    [Function(TaskNames.ProbeVideo)]
-    public Task<ProbeOutcome> ProbeAsync([ActivityTrigger] VideoJob job) =>
-        telemetry.RunAsync(TaskNames.ProbeVideo, job, activities.ProbeAsync);
-
-    [Function(TaskNames.PlanVideo)]
-    public Task<VideoPlan> PlanAsync([ActivityTrigger] PlanRequest request) =>
-        telemetry.RunAsync(TaskNames.PlanVideo, request, activities.PlanAsync);
+    [Function(TaskNames.PrepareVideo)]
+    public Task<PrepareOutcome> PrepareAsync([ActivityTrigger] PrepareRequest request) =>
+        telemetry.RunAsync(TaskNames.PrepareVideo, request, activities.PrepareAsync);
 
     [Function(TaskNames.ExtractFrames)]
-    public Task<ExtractResult> ExtractAsync([ActivityTrigger] ExtractRequest request) =>
+    public Task<ExtractOutcome> ExtractAsync([ActivityTrigger] ExtractRequest request) =>
         telemetry.RunAsync(TaskNames.ExtractFrames, request, activities.ExtractAsync);
 
-    [Function(TaskNames.ComputeFlow)]
-    public Task<FlowResult> ComputeFlowAsync([ActivityTrigger] FlowRequest request) =>
-        telemetry.RunAsync(TaskNames.ComputeFlow, request, activities.ComputeFlowAsync);
-
     [Function(TaskNames.RunInference)]
-    public Task<InferResult> InferAsync([ActivityTrigger] InferRequest request) =>
+    public Task<IReadOnlyList<InferResult>> InferAsync([ActivityTrigger] InferRequest request) =>
         telemetry.RunAsync(TaskNames.RunInference, request, activities.InferAsync);
 
     [Function(TaskNames.WriteResults)]
-    public Task<VideoOutcome> WriteResultsAsync([ActivityTrigger] WriteRequest request) =>
+    public Task<FinishOutcome> WriteResultsAsync([ActivityTrigger] WriteRequest request) =>
         telemetry.RunAsync(TaskNames.WriteResults, request, activities.WriteResultsAsync);
 
     [Function(TaskNames.RecordFailure)]
-    public Task<VideoOutcome> RecordFailureAsync([ActivityTrigger] FailureRequest request) =>
+    public Task<FinishOutcome> RecordFailureAsync([ActivityTrigger] FailureRequest request) =>
         telemetry.RunAsync(TaskNames.RecordFailure, request, activities.RecordFailureAsync);
-
-    [Function(TaskNames.DeleteArtifacts)]
-    public Task<int> DeleteArtifactsAsync([ActivityTrigger] string videoId) =>
-        telemetry.RunAsync(TaskNames.DeleteArtifacts, videoId, activities.DeleteArtifactsAsync);
 }

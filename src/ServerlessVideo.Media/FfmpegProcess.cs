@@ -21,8 +21,11 @@ public static class FfmpegProcess
     /// <summary>
     /// Runs ffmpeg with <paramref name="arguments"/> (which must write to <c>pipe:1</c> if they produce output), copying
     /// its standard output into <paramref name="output"/>. Cancelling kills the process; the cancellation propagates.
+    /// When <paramref name="frameTimes"/> is given, ffmpeg logs at info level and the <c>pts_time</c> of every frame a
+    /// <c>showinfo</c> filter in the arguments sees is added to it, in order.
     /// </summary>
-    public static async Task<FfmpegRun> RunAsync(string? binaryFolder, IEnumerable<string> arguments, Stream output, CancellationToken cancellationToken)
+    public static async Task<FfmpegRun> RunAsync(
+        string? binaryFolder, IEnumerable<string> arguments, Stream output, CancellationToken cancellationToken, ICollection<double>? frameTimes = null)
     {
         ArgumentNullException.ThrowIfNull(arguments);
         ArgumentNullException.ThrowIfNull(output);
@@ -34,7 +37,9 @@ public static class FfmpegProcess
             UseShellExecute = false,
         };
         // No prompts, no banner, errors only, and a machine-readable progress report on stderr instead of the stats line.
-        foreach (var a in (string[])["-nostdin", "-hide_banner", "-nostats", "-loglevel", "error", "-progress", "pipe:2"])
+        // With frame times wanted, every line carries its level ("[info]", "[error]") so the two can be told apart.
+        var level = frameTimes is null ? "error" : "level+info";
+        foreach (var a in (string[])["-nostdin", "-hide_banner", "-nostats", "-loglevel", level, "-progress", "pipe:2"])
         {
             start.ArgumentList.Add(a);
         }
@@ -59,7 +64,11 @@ public static class FfmpegProcess
                     {
                         frames = n;
                     }
-                    else if (!IsProgressLine(line) && errors.Count < KeptErrorLines)
+                    else if (frameTimes is not null && ShowinfoTime(line) is { } time)
+                    {
+                        frameTimes.Add(time);
+                    }
+                    else if (!IsProgressLine(line) && (frameTimes is null || IsErrorLine(line)) && errors.Count < KeptErrorLines)
                     {
                         errors.Add(line);
                     }
@@ -84,6 +93,30 @@ public static class FfmpegProcess
         var eq = line.IndexOf('=', StringComparison.Ordinal);
         return eq > 0 && !line.AsSpan(0, eq).ContainsAnyExcept(KeyChars);
     }
+
+    /// <summary>The <c>pts_time</c> of a <c>showinfo</c> frame line, seconds; null for any other line.</summary>
+    public static double? ShowinfoTime(string line)
+    {
+        const string Key = "pts_time:";
+        if (!line.Contains("Parsed_showinfo", StringComparison.Ordinal) || !line.Contains(" n:", StringComparison.Ordinal))
+        {
+            return null;
+        }
+
+        var at = line.IndexOf(Key, StringComparison.Ordinal);
+        if (at < 0)
+        {
+            return null;
+        }
+
+        var value = line.AsSpan(at + Key.Length).TrimStart();
+        var end = value.IndexOf(' ');
+        return double.TryParse(end < 0 ? value : value[..end], NumberStyles.Float, CultureInfo.InvariantCulture, out var t) ? t : null;
+    }
+
+    private static bool IsErrorLine(string line) =>
+        line.Contains("[error]", StringComparison.Ordinal) || line.Contains("[fatal]", StringComparison.Ordinal)
+        || line.Contains("[panic]", StringComparison.Ordinal);
 
     private static void Kill(Process process)
     {

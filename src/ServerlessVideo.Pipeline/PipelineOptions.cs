@@ -29,6 +29,16 @@ public sealed class PipelineOptions
     /// <summary>Table with one row per (video, model).</summary>
     public string ModelResultsTable { get; set; } = "videomodels";
 
+    /// <summary>Table of processing slots and the queue waiting for them (see <see cref="MaxVideosInFlight"/>).</summary>
+    public string AdmissionTable { get; set; } = "admission";
+
+    /// <summary>
+    /// Videos processed at once across the task hub (every worker sharing it); later ones wait, first submitted first,
+    /// so each finishes about its own processing time after it starts instead of all finishing together at the end of
+    /// a batch. Raise it with the number of workers.
+    /// </summary>
+    public int MaxVideosInFlight { get; set; } = 4;
+
     /// <summary>How many labels results keep, best first.</summary>
     public int TopK { get; set; } = 5;
 

@@ -11,7 +11,6 @@ using ServerlessVideo.Pipeline.Messages;
 using ServerlessVideo.Pipeline.Orchestration;
 using ServerlessVideo.Pipeline.Storage;
 using ServerlessVideo.Pipeline.Telemetry;
-using ServerlessVideo.Core.Planning;
 
 namespace ServerlessVideo.Pipeline;
 
@@ -47,7 +46,8 @@ public static class PipelineRegistration
         services.TryAddSingleton<ResultQueries>();
         services.TryAddSingleton<VideoFileCache>();
         services.TryAddSingleton<VideoProber>();
-        services.TryAddSingleton<FrameExtractor>();
+        services.TryAddSingleton<FrameSource>();
+        services.TryAddSingleton<AdmissionStore>();
         services.TryAddSingleton<ModelRegistry>();
         services.TryAddSingleton<PipelineTelemetry>();
         services.TryAddSingleton<VideoActivities>();
@@ -65,15 +65,11 @@ public static class PipelineRegistration
     {
         registry.AddOrchestrator(TaskNames.VideoOrchestration, () => new VideoOrchestrator());
         return registry
-            .Add<RunningRequest, bool>(TaskNames.MarkRunning, (a, r) => a.MarkRunningAsync(r))
-            .Add<VideoJob, ProbeOutcome>(TaskNames.ProbeVideo, (a, r) => a.ProbeAsync(r))
-            .Add<PlanRequest, VideoPlan>(TaskNames.PlanVideo, (a, r) => a.PlanAsync(r))
-            .Add<ExtractRequest, ExtractResult>(TaskNames.ExtractFrames, (a, r) => a.ExtractAsync(r))
-            .Add<FlowRequest, FlowResult>(TaskNames.ComputeFlow, (a, r) => a.ComputeFlowAsync(r))
-            .Add<InferRequest, InferResult>(TaskNames.RunInference, (a, r) => a.InferAsync(r))
-            .Add<WriteRequest, VideoOutcome>(TaskNames.WriteResults, (a, r) => a.WriteResultsAsync(r))
-            .Add<FailureRequest, VideoOutcome>(TaskNames.RecordFailure, (a, r) => a.RecordFailureAsync(r))
-            .Add<string, int>(TaskNames.DeleteArtifacts, (a, r) => a.DeleteArtifactsAsync(r));
+            .Add<PrepareRequest, PrepareOutcome>(TaskNames.PrepareVideo, (a, r) => a.PrepareAsync(r))
+            .Add<ExtractRequest, ExtractOutcome>(TaskNames.ExtractFrames, (a, r) => a.ExtractAsync(r))
+            .Add<InferRequest, IReadOnlyList<InferResult>>(TaskNames.RunInference, (a, r) => a.InferAsync(r))
+            .Add<WriteRequest, FinishOutcome>(TaskNames.WriteResults, (a, r) => a.WriteResultsAsync(r))
+            .Add<FailureRequest, FinishOutcome>(TaskNames.RecordFailure, (a, r) => a.RecordFailureAsync(r));
     }
 
     private static DurableTaskRegistry Add<TInput, TOutput>(

@@ -7,17 +7,15 @@ namespace ServerlessVideo.Pipeline;
 public static class TaskNames
 {
     public const string VideoOrchestration = "ClassifyVideo";
-    public const string MarkRunning = "MarkRunning";
-    public const string ProbeVideo = "ProbeVideo";
-    public const string PlanVideo = "PlanVideo";
+    public const string PrepareVideo = "PrepareVideo";
     public const string ExtractFrames = "ExtractFrames";
-    public const string ComputeFlow = "ComputeFlow";
     public const string RunInference = "RunInference";
     public const string WriteResults = "WriteResults";
     public const string RecordFailure = "RecordFailure";
-    public const string DeleteArtifacts = "DeleteArtifacts";
+
+    /// <summary>The event a video waiting for a processing slot is woken with when one is handed to it.</summary>
+    public const string AdmittedEvent = "Admitted";
 
     /// <summary>Every activity name.</summary>
-    public static IReadOnlyList<string> Activities { get; } =
-        [MarkRunning, ProbeVideo, PlanVideo, ExtractFrames, ComputeFlow, RunInference, WriteResults, RecordFailure, DeleteArtifacts];
+    public static IReadOnlyList<string> Activities { get; } = [PrepareVideo, ExtractFrames, RunInference, WriteResults, RecordFailure];
 }

@@ -38,6 +38,7 @@ public sealed class TelemetryCompositionTests
             $"--Pipeline:StorageConnectionString={Azurite.ConnectionString}",
             $"--Pipeline:VideosTable={table}",
             $"--Pipeline:ModelResultsTable={TestNames.Unique("models")}",
+            $"--Pipeline:AdmissionTable={TestNames.Unique("admission")}",
             $"--Pipeline:ArtifactsContainer={artifacts}",
         ]);
         builder.AddServerlessVideo();
@@ -56,9 +57,10 @@ public sealed class TelemetryCompositionTests
             var videoId = VideoIds.FromBlob("videos", "telemetry.mp4", "0x1");
             var job = new VideoJob(videoId, "videos", "telemetry.mp4", "0x1", DateTimeOffset.UtcNow);
             var started = DateTimeOffset.UtcNow.AddSeconds(-3);
-            await functions.RecordFailureAsync(new FailureRequest(
+            var finished = await functions.RecordFailureAsync(new FailureRequest(
                 job, new VideoFailure(ReasonCodes.StillImage, "A picture."), null, new Dictionary<string, double> { ["probe"] = 12.5 }, started, started.AddSeconds(2)));
-            Assert.Equal(0, await functions.DeleteArtifactsAsync(videoId));
+            Assert.Equal(VideoStatuses.Failed, finished.Outcome.Status);
+            Assert.Empty(finished.Admitted);
             // The worker's own invocation spans, which UseFunctionsWorkerDefaults listens to.
             using (var worker = new ActivitySource("Microsoft.Azure.Functions.Worker"))
             {
@@ -70,7 +72,7 @@ public sealed class TelemetryCompositionTests
 
             var trace = PipelineTelemetry.TraceIdOf(videoId);
             var mine = spans.Where(s => s.TraceId == trace).Select(s => s.DisplayName).Order().ToList();
-            Assert.Equal([TaskNames.VideoOrchestration, TaskNames.DeleteArtifacts, TaskNames.RecordFailure], mine);
+            Assert.Equal([TaskNames.VideoOrchestration, TaskNames.RecordFailure], mine);
             Assert.Contains(spans, s => s.Source.Name == "Microsoft.Azure.Functions.Worker");
 
             var counted = metrics.Last(m => m.Name == PipelineTelemetry.VideosCounter).MetricPoints;
@@ -112,13 +114,13 @@ public sealed class TelemetryCompositionTests
             "--OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf");
         var videoId = VideoIds.FromBlob("videos", "otlp.mp4", "0x1");
         var tracing = host.Services.GetRequiredService<TracerProvider>();
-        await host.Services.GetRequiredService<PipelineTelemetry>().RunAsync(TaskNames.PlanVideo, videoId, _ => Task.FromResult(0));
+        await host.Services.GetRequiredService<PipelineTelemetry>().RunAsync(TaskNames.PrepareVideo, videoId, _ => Task.FromResult(0));
         tracing.ForceFlush();
 
         var (path, body) = await received.WaitAsync(TimeSpan.FromSeconds(30));
         Assert.Equal("/v1/traces", path);
         // Protobuf keeps strings as UTF-8: the span name, the video id and the trace id's bytes are in the request.
-        Assert.Contains(TaskNames.PlanVideo, body, StringComparison.Ordinal);
+        Assert.Contains(TaskNames.PrepareVideo, body, StringComparison.Ordinal);
         Assert.Contains(videoId, body, StringComparison.Ordinal);
         Assert.Contains(HostTelemetry.ServiceName, body, StringComparison.Ordinal);
     }
@@ -140,7 +142,7 @@ public sealed class TelemetryCompositionTests
         {
             using var host = LocalHost(args);
             var tracing = host.Services.GetRequiredService<TracerProvider>();
-            await host.Services.GetRequiredService<PipelineTelemetry>().RunAsync(TaskNames.DeleteArtifacts, videoId, _ => Task.FromResult(0));
+            await host.Services.GetRequiredService<PipelineTelemetry>().RunAsync(TaskNames.ExtractFrames, videoId, _ => Task.FromResult(0));
             tracing.ForceFlush();
         }
         finally

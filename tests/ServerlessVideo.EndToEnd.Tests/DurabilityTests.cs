@@ -21,7 +21,7 @@ public sealed class DurabilityTests
             await first.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
             id = await env.UploadAsync(await TestVideos.ColourAsync(env.Scratch, "green", 1280, 720, 30, 20));
             var midway = await first.WaitForAsync(id, v =>
-                v["progress"]?["stage"]?.GetValue<string>() is "extract" && v["progress"]!["percent"]!.GetValue<int>() > 5,
+                v["progress"]?["stage"]?.GetValue<string>() is "infer" && v["progress"]!["percent"]!.GetValue<int>() > 40,
                 TimeSpan.FromMinutes(2));
             Assert.Equal("Running", midway["status"]!.GetValue<string>());
             first.Kill();

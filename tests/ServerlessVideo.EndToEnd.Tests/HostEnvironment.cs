@@ -30,6 +30,7 @@ public sealed class HostEnvironment : IAsyncDisposable
             ["Pipeline__ArtifactsContainer"] = TestNames.Unique("artifacts"),
             ["Pipeline__VideosTable"] = VideosTable,
             ["Pipeline__ModelResultsTable"] = ModelsTable,
+            ["Pipeline__AdmissionTable"] = TestNames.Unique("admission"),
             ["Pipeline__WorkFolder"] = Path.Combine(_temp.Path, "work"),
             ["Host__TaskHub"] = TestNames.Unique("hub"),
             ["Host__ClaimsTable"] = TestNames.Unique("claims"),

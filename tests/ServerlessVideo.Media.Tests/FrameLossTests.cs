@@ -17,13 +17,13 @@ public sealed class FrameLossTests : IDisposable
     private static readonly int Runs = int.TryParse(Environment.GetEnvironmentVariable("SV_FRAME_STRESS_RUNS"), out var n) ? n : 25;
 
     private readonly TempFolder _temp = new();
-    private readonly FrameExtractor _extractor = new(new MediaOptions(), NullLogger<FrameExtractor>.Instance);
+    private readonly FrameSource _extractor = TestFrameSource.Create();
 
     public void Dispose() => _temp.Dispose();
 
     [Theory]
-    [InlineData(0.25)] // one seek per frame: four ffmpeg processes per clip
-    [InlineData(1.0)]  // one process through the fps filter
+    [InlineData(0.25)] // ranges around each time, GOP-aware
+    [InlineData(1.0)]  // one range
     public async Task Sampled_frames_arrive_every_time_while_the_cpu_is_busy(double fps)
     {
         var path = await TestVideos.RedThenBlueAsync(_temp.Path);
@@ -78,9 +78,10 @@ public sealed class FrameLossTests : IDisposable
             File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
 
-        var extractor = new FrameExtractor(new MediaOptions { BinaryFolder = bin }, NullLogger<FrameExtractor>.Instance);
-        var view = new FrameView(Fps: 0.25, ResizeShortSide: 32, CropSize: 32, ClipLength: 4);
-        var ex = await Assert.ThrowsAsync<FramesLostException>(() => extractor.ExtractAsync(script, view, new ClipSpan(0, 0), CancellationToken.None));
+        var extractor = TestFrameSource.Create(new MediaOptions { BinaryFolder = bin });
+        var view = new FrameView(Fps: 4, ResizeShortSide: 32, CropSize: 32, ClipLength: 4);
+        var probe = new VideoProbe(1, 25, 160, 120, 0, "h264", "mov,mp4,m4a,3gp,3g2,mj2", 1000);
+        var ex = await Assert.ThrowsAsync<FramesLostException>(() => extractor.ExtractAsync(script, probe, [new ClipRequest(view, new ClipSpan(0, 0))], CancellationToken.None));
         Assert.Contains("reported 1 frames", ex.Message, StringComparison.Ordinal);
         Assert.IsAssignableFrom<IOException>(ex); // retried by the orchestration, unlike a MediaRejectedException
     }

@@ -51,8 +51,8 @@ public sealed class SynthMotionTests
         // Train/serve skew check: the pipeline's path (encode, ffmpeg decode, resize, crop) against direct rendering.
         using var temp = new TempFolder();
         using var registry = new ModelRegistry(new InferenceOptions { ModelsPath = RepoPaths.Models }, NullLogger<ModelRegistry>.Instance);
-        var extractor = new FrameExtractor(new MediaOptions(), NullLogger<FrameExtractor>.Instance);
         var prober = new VideoProber(new MediaOptions(), NullLogger<VideoProber>.Instance);
+        var frames = new FrameSource(new MediaOptions(), prober, NullLogger<FrameSource>.Instance);
         var agree = TrainedModels.All.ToDictionary(m => m.Id, _ => 0);
         for (var label = 0; label < SynthMotionClasses.Labels.Count; label++)
         {
@@ -64,11 +64,7 @@ public sealed class SynthMotionTests
             {
                 var session = registry.Session(model.Id);
                 var view = Assert.Single(VideoPlanner.Plan(probe, [model.Manifest], new PlanOptions()).Views);
-                var decoded = new List<Core.Tensors.ClipTensor>();
-                foreach (var clip in view.Segments.SelectMany(s => s.Clips))
-                {
-                    decoded.Add(await extractor.ExtractAsync(path, view.View, clip, CancellationToken.None));
-                }
+                var decoded = await frames.ExtractAsync(path, probe, [.. view.Segments.SelectMany(s => s.Clips).Select(c => new ClipRequest(view.View, c))], CancellationToken.None);
 
                 var fromVideo = Consensus.MeanOverClips(session.Run(SynthMotionEvaluator.StreamsOf(decoded, model.Manifest)));
                 var fromRender = Consensus.MeanOverClips(session.Run(SynthMotionEvaluator.StreamsOf(SynthMotionEvaluator.Clips(scene, model.Manifest), model.Manifest)));

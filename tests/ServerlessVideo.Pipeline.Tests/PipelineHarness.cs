@@ -31,6 +31,7 @@ public sealed class PipelineHarness : IAsyncDisposable
         ArtifactsContainer = TestNames.Unique("artifacts"),
         VideosTable = TestNames.Unique("videos"),
         ModelResultsTable = TestNames.Unique("models"),
+        AdmissionTable = TestNames.Unique("admission"),
         ClipsPerSegment = 2,
     };
 
@@ -155,7 +156,7 @@ public sealed class PipelineHarness : IAsyncDisposable
             await c.DeleteIfExistsAsync();
         }
 
-        foreach (var t in new[] { VideoRows, ModelRows })
+        foreach (var t in new[] { VideoRows, ModelRows, new TableClient(Options.StorageConnectionString, Options.AdmissionTable) })
         {
             await t.DeleteAsync();
         }

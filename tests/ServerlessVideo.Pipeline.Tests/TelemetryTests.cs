@@ -36,45 +36,38 @@ public sealed class TelemetryTests(ITestOutputHelper output)
         Assert.All(spans, s => Assert.NotEqual(ActivityStatusCode.Error, s.Status));
 
         var names = spans.Select(s => s.DisplayName).ToHashSet();
-        Assert.Superset(
-            new HashSet<string> { TaskNames.MarkRunning, TaskNames.ProbeVideo, TaskNames.PlanVideo, TaskNames.ExtractFrames, TaskNames.RunInference, TaskNames.WriteResults, TaskNames.DeleteArtifacts, TaskNames.VideoOrchestration },
+        Assert.Equal(
+            new HashSet<string> { TaskNames.PrepareVideo, TaskNames.ExtractFrames, TaskNames.RunInference, TaskNames.WriteResults, TaskNames.VideoOrchestration },
             names);
-        Assert.DoesNotContain(TaskNames.RecordFailure, names);
         Assert.All(spans, s => Assert.Equal(PipelineTelemetry.StageOf(s.DisplayName), s.GetTagItem(TelemetryTags.Stage)));
 
-        var probe = Assert.Single(spans, s => s.DisplayName == TaskNames.ProbeVideo);
-        Assert.Equal(new FileInfo(path).Length, probe.GetTagItem(TelemetryTags.Bytes));
+        var prepare = Assert.Single(spans, s => s.DisplayName == TaskNames.PrepareVideo);
+        Assert.Equal(new FileInfo(path).Length, prepare.GetTagItem(TelemetryTags.Bytes));
+        Assert.Equal(2, prepare.GetTagItem(TelemetryTags.Views));
+        Assert.Equal(3 + 5, prepare.GetTagItem(TelemetryTags.Clips));
 
-        var plan = Assert.Single(spans, s => s.DisplayName == TaskNames.PlanVideo);
-        Assert.Equal(2, plan.GetTagItem(TelemetryTags.Views));
-        Assert.Equal(3 + 5, plan.GetTagItem(TelemetryTags.Clips));
+        // One decode for both views: 3 clips of the 4 fps view and 5 of the 2 fps view, 8 frames of 32² RGB each.
+        var extract = Assert.Single(spans, s => s.DisplayName == TaskNames.ExtractFrames);
+        Assert.Equal(3 + 5, extract.GetTagItem(TelemetryTags.Clips));
+        Assert.Equal((3 + 5) * (long)ColourMeanModel.ClipLength * ColourMeanModel.CropSize * ColourMeanModel.CropSize * 3, extract.GetTagItem(TelemetryTags.Bytes));
 
-        // 3 clips of the 4 fps view and 5 of the 2 fps view, two clips per segment, 8 frames of 32² RGB each.
-        var extracts = spans.Where(s => s.DisplayName == TaskNames.ExtractFrames).ToList();
-        Assert.Equal(2 + 3, extracts.Count);
-        Assert.Equal(3 + 5, extracts.Sum(s => (int)s.GetTagItem(TelemetryTags.Clips)!));
-        Assert.All(extracts, s =>
-        {
-            Assert.NotNull(s.GetTagItem(TelemetryTags.View));
-            Assert.NotNull(s.GetTagItem(TelemetryTags.Segment));
-            Assert.Equal((int)s.GetTagItem(TelemetryTags.Clips)! * (long)ColourMeanModel.ClipLength * ColourMeanModel.CropSize * ColourMeanModel.CropSize * 3, s.GetTagItem(TelemetryTags.Bytes));
-        });
-
+        // One inference per (view, segment), two clips per segment: 2 + 3.
         var inferences = spans.Where(s => s.DisplayName == TaskNames.RunInference).ToList();
-        Assert.Equal(["colour-mean", "colour-mean-slow"], inferences.Select(s => (string)s.GetTagItem(TelemetryTags.ModelId)!).Distinct().Order());
+        Assert.Equal(2 + 3, inferences.Count);
         Assert.All(inferences, s =>
         {
             Assert.Equal("CPUExecutionProvider", s.GetTagItem(TelemetryTags.Provider));
+            Assert.Equal(1, s.GetTagItem(TelemetryTags.Models));
+            Assert.NotNull(s.GetTagItem(TelemetryTags.Segment));
             Assert.True((long)s.GetTagItem(TelemetryTags.Bytes)! > 0);
         });
-        Assert.Equal(3, inferences.Where(s => (string)s.GetTagItem(TelemetryTags.ModelId)! == "colour-mean").Sum(s => (int)s.GetTagItem(TelemetryTags.Clips)!));
-        Assert.Equal(5, inferences.Where(s => (string)s.GetTagItem(TelemetryTags.ModelId)! == "colour-mean-slow").Sum(s => (int)s.GetTagItem(TelemetryTags.Clips)!));
+        Assert.Equal([3, 5], inferences.GroupBy(s => (string)s.GetTagItem(TelemetryTags.View)!).Select(g => g.Sum(s => (int)s.GetTagItem(TelemetryTags.Clips)!)).Order());
 
         Assert.Equal(VideoStatuses.Completed, Assert.Single(spans, s => s.DisplayName == TaskNames.WriteResults).GetTagItem(TelemetryTags.Status));
         var video = Assert.Single(spans, s => s.DisplayName == TaskNames.VideoOrchestration);
         Assert.Equal(VideoStatuses.Completed, video.GetTagItem(TelemetryTags.Status));
-        // The video's span covers every activity but the clean-up that follows the final row.
-        Assert.All(spans.Where(s => s.DisplayName is not (TaskNames.DeleteArtifacts or TaskNames.VideoOrchestration or TaskNames.WriteResults)),
+        // The video's span covers every activity but the final one, which stores it.
+        Assert.All(spans.Where(s => s.DisplayName is not (TaskNames.VideoOrchestration or TaskNames.WriteResults)),
             s => Assert.InRange(s.StartTimeUtc, video.StartTimeUtc, video.StartTimeUtc + video.Duration));
     }
 
@@ -102,19 +95,19 @@ public sealed class TelemetryTests(ITestOutputHelper output)
         Assert.Equal(1, stages[0].Point.GetHistogramCount());
         var tasks = Points(metrics, PipelineTelemetry.TaskDurationHistogram);
         Assert.Equal(
-            [TaskNames.DeleteArtifacts, TaskNames.MarkRunning, TaskNames.ProbeVideo, TaskNames.RecordFailure],
+            [TaskNames.PrepareVideo, TaskNames.RecordFailure],
             tasks.Select(p => (string)p.Tags[TelemetryTags.Task]!).Order());
         Assert.All(tasks, p => Assert.Equal("ok", p.Tags[TelemetryTags.Outcome]));
 
         var spans = SpansOf(exported, id);
         Print(spans);
         Assert.All(spans, s => Assert.Equal(PipelineTelemetry.TraceIdOf(id), s.TraceId));
-        Assert.Equal(ReasonCodes.Unreadable, Assert.Single(spans, s => s.DisplayName == TaskNames.ProbeVideo).GetTagItem(TelemetryTags.ReasonCode));
+        Assert.Equal(ReasonCodes.Unreadable, Assert.Single(spans, s => s.DisplayName == TaskNames.PrepareVideo).GetTagItem(TelemetryTags.ReasonCode));
         Assert.Equal(ReasonCodes.Unreadable, Assert.Single(spans, s => s.DisplayName == TaskNames.RecordFailure).GetTagItem(TelemetryTags.ReasonCode));
         var video = Assert.Single(spans, s => s.DisplayName == TaskNames.VideoOrchestration);
         Assert.Equal(ActivityStatusCode.Error, video.Status);
         Assert.Equal(ReasonCodes.Unreadable, video.StatusDescription);
-        Assert.DoesNotContain(spans, s => s.DisplayName is TaskNames.PlanVideo or TaskNames.ExtractFrames or TaskNames.RunInference or TaskNames.WriteResults);
+        Assert.DoesNotContain(spans, s => s.DisplayName is TaskNames.ExtractFrames or TaskNames.RunInference or TaskNames.WriteResults);
     }
 
     [Fact]

@@ -33,7 +33,7 @@ public sealed class VideoOrchestrationTests
         Assert.Equal("CPUExecutionProvider", video.GetString("Provider"));
         Assert.Equal(640, video.GetInt32("Width"));
         var timings = JsonSerializer.Deserialize<Dictionary<string, double>>(video.GetString("TimingsJson"))!;
-        Assert.Equal(["extract", "infer", "plan", "probe"], timings.Keys.Order());
+        Assert.Equal(["extract", "infer", "probe"], timings.Keys.Order());
 
         var models = await h.RowsAsync(h.ModelRows, id);
         Assert.Equal(["colour-mean", "colour-mean-slow"], models.Select(m => m.RowKey).Order());
@@ -62,7 +62,7 @@ public sealed class VideoOrchestrationTests
     }
 
     [Fact]
-    public async Task A_model_that_reads_flow_gets_a_flow_stage_and_its_strided_and_flow_streams()
+    public async Task A_model_that_reads_flow_gets_its_strided_and_flow_streams_computed_beside_inference()
     {
         await using var h = await PipelineHarness.StartAsync(configure: x => StreamMeansModel.WriteTo(Path.Combine(x.ModelsPath, StreamMeansModel.Id)));
         var path = await TestVideos.ColourAsync(h.Scratch, "red", 320, 240, 25, 4, "mp4");
@@ -71,7 +71,7 @@ public sealed class VideoOrchestrationTests
         Assert.Equal(VideoStatuses.Completed, outcome.Status);
         var video = Assert.Single(await h.RowsAsync(h.VideoRows, id));
         var timings = JsonSerializer.Deserialize<Dictionary<string, double>>(video.GetString("TimingsJson"))!;
-        Assert.Equal(["extract", "flow", "infer", "plan", "probe"], timings.Keys.Order());
+        Assert.Equal(["extract", "infer", "probe"], timings.Keys.Order());
         var probe = (await h.RowsAsync(h.ModelRows, id)).Single(m => m.RowKey == StreamMeansModel.Id);
         Assert.Equal(2, probe.GetInt32("Clips"));
         // Red background with a small white square moving right: c0 = (mean red + 3·mean x-flow) / 4 is at most 0.25

@@ -48,6 +48,31 @@ public static class TestVideos
         return path;
     }
 
+    /// <summary>
+    /// <paramref name="fps"/> frames a second for <paramref name="seconds"/>, frame n a flat grey whose level encodes n
+    /// (read back with <see cref="CountOf"/>), lossless H.264.
+    /// </summary>
+    public static async Task<string> CountingAsync(string folder, double fps, double seconds)
+    {
+        var path = Path.Combine(folder, $"counting-{fps}.mp4");
+        await FfmpegAsync(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"-f lavfi -i color=c=black:s=64x64:r={fps}:d={seconds} -vf \"geq=lum='16+3*N':cb=128:cr=128\" -c:v libx264 -qp 0 -pix_fmt yuv420p"), path);
+        return path;
+    }
+
+    /// <summary>The frame number of an RGB frame of <see cref="CountingAsync"/> (BT.601 limited range back to luma).</summary>
+    public static int CountOf(ReadOnlySpan<byte> rgb)
+    {
+        double sum = 0;
+        for (var i = 0; i < rgb.Length; i += 3)
+        {
+            sum += rgb[i + 1];
+        }
+
+        // Measured through ffmpeg's rgb24 conversion: green ≈ 3.49 n − 1.5.
+        return (int)Math.Round(((sum / (rgb.Length / 3)) + 1.5) / (3 * 255.0 / 219));
+    }
+
     /// <summary>A video of exactly one frame (a camera's single shot saved as H.264), <paramref name="width"/>×<paramref name="height"/>.</summary>
     public static async Task<string> SingleFrameAsync(string folder, int width, int height)
     {

@@ -50,7 +50,8 @@ public static class FlowCommand
 
             var folder = parse.GetValue(output)!;
             folder.Create();
-            var extractor = new FrameExtractor(new MediaOptions(), NullLogger<FrameExtractor>.Instance);
+            var media = new MediaOptions();
+            var extractor = new FrameSource(media, new VideoProber(media, NullLogger<VideoProber>.Instance), NullLogger<FrameSource>.Instance);
             var clip = await extractor.ExtractAsync(path.FullName, new FrameView(rate, side, side, count + 1), new ClipSpan(0, from), ct);
             var flow = FlowStack.Compute(clip, flowAlgorithm, limit);
             var writer = parse.InvocationConfiguration.Output;

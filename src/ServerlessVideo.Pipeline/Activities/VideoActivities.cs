@@ -26,37 +26,29 @@ public sealed partial class VideoActivities(
     ArtifactStore artifacts,
     ResultStore results,
     VideoProber prober,
-    FrameExtractor extractor,
+    FrameSource frames,
+    AdmissionStore admission,
     ModelRegistry models,
     PipelineTelemetry telemetry,
     IOptions<PipelineOptions> options,
     ILogger<VideoActivities> logger)
 {
-    /// <summary><see cref="TaskNames.MarkRunning"/>: the row shows Running with its start time.</summary>
-    public async Task<bool> MarkRunningAsync(RunningRequest request)
+    /// <summary>
+    /// <see cref="TaskNames.PrepareVideo"/>: take a processing slot or a place in line; once admitted, mark the row
+    /// Running, check the size without downloading, probe the local copy and plan every model that loads (the ones that
+    /// cannot are named in <see cref="VideoPlan.UnavailableModels"/>).
+    /// </summary>
+    public async Task<PrepareOutcome> PrepareAsync(PrepareRequest request)
     {
-        var row = await results.GetAsync(request.Job.VideoId, CancellationToken.None);
-        if (row is not null && VideoStatuses.IsFinal(row.Status))
+        var job = request.Job;
+        var (admitted, position) = await admission.TryAdmitAsync(job, CancellationToken.None);
+        if (!admitted)
         {
-            return false;
+            PipelineTelemetry.CurrentSpan?.SetTag(TelemetryTags.QueuePosition, position);
+            return PrepareOutcome.Queued(position);
         }
 
-        await results.MergeAsync(new VideoRow
-        {
-            PartitionKey = request.Job.VideoId,
-            Status = VideoStatuses.Running,
-            Container = request.Job.Container,
-            BlobName = request.Job.BlobName,
-            BlobETag = request.Job.ETag,
-            SubmittedAt = request.Job.SubmittedAt,
-            StartedAt = request.StartedAt,
-        }, CancellationToken.None);
-        return true;
-    }
-
-    /// <summary><see cref="TaskNames.ProbeVideo"/>: size check without download, then ffprobe on the local copy.</summary>
-    public async Task<ProbeOutcome> ProbeAsync(VideoJob job)
-    {
+        var startedAt = await MarkRunningAsync(job, request.Now);
         try
         {
             var size = await files.GetSizeAsync(job, CancellationToken.None);
@@ -64,25 +56,43 @@ public sealed partial class VideoActivities(
             prober.CheckSize(size);
             var path = await files.GetLocalPathAsync(job, CancellationToken.None);
             var probe = await prober.ProbeAsync(path, CancellationToken.None);
-            return new ProbeOutcome(probe, null);
+            return new PrepareOutcome(true, 0, startedAt, probe, Plan(probe), null);
         }
         catch (MediaRejectedException ex)
         {
             LogRejected(logger, job.VideoId, ex.ReasonCode, ex.Detail);
             // A refusal is the activity's answer, not its failure: the span stays ok and says why.
             PipelineTelemetry.CurrentSpan?.SetTag(TelemetryTags.ReasonCode, ex.ReasonCode);
-            return new ProbeOutcome(null, new VideoFailure(ex.ReasonCode, ex.Detail));
+            return new PrepareOutcome(true, 0, startedAt, null, null, new VideoFailure(ex.ReasonCode, ex.Detail));
         }
     }
 
-    /// <summary>
-    /// <see cref="TaskNames.PlanVideo"/>: views, clips and segments for every model that loads; the ones that cannot
-    /// are named in <see cref="VideoPlan.UnavailableModels"/> (the first plan of a process opens every session).
-    /// </summary>
-    public Task<VideoPlan> PlanAsync(PlanRequest request)
+    /// <summary>The row shows Running from <paramref name="now"/>; a retry keeps the first start. A final row is left alone.</summary>
+    private async Task<DateTimeOffset> MarkRunningAsync(VideoJob job, DateTimeOffset now)
+    {
+        var row = await results.GetAsync(job.VideoId, CancellationToken.None);
+        if (row is not null && (VideoStatuses.IsFinal(row.Status) || row.Status == VideoStatuses.Running) && row.StartedAt is { } started)
+        {
+            return started;
+        }
+
+        await results.MergeAsync(new VideoRow
+        {
+            PartitionKey = job.VideoId,
+            Status = VideoStatuses.Running,
+            Container = job.Container,
+            BlobName = job.BlobName,
+            BlobETag = job.ETag,
+            SubmittedAt = job.SubmittedAt,
+            StartedAt = now,
+        }, CancellationToken.None);
+        return now;
+    }
+
+    private VideoPlan Plan(VideoProbe probe)
     {
         var plan = VideoPlanner.Plan(
-            request.Probe,
+            probe,
             models.Available.Select(m => m.Manifest),
             new PlanOptions { ClipsPerSegment = options.Value.ClipsPerSegment });
         PipelineTelemetry.CurrentSpan?
@@ -91,108 +101,94 @@ public sealed partial class VideoActivities(
             .SetTag(TelemetryTags.Clips, plan.Views.Sum(v => v.ClipCount))
             .SetTag(TelemetryTags.Models, plan.Views.SelectMany(v => v.ModelIds).Distinct(StringComparer.Ordinal).Count());
         var unavailable = models.Unavailable;
-        return Task.FromResult(unavailable.Count == 0 ? plan : plan with { UnavailableModels = unavailable });
-    }
-
-    /// <summary><see cref="TaskNames.ExtractFrames"/>: decode the segment's clips and store them as tensors.</summary>
-    public async Task<ExtractResult> ExtractAsync(ExtractRequest request)
-    {
-        var watch = Stopwatch.StartNew();
-        var path = await files.GetLocalPathAsync(request.Job, CancellationToken.None);
-        var names = new List<string>(request.Segment.Clips.Count);
-        var bytes = 0L;
-        foreach (var clip in request.Segment.Clips)
-        {
-            var tensor = await extractor.ExtractAsync(path, request.View, clip, CancellationToken.None);
-            var name = ArtifactStore.ClipBlobName(request.Job.VideoId, request.View.Key, clip.Index);
-            await artifacts.WriteClipAsync(name, tensor, CancellationToken.None);
-            names.Add(name);
-            bytes += tensor.Data.Length;
-        }
-
-        PipelineTelemetry.CurrentSpan?
-            .SetTag(TelemetryTags.View, request.View.Key)
-            .SetTag(TelemetryTags.Segment, request.Segment.Index)
-            .SetTag(TelemetryTags.Clips, names.Count)
-            .SetTag(TelemetryTags.Bytes, bytes);
-
-        return new ExtractResult(request.View.Key, request.Segment.Index, names, Math.Round(watch.Elapsed.TotalMilliseconds, 1));
+        return unavailable.Count == 0 ? plan : plan with { UnavailableModels = unavailable };
     }
 
     /// <summary>
-    /// <see cref="TaskNames.ComputeFlow"/>: optical flow between consecutive frames of each clip of a segment, quantised
-    /// to bytes by the same code training used, stored beside the clip.
+    /// <see cref="TaskNames.ExtractFrames"/>: every clip of every view from one decode of the ranges they need
+    /// (<see cref="FrameSource"/>), stored as tensors.
     /// </summary>
-    public async Task<FlowResult> ComputeFlowAsync(FlowRequest request)
+    public async Task<ExtractOutcome> ExtractAsync(ExtractRequest request)
     {
         var watch = Stopwatch.StartNew();
-        var names = new List<string>(request.ClipBlobs.Count);
-        var bytes = 0L;
-        foreach (var blob in request.ClipBlobs)
-        {
-            var clip = await artifacts.ReadClipAsync(blob, CancellationToken.None);
-            var flow = FlowStack.Compute(clip, request.Flow);
-            var name = ArtifactStore.FlowBlobName(request.VideoId, request.ViewKey, request.Flow.Key, ArtifactStore.ClipIndexOf(blob));
-            await artifacts.WriteClipAsync(name, flow, CancellationToken.None);
-            names.Add(name);
-            bytes += flow.Data.Length;
-        }
-
+        var path = await files.GetLocalPathAsync(request.Job, CancellationToken.None);
+        var wanted = (
+            from view in request.Plan.Views
+            from segment in view.Segments
+            from clip in segment.Clips
+            select (View: view.View, Segment: segment.Index, Clip: clip)).ToList();
+        var tensors = await frames.ExtractAsync(path, request.Probe, [.. wanted.Select(w => new ClipRequest(w.View, w.Clip))], CancellationToken.None);
+        var names = wanted.Select(w => ArtifactStore.ClipBlobName(request.Job.VideoId, w.View.Key, w.Clip.Index)).ToList();
+        await Parallel.ForEachAsync(Enumerable.Range(0, names.Count), new ParallelOptions { MaxDegreeOfParallelism = 4 },
+            async (i, ct) => await artifacts.WriteClipAsync(names[i], tensors[i], ct));
+        var parts = wanted.Select((w, i) => (w.View.Key, w.Segment, Name: names[i]))
+            .GroupBy(p => (p.Key, p.Segment))
+            .Select(g => new ExtractResult(g.Key.Key, g.Key.Segment, [.. g.Select(p => p.Name)]))
+            .ToList();
         PipelineTelemetry.CurrentSpan?
-            .SetTag(TelemetryTags.View, request.ViewKey)
-            .SetTag(TelemetryTags.Flow, request.Flow.Key)
-            .SetTag(TelemetryTags.Segment, request.SegmentIndex)
+            .SetTag(TelemetryTags.Views, request.Plan.Views.Count)
             .SetTag(TelemetryTags.Clips, names.Count)
-            .SetTag(TelemetryTags.Bytes, bytes);
-
-        return new FlowResult(request.ViewKey, request.Flow.Key, request.SegmentIndex, names, Math.Round(watch.Elapsed.TotalMilliseconds, 1));
+            .SetTag(TelemetryTags.Bytes, tensors.Sum(t => (long)t.Data.Length));
+        return new ExtractOutcome(parts, Math.Round(watch.Elapsed.TotalMilliseconds, 1));
     }
 
-    /// <summary><see cref="TaskNames.RunInference"/>: one model over one segment's clips; per-clip probabilities go to a blob.</summary>
-    public async Task<InferResult> InferAsync(InferRequest request)
+    /// <summary>
+    /// <see cref="TaskNames.RunInference"/>: every model of one view over one segment's clips, read once; the optical
+    /// flows those models read are computed from the same clips first (by the code training used). All models'
+    /// per-clip probabilities go to one blob.
+    /// </summary>
+    public async Task<IReadOnlyList<InferResult>> InferAsync(InferRequest request)
     {
         var span = PipelineTelemetry.CurrentSpan?
-            .SetTag(TelemetryTags.ModelId, request.ModelId)
-            .SetTag(TelemetryTags.Segment, request.SegmentIndex);
-        var session = models.Session(request.ModelId);
-        span?.SetTag(TelemetryTags.Provider, session.Provider);
-        var bytes = 0L;
-        var streams = new Dictionary<string, IReadOnlyList<Core.Tensors.ClipTensor>>(StringComparer.Ordinal);
-        // Only the streams this model reads: a view's other models may have asked for flows it does not need.
-        foreach (var key in session.StreamKeys)
+            .SetTag(TelemetryTags.View, request.ViewKey)
+            .SetTag(TelemetryTags.Segment, request.SegmentIndex)
+            .SetTag(TelemetryTags.Models, request.ModelIds.Count);
+        var clips = new Core.Tensors.ClipTensor[request.ClipBlobs.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, clips.Length), new ParallelOptions { MaxDegreeOfParallelism = 4 },
+            async (i, ct) => clips[i] = await artifacts.ReadClipAsync(request.ClipBlobs[i], ct));
+        var streams = new Dictionary<string, IReadOnlyList<Core.Tensors.ClipTensor>>(StringComparer.Ordinal) { [ModelInput.Rgb] = clips };
+        foreach (var flow in request.Flows)
         {
-            if (!request.Streams.TryGetValue(key, out var blobs))
-            {
-                throw new InvalidOperationException($"Model '{request.ModelId}' reads stream '{key}', which segment {request.SegmentIndex} does not have.");
-            }
-
-            var clips = new List<Core.Tensors.ClipTensor>(blobs.Count);
-            foreach (var blob in blobs)
-            {
-                var clip = await artifacts.ReadClipAsync(blob, CancellationToken.None);
-                clips.Add(clip);
-                bytes += clip.Data.Length;
-            }
-
-            streams[key] = clips;
+            streams[flow.Key] = [.. clips.Select(c => FlowStack.Compute(c, flow))];
         }
 
-        var watch = Stopwatch.StartNew();
-        var probabilities = session.Run(streams);
-        var elapsed = Math.Round(watch.Elapsed.TotalMilliseconds, 1);
-        var scoresBlob = ArtifactStore.ScoresBlobName(request.VideoId, request.ModelId, request.SegmentIndex);
-        await artifacts.WriteJsonAsync(scoresBlob, probabilities, CancellationToken.None);
-        span?.SetTag(TelemetryTags.Clips, probabilities.Length).SetTag(TelemetryTags.Bytes, bytes);
-        return new InferResult(request.ModelId, request.SegmentIndex, scoresBlob, session.Provider, probabilities.Length, elapsed);
+        var scoresBlob = ArtifactStore.ScoresBlobName(request.VideoId, request.ViewKey, request.SegmentIndex);
+        var scores = new Dictionary<string, float[][]>(StringComparer.Ordinal);
+        var inferred = new List<InferResult>(request.ModelIds.Count);
+        foreach (var modelId in request.ModelIds)
+        {
+            var session = models.Session(modelId);
+            var missing = session.StreamKeys.Where(k => !streams.ContainsKey(k)).ToList();
+            if (missing.Count > 0)
+            {
+                throw new InvalidOperationException($"Model '{modelId}' reads stream(s) {string.Join(", ", missing)}, which view {request.ViewKey} does not compute.");
+            }
+
+            var watch = Stopwatch.StartNew();
+            scores[modelId] = session.Run(streams);
+            inferred.Add(new InferResult(modelId, request.SegmentIndex, scoresBlob, session.Provider, clips.Length, Math.Round(watch.Elapsed.TotalMilliseconds, 1)));
+        }
+
+        await artifacts.WriteJsonAsync(scoresBlob, scores, CancellationToken.None);
+        span?.SetTag(TelemetryTags.Clips, clips.Length)
+            .SetTag(TelemetryTags.Bytes, clips.Sum(c => (long)c.Data.Length))
+            .SetTag(TelemetryTags.Provider, string.Join(",", inferred.Select(i => i.Provider).Distinct(StringComparer.Ordinal)));
+        return inferred;
     }
 
     /// <summary>
     /// <see cref="TaskNames.WriteResults"/>: per model, mean probability over all its clips; across models, the
     /// weighted consensus; then the model rows and the video row.
     /// </summary>
-    public async Task<VideoOutcome> WriteResultsAsync(WriteRequest request)
+    public async Task<FinishOutcome> WriteResultsAsync(WriteRequest request)
     {
         var topK = options.Value.TopK;
+        var blobs = new Dictionary<string, Dictionary<string, float[][]>>(StringComparer.Ordinal);
+        foreach (var blob in request.Inferences.Select(i => i.ScoresBlob).Distinct(StringComparer.Ordinal))
+        {
+            blobs[blob] = await artifacts.ReadJsonAsync<Dictionary<string, float[][]>>(blob, CancellationToken.None);
+        }
+
         var perModel = new List<ModelScores>();
         var modelRows = new List<ModelResultRow>();
         foreach (var group in request.Inferences.GroupBy(i => i.ModelId).OrderBy(g => g.Key, StringComparer.Ordinal))
@@ -200,7 +196,7 @@ public sealed partial class VideoActivities(
             var clipScores = new List<float[]>();
             foreach (var part in group.OrderBy(p => p.SegmentIndex))
             {
-                clipScores.AddRange(await artifacts.ReadJsonAsync<float[][]>(part.ScoresBlob, CancellationToken.None));
+                clipScores.AddRange(blobs[part.ScoresBlob][part.ModelId]);
             }
 
             var model = models.Get(group.Key);
@@ -238,11 +234,11 @@ public sealed partial class VideoActivities(
             .SetTag(TelemetryTags.Models, modelRows.Count)
             .SetTag(TelemetryTags.Provider, row.Provider);
         telemetry.RecordVideo(request.Job.VideoId, VideoStatuses.Completed, null, request.StageMs, request.StartedAt, request.CompletedAt);
-        return new VideoOutcome(request.Job.VideoId, VideoStatuses.Completed, row.TopLabel, row.Confidence, null);
+        return await FinishAsync(request.Job, new VideoOutcome(request.Job.VideoId, VideoStatuses.Completed, row.TopLabel, row.Confidence, null));
     }
 
     /// <summary><see cref="TaskNames.RecordFailure"/>: the row says Failed with the reason code and message.</summary>
-    public async Task<VideoOutcome> RecordFailureAsync(FailureRequest request)
+    public async Task<FinishOutcome> RecordFailureAsync(FailureRequest request)
     {
         var row = BaseRow(request.Job, request.Probe, request.StageMs, request.StartedAt, request.CompletedAt);
         row.Status = VideoStatuses.Failed;
@@ -254,16 +250,28 @@ public sealed partial class VideoActivities(
             .SetTag(TelemetryTags.Status, VideoStatuses.Failed)
             .SetTag(TelemetryTags.ReasonCode, request.Failure.ReasonCode);
         telemetry.RecordVideo(request.Job.VideoId, VideoStatuses.Failed, request.Failure.ReasonCode, request.StageMs, request.StartedAt, request.CompletedAt);
-        return new VideoOutcome(request.Job.VideoId, VideoStatuses.Failed, null, null, request.Failure);
+        return await FinishAsync(request.Job, new VideoOutcome(request.Job.VideoId, VideoStatuses.Failed, null, null, request.Failure));
     }
 
-    /// <summary><see cref="TaskNames.DeleteArtifacts"/>: every blob under the video's prefix and this worker's local copy.</summary>
-    public async Task<int> DeleteArtifactsAsync(string videoId)
+    /// <summary>
+    /// After the final row is stored: delete the video's artifacts and local copy (best effort: leftovers are only
+    /// storage, under the video's prefix), then give its slot to the next in line.
+    /// </summary>
+    private async Task<FinishOutcome> FinishAsync(VideoJob job, VideoOutcome outcome)
     {
-        files.Evict(videoId);
-        var deleted = await artifacts.DeleteAllAsync(videoId, CancellationToken.None);
-        PipelineTelemetry.CurrentSpan?.SetTag(TelemetryTags.Blobs, deleted);
-        return deleted;
+        files.Evict(job.VideoId);
+        try
+        {
+            var deleted = await artifacts.DeleteAllAsync(job.VideoId, CancellationToken.None);
+            PipelineTelemetry.CurrentSpan?.SetTag(TelemetryTags.Blobs, deleted);
+        }
+        catch (Azure.RequestFailedException ex)
+        {
+            LogArtifactsLeft(logger, job.VideoId, ex.Message);
+        }
+
+        var admitted = await admission.ReleaseAsync(job, CancellationToken.None);
+        return new FinishOutcome(outcome, admitted);
     }
 
     private static string? UnavailableJson(IReadOnlyList<UnavailableModel>? models) =>
@@ -288,6 +296,9 @@ public sealed partial class VideoActivities(
         SizeBytes = probe?.SizeBytes,
         TimingsJson = JsonSerializer.Serialize(stageMs, PipelineJson.Options),
     };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Artifacts of video {VideoId} were left in storage: {Reason}")]
+    private static partial void LogArtifactsLeft(ILogger logger, string videoId, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Video {VideoId} refused: {ReasonCode} {Reason}")]
     private static partial void LogRejected(ILogger logger, string videoId, string reasonCode, string reason);

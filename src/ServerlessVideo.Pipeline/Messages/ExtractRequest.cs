@@ -1,9 +1,10 @@
+using ServerlessVideo.Core;
 using ServerlessVideo.Core.Planning;
 
 namespace ServerlessVideo.Pipeline.Messages;
 
-/// <summary>Extract the clips of one segment of one view.</summary>
-public sealed record ExtractRequest(VideoJob Job, FrameView View, Segment Segment) : IVideoMessage
+/// <summary>Decode every clip of every view of the plan, once, and store them as tensors.</summary>
+public sealed record ExtractRequest(VideoJob Job, VideoProbe Probe, VideoPlan Plan) : IVideoMessage
 {
     string IVideoMessage.VideoId => Job.VideoId;
 }

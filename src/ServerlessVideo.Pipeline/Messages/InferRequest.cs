@@ -1,7 +1,10 @@
+using ServerlessVideo.Core.Manifests;
+
 namespace ServerlessVideo.Pipeline.Messages;
 
 /// <summary>
-/// Run one model over one segment: per stream the model reads (<c>rgb</c>, or a flow key such as
-/// <c>flow-tvl1-b8</c>), the blob names of that segment's tensors in clip order.
+/// Run every model of one view over one segment's clips (read once), computing the optical flows those models read
+/// from the same clips first.
 /// </summary>
-public sealed record InferRequest(string VideoId, string ModelId, int SegmentIndex, IReadOnlyDictionary<string, IReadOnlyList<string>> Streams) : IVideoMessage;
+public sealed record InferRequest(
+    string VideoId, string ViewKey, int SegmentIndex, IReadOnlyList<string> ModelIds, IReadOnlyList<FlowSpec> Flows, IReadOnlyList<string> ClipBlobs) : IVideoMessage;

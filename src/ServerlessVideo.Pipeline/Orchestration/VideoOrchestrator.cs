@@ -8,9 +8,10 @@ using ServerlessVideo.Pipeline.Messages;
 namespace ServerlessVideo.Pipeline.Orchestration;
 
 /// <summary>
-/// probe → plan → fan-out frame extraction per (view, segment) → fan-out optical flow per (view, segment, flow) for
-/// the models that read flow → fan-out inference per (model, segment) → write results → delete artifacts. Replay-safe: no I/O, clock or randomness here; time comes from the context, and every
-/// payload is a small record of blob names.
+/// admit (wait for a processing slot, first submitted first) → probe and plan → decode every view's clips once → per
+/// (view, segment) flow and every model of the view → write results, delete artifacts and hand the slot on. Seven
+/// activities for a short video with the built-in models' four views. Replay-safe: no I/O, clock or randomness here;
+/// time comes from the context, and every payload is a small record of blob names.
 /// </summary>
 public sealed class VideoOrchestrator : TaskOrchestrator<VideoJob, VideoOutcome>
 {
@@ -26,6 +27,14 @@ public sealed class VideoOrchestrator : TaskOrchestrator<VideoJob, VideoOutcome>
         return true;
     });
 
+    /// <summary>A waiting video asks again after this long even if no slot was handed to it (a lost wake-up, a holder that died), doubling up to <see cref="MaxRecheck"/>.</summary>
+    private static readonly TimeSpan FirstRecheck = TimeSpan.FromSeconds(10);
+
+    private static readonly TimeSpan MaxRecheck = TimeSpan.FromSeconds(60);
+
+    /// <summary>Asks for a slot per orchestration history (about an hour of waiting at the longest re-check).</summary>
+    private const int MaxAsks = 60;
+
     public override async Task<VideoOutcome> RunAsync(TaskOrchestrationContext context, VideoJob job)
     {
         var startedAt = context.CurrentUtcDateTime;
@@ -34,19 +43,24 @@ public sealed class VideoOrchestrator : TaskOrchestrator<VideoJob, VideoOutcome>
         IReadOnlyList<UnavailableModel>? unavailable = null;
         try
         {
-            context.SetCustomStatus(new VideoProgress("probe", 0));
-            await context.CallActivityAsync<bool>(TaskNames.MarkRunning, new RunningRequest(job, startedAt), Retry);
-            var probed = await context.CallActivityAsync<ProbeOutcome>(TaskNames.ProbeVideo, job, Retry);
-            stages.Lap("probe", context.CurrentUtcDateTime);
-            if (probed.Failure is not null || probed.Probe is null)
+            var prepared = await AdmitAndPrepareAsync(context, job);
+            if (prepared is null)
             {
-                return await FailAsync(context, job, probed.Failure ?? new VideoFailure(ReasonCodes.Internal, "Probe returned nothing."), null, stages, startedAt);
+                // Waited long: start again with a fresh history (events not yet seen carry over).
+                context.ContinueAsNew(job, preserveUnprocessedEvents: true);
+                return new VideoOutcome(job.VideoId, VideoStatuses.Queued, null, null, null);
             }
 
-            probe = probed.Probe;
-            context.SetCustomStatus(new VideoProgress("plan", 5));
-            var plan = await context.CallActivityAsync<VideoPlan>(TaskNames.PlanVideo, new PlanRequest(job, probe), Retry);
-            stages.Lap("plan", context.CurrentUtcDateTime);
+            startedAt = prepared.StartedAt?.UtcDateTime ?? context.CurrentUtcDateTime;
+            stages = new StageClock(startedAt);
+            stages.Lap("probe", context.CurrentUtcDateTime);
+            if (prepared.Failure is not null || prepared.Probe is null || prepared.Plan is null)
+            {
+                return await FailAsync(context, job, prepared.Failure ?? new VideoFailure(ReasonCodes.Internal, "Probe returned nothing."), prepared.Probe, stages, startedAt);
+            }
+
+            probe = prepared.Probe;
+            var plan = prepared.Plan;
             unavailable = plan.UnavailableModels;
             if (plan.Views.Count == 0)
             {
@@ -54,48 +68,74 @@ public sealed class VideoOrchestrator : TaskOrchestrator<VideoJob, VideoOutcome>
                 return await FailAsync(context, job, NoModel(unavailable), probe, stages, startedAt, unavailable);
             }
 
-            var extractions = plan.Views
-                .SelectMany(v => v.Segments.Select(s =>
-                    context.CallActivityAsync<ExtractResult>(TaskNames.ExtractFrames, new ExtractRequest(job, v.View, s), Retry)))
-                .ToList();
-            var extracted = await FanOutAsync(context, extractions, "extract", 5, 40);
+            context.SetCustomStatus(new VideoProgress("extract", 5));
+            var extracted = await context.CallActivityAsync<ExtractOutcome>(TaskNames.ExtractFrames, new ExtractRequest(job, probe, plan), Retry);
             stages.Lap("extract", context.CurrentUtcDateTime);
-
-            var flowTasks = (
-                from view in plan.Views
-                from flow in view.Flows ?? []
-                from part in extracted.Where(e => e.ViewKey == view.View.Key)
-                select context.CallActivityAsync<FlowResult>(
-                    TaskNames.ComputeFlow, new FlowRequest(job.VideoId, view.View.Key, flow, part.SegmentIndex, part.ClipBlobs), Retry))
-                .ToList();
-            var flows = flowTasks.Count == 0 ? [] : await FanOutAsync(context, flowTasks, "flow", 40, 50);
-            if (flowTasks.Count > 0)
-            {
-                stages.Lap("flow", context.CurrentUtcDateTime);
-            }
 
             var inferences = (
                 from view in plan.Views
-                from modelId in view.ModelIds
-                from part in extracted.Where(e => e.ViewKey == view.View.Key)
-                select context.CallActivityAsync<InferResult>(
-                    TaskNames.RunInference, new InferRequest(job.VideoId, modelId, part.SegmentIndex, Streams(part, flows)), Retry))
+                from part in extracted.Parts.Where(e => e.ViewKey == view.View.Key)
+                select context.CallActivityAsync<IReadOnlyList<InferResult>>(
+                    TaskNames.RunInference,
+                    new InferRequest(job.VideoId, view.View.Key, part.SegmentIndex, view.ModelIds, view.Flows ?? [], part.ClipBlobs),
+                    Retry))
                 .ToList();
-            var inferred = await FanOutAsync(context, inferences, "infer", 50, 90);
+            var inferred = await FanOutAsync(context, inferences, "infer", 40, 90);
             stages.Lap("infer", context.CurrentUtcDateTime);
 
             context.SetCustomStatus(new VideoProgress("write", 90));
-            var outcome = await context.CallActivityAsync<VideoOutcome>(
+            var finished = await context.CallActivityAsync<FinishOutcome>(
                 TaskNames.WriteResults,
-                new WriteRequest(job, probe, inferred, stages.Snapshot(), startedAt, context.CurrentUtcDateTime, unavailable),
+                new WriteRequest(job, probe, [.. inferred.SelectMany(i => i)], stages.Snapshot(), startedAt, context.CurrentUtcDateTime, unavailable),
                 Retry);
-            await DeleteArtifactsAsync(context, job);
+            Wake(context, finished);
             context.SetCustomStatus(new VideoProgress("done", 100));
-            return outcome;
+            return finished.Outcome;
         }
         catch (TaskFailedException ex)
         {
             return await FailAsync(context, job, VideoFailures.From(ex.FailureDetails), probe, stages, startedAt, unavailable);
+        }
+    }
+
+    /// <summary>
+    /// Asks for a slot until one is granted: between asks it waits for the <see cref="TaskNames.AdmittedEvent"/> a
+    /// finishing video sends, or for the re-check interval. Once admitted, the same activity probes and plans. Null
+    /// after <see cref="MaxAsks"/> asks, for the caller to continue as new (keeping the history bounded).
+    /// </summary>
+    private static async Task<PrepareOutcome?> AdmitAndPrepareAsync(TaskOrchestrationContext context, VideoJob job)
+    {
+        var recheck = FirstRecheck;
+        for (var asked = 0; asked < MaxAsks; asked++)
+        {
+            var prepared = await context.CallActivityAsync<PrepareOutcome>(TaskNames.PrepareVideo, new PrepareRequest(job, context.CurrentUtcDateTime), Retry);
+            if (prepared.Admitted)
+            {
+                return prepared;
+            }
+
+            context.SetCustomStatus(new VideoProgress("queued", 0) { QueuePosition = prepared.QueuePosition });
+            try
+            {
+                await context.WaitForExternalEvent<bool>(TaskNames.AdmittedEvent, recheck);
+            }
+            catch (TaskCanceledException)
+            {
+                // No wake-up within the re-check interval: ask again.
+            }
+
+            recheck = recheck * 2 > MaxRecheck ? MaxRecheck : recheck * 2;
+        }
+
+        return null;
+    }
+
+    /// <summary>Wakes the videos this one's slot was handed to.</summary>
+    private static void Wake(TaskOrchestrationContext context, FinishOutcome finished)
+    {
+        foreach (var id in finished.Admitted)
+        {
+            context.SendEvent(id, TaskNames.AdmittedEvent, true);
         }
     }
 
@@ -105,41 +145,17 @@ public sealed class VideoOrchestrator : TaskOrchestrator<VideoJob, VideoOutcome>
             ? $"No model is available; {unavailable.Count} cannot load: {string.Join("; ", unavailable.Select(m => $"{m.Id}: {m.Message}"))}"
             : "No model is available: the models folder is missing or holds no manifest (see ./sv check-models).");
 
-    /// <summary>Every stream of one segment of a view: its RGB clips and each flow computed from them.</summary>
-    private static Dictionary<string, IReadOnlyList<string>> Streams(ExtractResult part, IEnumerable<FlowResult> flows)
-    {
-        var streams = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal) { [Core.Manifests.ModelInput.Rgb] = part.ClipBlobs };
-        foreach (var flow in flows.Where(f => f.ViewKey == part.ViewKey && f.SegmentIndex == part.SegmentIndex))
-        {
-            streams[flow.FlowKey] = flow.ClipBlobs;
-        }
-
-        return streams;
-    }
-
     private static async Task<VideoOutcome> FailAsync(
         TaskOrchestrationContext context, VideoJob job, VideoFailure failure, VideoProbe? probe, StageClock stages, DateTime startedAt,
         IReadOnlyList<UnavailableModel>? unavailable = null)
     {
         context.SetCustomStatus(new VideoProgress("failed", 100));
-        var outcome = await context.CallActivityAsync<VideoOutcome>(
+        var finished = await context.CallActivityAsync<FinishOutcome>(
             TaskNames.RecordFailure,
             new FailureRequest(job, failure, probe, stages.Snapshot(), startedAt, context.CurrentUtcDateTime, unavailable),
             Retry);
-        await DeleteArtifactsAsync(context, job);
-        return outcome;
-    }
-
-    private static async Task DeleteArtifactsAsync(TaskOrchestrationContext context, VideoJob job)
-    {
-        try
-        {
-            await context.CallActivityAsync<int>(TaskNames.DeleteArtifacts, job.VideoId, Retry);
-        }
-        catch (TaskFailedException)
-        {
-            // Results are already stored; leftover artifacts are only storage, and their prefix names the video.
-        }
+        Wake(context, finished);
+        return finished.Outcome;
     }
 
     /// <summary>

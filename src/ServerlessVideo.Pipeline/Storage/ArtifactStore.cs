@@ -13,22 +13,9 @@ public sealed class ArtifactStore(StorageClients storage)
     public static string ClipBlobName(string videoId, string viewKey, int clipIndex) =>
         $"{videoId}/{viewKey}/clip-{clipIndex:D4}.svc";
 
-    public static string FlowBlobName(string videoId, string viewKey, string flowKey, int clipIndex) =>
-        $"{videoId}/{viewKey}/{flowKey}/clip-{clipIndex:D4}.svc";
-
-    /// <summary>The clip index in a name made by <see cref="ClipBlobName"/> or <see cref="FlowBlobName"/>.</summary>
-    public static int ClipIndexOf(string blobName)
-    {
-        ArgumentNullException.ThrowIfNull(blobName);
-        var file = blobName[(blobName.LastIndexOf('/') + 1)..];
-        return file.StartsWith("clip-", StringComparison.Ordinal) && file.EndsWith(".svc", StringComparison.Ordinal)
-            && int.TryParse(file.AsSpan(5, file.Length - 9), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var index)
-            ? index
-            : throw new ArgumentException($"'{blobName}' is not a clip tensor name.", nameof(blobName));
-    }
-
-    public static string ScoresBlobName(string videoId, string modelId, int segmentIndex) =>
-        $"{videoId}/scores/{modelId}/seg-{segmentIndex:D4}.json";
+    /// <summary>Per-clip probabilities of every model of one (view, segment), keyed by model id.</summary>
+    public static string ScoresBlobName(string videoId, string viewKey, int segmentIndex) =>
+        $"{videoId}/scores/{viewKey}/seg-{segmentIndex:D4}.json";
 
     public async Task WriteClipAsync(string blobName, ClipTensor clip, CancellationToken cancellationToken)
     {

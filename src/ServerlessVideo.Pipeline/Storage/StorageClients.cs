@@ -50,6 +50,7 @@ public sealed class StorageClients
         _tables = tables;
         VideoRows = tables.GetTableClient(o.VideosTable);
         ModelRows = tables.GetTableClient(o.ModelResultsTable);
+        Admission = tables.GetTableClient(o.AdmissionTable);
         QueryVideoRows = queryTables.GetTableClient(o.VideosTable);
         QueryModelRows = queryTables.GetTableClient(o.ModelResultsTable);
     }
@@ -61,6 +62,9 @@ public sealed class StorageClients
     public TableClient VideoRows { get; }
 
     public TableClient ModelRows { get; }
+
+    /// <summary>The admission table: the videos holding a processing slot, and the queue of those waiting for one.</summary>
+    public TableClient Admission { get; }
 
     /// <summary>The videos table for HTTP reads: one quick retry, each try cut at the API timeout.</summary>
     public TableClient QueryVideoRows { get; }
@@ -115,5 +119,6 @@ public sealed class StorageClients
         await Artifacts.CreateIfNotExistsAsync();
         await VideoRows.CreateIfNotExistsAsync();
         await ModelRows.CreateIfNotExistsAsync();
+        await Admission.CreateIfNotExistsAsync();
     }
 }

@@ -78,14 +78,10 @@ public sealed class PipelineTelemetry : IDisposable
     /// <summary><see cref="TelemetryTags.Stage"/> of a task name.</summary>
     public static string StageOf(string taskName) => taskName switch
     {
-        TaskNames.MarkRunning => "start",
-        TaskNames.ProbeVideo => "probe",
-        TaskNames.PlanVideo => "plan",
+        TaskNames.PrepareVideo => "probe",
         TaskNames.ExtractFrames => "extract",
-        TaskNames.ComputeFlow => "flow",
         TaskNames.RunInference => "infer",
         TaskNames.WriteResults or TaskNames.RecordFailure => "write",
-        TaskNames.DeleteArtifacts => "cleanup",
         TaskNames.VideoOrchestration => "video",
         _ => taskName,
     };
@@ -159,7 +155,7 @@ public sealed class PipelineTelemetry : IDisposable
         _meter.Dispose();
     }
 
-    /// <summary>The video an activity input belongs to: a message naming it, or the bare id <see cref="TaskNames.DeleteArtifacts"/> takes.</summary>
+    /// <summary>The video an activity input belongs to: a message naming it, or a bare id.</summary>
     private static string? VideoIdOf(object? input) => input switch
     {
         IVideoMessage message => message.VideoId,

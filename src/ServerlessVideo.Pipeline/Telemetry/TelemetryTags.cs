@@ -49,6 +49,9 @@ public static class TelemetryTags
     /// <summary>Artifact blobs deleted by the clean-up.</summary>
     public const string Blobs = "sv.blobs";
 
+    /// <summary>Place in line of a video waiting for a processing slot (1 = next).</summary>
+    public const string QueuePosition = "sv.queue_position";
+
     /// <summary>Final status of a video (<c>Completed</c>, <c>Failed</c>).</summary>
     public const string Status = "sv.status";
 

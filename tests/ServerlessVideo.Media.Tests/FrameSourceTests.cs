@@ -5,10 +5,10 @@ using ServerlessVideo.Testing;
 
 namespace ServerlessVideo.Media.Tests;
 
-public sealed class FrameExtractorTests : IDisposable
+public sealed class FrameSourceTests : IDisposable
 {
     private readonly TempFolder _temp = new();
-    private readonly FrameExtractor _extractor = new(new MediaOptions(), NullLogger<FrameExtractor>.Instance);
+    private readonly FrameSource _extractor = TestFrameSource.Create();
 
     public void Dispose() => _temp.Dispose();
 
@@ -60,8 +60,8 @@ public sealed class FrameExtractorTests : IDisposable
     }
 
     [Theory]
-    [InlineData(0.25)] // 4 s apart: one seek per frame
-    [InlineData(1.0)]  // 1 s apart: one decode through the fps filter
+    [InlineData(0.25)] // 4 s apart: ranges around each time
+    [InlineData(1.0)]  // 1 s apart: one range
     public async Task Frames_are_taken_at_their_sampled_times_on_either_decode_path(double fps)
     {
         var path = await TestVideos.RedThenBlueAsync(_temp.Path);
@@ -75,17 +75,36 @@ public sealed class FrameExtractorTests : IDisposable
     }
 
     [Fact]
-    public async Task No_decodable_frame_is_a_decode_failure()
+    public async Task Frames_the_probe_promised_but_the_stream_lacks_are_a_decode_failure()
     {
         var path = await TestVideos.ColourAsync(_temp.Path, "red", 160, 120, 10, 1);
         var view = new FrameView(Fps: 10, ResizeShortSide: 32, CropSize: 32, ClipLength: 4);
-        var ex = await Assert.ThrowsAsync<MediaRejectedException>(() => _extractor.ExtractAsync(path, view, new ClipSpan(0, 30), CancellationToken.None));
+        var claims30Seconds = new VideoProbe(30, 10, 160, 120, 0, "h264", "mov,mp4,m4a,3gp,3g2,mj2", 1000);
+        var ex = await Assert.ThrowsAsync<MediaRejectedException>(() => _extractor.ExtractAsync(
+            path, claims30Seconds, [new ClipRequest(view, new ClipSpan(0, 0)), new ClipRequest(view, new ClipSpan(1, 20)), new ClipRequest(view, new ClipSpan(2, 29))], CancellationToken.None));
         Assert.Equal(ReasonCodes.DecodeFailed, ex.ReasonCode);
     }
 
     [Fact]
-    public void The_filter_chain_resamples_resizes_the_short_side_and_crops() =>
+    public async Task Each_frame_is_the_one_on_screen_at_its_time_and_views_share_one_decode()
+    {
+        // 10 fps with the frame number drawn as a grey level: frame n starts at n/10 s.
+        var path = await TestVideos.CountingAsync(_temp.Path, 10, 6);
+        var probe = await new VideoProber(new MediaOptions(), NullLogger<VideoProber>.Instance).ProbeAsync(path, CancellationToken.None);
+        var slow = new FrameView(Fps: 2, ResizeShortSide: 32, CropSize: 32, ClipLength: 4);
+        var fast = new FrameView(Fps: 10, ResizeShortSide: 32, CropSize: 32, ClipLength: 3);
+        var clips = await _extractor.ExtractAsync(path, probe, [new ClipRequest(slow, new ClipSpan(0, 0.25)), new ClipRequest(fast, new ClipSpan(0, 4.05))], CancellationToken.None);
+        // 0.25, 0.75, 1.25, 1.75 s show frames 2, 7, 12, 17; 4.05, 4.15, 4.25 s show 40, 41, 42.
+        Assert.Equal([2, 7, 12, 17], FrameNumbers(clips[0]));
+        Assert.Equal([40, 41, 42], FrameNumbers(clips[1]));
+    }
+
+    private static int[] FrameNumbers(Core.Tensors.ClipTensor clip) =>
+        [.. Enumerable.Range(0, clip.Frames).Select(t => TestVideos.CountOf(clip.Data.AsSpan(t * clip.FrameBytes, clip.FrameBytes)))];
+
+    [Fact]
+    public void The_geometry_filter_resizes_the_short_side_and_crops() =>
         Assert.Equal(
-            "fps=12.5:eof_action=pass,scale=w='if(lt(iw,ih),256,-2)':h='if(lt(iw,ih),-2,256)':flags=bilinear,crop=224:224",
-            FrameExtractor.FilterFor(new FrameView(12.5, 256, 224, 16)));
+            "scale=w='if(lt(iw,ih),256,-2)':h='if(lt(iw,ih),-2,256)':flags=bilinear,crop=224:224",
+            FrameSource.GeometryFilter(new FrameView(12.5, 256, 224, 16)));
 }

@@ -1,0 +1,194 @@
+using System.Globalization;
+using Microsoft.Extensions.Logging;
+using ServerlessVideo.Core;
+using ServerlessVideo.Core.Planning;
+using ServerlessVideo.Core.Tensors;
+using ServerlessVideo.Media.Decoding;
+
+namespace ServerlessVideo.Media;
+
+/// <summary>
+/// Decodes a video once for every clip of every view: all the frame times the views need are gathered, planned into
+/// the fewest decodes that cover them (<see cref="DecodePlanner"/>; a short video is one pass, a long one a few
+/// GOP-aligned ranges, none decoded twice), and each range is decoded by one ffmpeg process per geometry, which resizes
+/// and crops to the view's size and pipes raw RGB (<c>rgb24</c>, ffmpeg's own YUV→RGB conversion). Each clip frame is
+/// the frame on screen at its time: the latest decoded frame starting at or before it (within a millisecond). A clip
+/// running past the end repeats the last frame.
+/// </summary>
+public sealed partial class FrameSource(MediaOptions options, VideoProber prober, ILogger<FrameSource> logger)
+{
+    /// <summary>Keep ranges past which a window is decoded whole rather than through a select expression.</summary>
+    private const int MaxSelectTerms = 64;
+
+    /// <summary>How far before the needed frames the stream may end and still be padded (plus 5 % of the duration).</summary>
+    private const double PadSeconds = 2.0;
+
+    /// <summary>Tolerance for "starts at or before τ": sampled times are rounded to the millisecond.</summary>
+    private const double Tolerance = 1e-3;
+
+    /// <summary>One clip of <paramref name="view"/> from a file it probes first (the CLI's and the tests' entry).</summary>
+    public async Task<ClipTensor> ExtractAsync(string path, FrameView view, ClipSpan clip, CancellationToken cancellationToken)
+    {
+        var probe = await prober.ProbeAsync(path, cancellationToken);
+        return (await ExtractAsync(path, probe, [new ClipRequest(view, clip)], cancellationToken))[0];
+    }
+
+    /// <summary>Every requested clip, in request order, from one decode of the ranges they need.</summary>
+    public async Task<IReadOnlyList<ClipTensor>> ExtractAsync(string path, VideoProbe probe, IReadOnlyList<ClipRequest> requests, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(probe);
+        ArgumentNullException.ThrowIfNull(requests);
+        var clips = new ClipTensor[requests.Count];
+        foreach (var geometry in requests.Select((r, i) => (Request: r, Index: i)).GroupBy(x => (x.Request.View.ResizeShortSide, x.Request.View.CropSize)))
+        {
+            var times = geometry.SelectMany(x => x.Request.FrameTimes).ToList();
+            var frames = await DecodeAsync(path, probe, geometry.First().Request.View, times, cancellationToken);
+            foreach (var (request, index) in geometry)
+            {
+                clips[index] = Assemble(request, frames);
+            }
+        }
+
+        return clips;
+    }
+
+    /// <summary>
+    /// Short-side resize keeping aspect (even sizes; the long side rounds), then a centre crop. Autorotation happens
+    /// before this chain, so iw/ih are the displayed dimensions.
+    /// </summary>
+    public static string GeometryFilter(FrameView view)
+    {
+        ArgumentNullException.ThrowIfNull(view);
+        var s = view.ResizeShortSide;
+        return $"scale=w='if(lt(iw,ih),{s},-2)':h='if(lt(iw,ih),-2,{s})':flags=bilinear,crop={view.CropSize}:{view.CropSize}";
+    }
+
+    /// <summary>The ffmpeg <c>select</c> expression keeping frames inside <paramref name="keep"/>, times relative to <paramref name="origin"/>.</summary>
+    public static string SelectExpression(IReadOnlyList<TimeRange> keep, double origin)
+    {
+        ArgumentNullException.ThrowIfNull(keep);
+        return string.Join('+', keep.Select(k => string.Create(CultureInfo.InvariantCulture,
+            $"between(t\\,{k.From - origin:0.######}\\,{k.To - origin:0.######})")));
+    }
+
+    private async Task<List<DecodedFrame>> DecodeAsync(string path, VideoProbe probe, FrameView geometry, List<double> times, CancellationToken cancellationToken)
+    {
+        var frameSeconds = 1 / probe.Fps;
+        var windows = DecodePlanner.Plan(times, frameSeconds, probe.LastFrameSeconds, probe.DurationSeconds, null);
+        if (windows.Count > 1)
+        {
+            // Several ranges: the keyframe index tells which of them share a GOP (decode once) and what each costs.
+            var keyframes = await KeyframeIndex.ReadAsync(options.BinaryFolder, path, options.ProcessTimeout, cancellationToken);
+            if (keyframes is not null)
+            {
+                windows = DecodePlanner.Plan(times, frameSeconds, probe.LastFrameSeconds, probe.DurationSeconds, keyframes);
+            }
+        }
+
+        var frames = new List<DecodedFrame>();
+        foreach (var window in windows)
+        {
+            frames.AddRange(await DecodeWindowAsync(path, window, geometry, frameSeconds, cancellationToken));
+        }
+
+        frames.Sort((a, b) => a.Seconds.CompareTo(b.Seconds));
+        // A stream ending a little before the container says (audio running longer) is padded from its last frame;
+        // frames missing long before the end, or in the middle, are corruption.
+        var slack = PadSeconds + (0.05 * probe.DurationSeconds);
+        foreach (var keep in windows.SelectMany(w => w.Keep))
+        {
+            var before = frames.FindLast(f => f.Seconds <= keep.To + Tolerance);
+            if (before is null || keep.From - before.Seconds > slack)
+            {
+                throw new MediaRejectedException(ReasonCodes.DecodeFailed, string.Create(CultureInfo.InvariantCulture,
+                    $"No frame could be decoded near {keep.From:0.###}–{keep.To:0.###} s although the probe reports the video lasts {probe.DurationSeconds:0.###} s."));
+            }
+        }
+
+        return frames;
+    }
+
+    /// <summary>The clip's frames: for each time, the latest decoded frame starting at or before it (else the first after).</summary>
+    private static ClipTensor Assemble(ClipRequest request, List<DecodedFrame> frames)
+    {
+        var size = request.View.CropSize;
+        var frameBytes = size * size * ClipTensor.RgbChannels;
+        var data = new byte[frameBytes * request.View.ClipLength];
+        var k = 0;
+        foreach (var time in request.FrameTimes)
+        {
+            var at = frames.FindLastIndex(f => f.Seconds <= time + Tolerance);
+            frames[Math.Max(at, 0)].Rgb.CopyTo(data, k++ * frameBytes);
+        }
+
+        return new ClipTensor(request.View.ClipLength, size, size, data);
+    }
+
+    /// <summary>
+    /// One ffmpeg process over <paramref name="window"/>: seek (exact), read to its end, keep the frames in its ranges,
+    /// resize and crop, and report each frame's time through <c>showinfo</c>. A shortfall of bytes against the frames
+    /// ffmpeg reports is a transient <see cref="FramesLostException"/>; a failing ffmpeg keeps the whole frames it sent.
+    /// </summary>
+    private async Task<List<DecodedFrame>> DecodeWindowAsync(string path, DecodeWindow window, FrameView geometry, double frameSeconds, CancellationToken cancellationToken)
+    {
+        var origin = window.StartSeconds;
+        var select = window.Keep.Count <= MaxSelectTerms ? $"select='{SelectExpression(window.Keep, origin)}'," : string.Empty;
+        List<string> arguments = [.. InputSafety.InputArgumentList];
+        if (origin > 0)
+        {
+            arguments.AddRange(["-ss", origin.ToString("0.######", CultureInfo.InvariantCulture)]);
+        }
+
+        arguments.AddRange(["-t", (window.EndSeconds - origin + frameSeconds).ToString("0.######", CultureInfo.InvariantCulture)]);
+        arguments.AddRange(
+        [
+            "-i", InputSafety.FileUrl(path),
+            "-vf", $"{select}{GeometryFilter(geometry)},showinfo",
+            "-fps_mode", "passthrough", "-an", "-sn", "-dn", "-pix_fmt", "rgb24", "-f", "rawvideo", "pipe:1",
+        ]);
+        var frameBytes = geometry.CropSize * geometry.CropSize * ClipTensor.RgbChannels;
+        using var buffer = new MemoryStream();
+        var times = new List<double>();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.ProcessTimeout);
+        FfmpegRun run;
+        try
+        {
+            run = await FfmpegProcess.RunAsync(options.BinaryFolder, arguments, buffer, timeout.Token, times);
+        }
+        catch (OperationCanceledException ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            throw new MediaRejectedException(ReasonCodes.DecodeFailed, string.Create(CultureInfo.InvariantCulture,
+                $"ffmpeg did not decode {origin:0.###}–{window.EndSeconds:0.###} s within {options.ProcessTimeout.TotalSeconds:0} s."), ex);
+        }
+
+        var received = buffer.Length;
+        var whole = (int)(received / frameBytes);
+        if (run.ExitCode != 0)
+        {
+            LogDecodeFailed(logger, path, origin, run.ExitCode, string.Join(" | ", run.Errors));
+            if (whole == 0)
+            {
+                throw new MediaRejectedException(ReasonCodes.DecodeFailed, string.Create(CultureInfo.InvariantCulture,
+                    $"ffmpeg could not decode frames at {origin:0.###} s (exit {run.ExitCode}): {string.Join(" ", run.Errors.Take(3))}"));
+            }
+        }
+        else if (received % frameBytes != 0 || (run.ReportedFrames is { } reported && reported * frameBytes != received) || times.Count != whole)
+        {
+            throw new FramesLostException(string.Create(CultureInfo.InvariantCulture,
+                $"ffmpeg reported {run.ReportedFrames?.ToString(CultureInfo.InvariantCulture) ?? "no"} frames ({times.Count} timed) from {origin:0.###} s but {received} bytes arrived ({frameBytes} per frame)."));
+        }
+
+        var bytes = buffer.GetBuffer();
+        var frames = new List<DecodedFrame>(whole);
+        for (var i = 0; i < Math.Min(whole, times.Count); i++)
+        {
+            frames.Add(new DecodedFrame(origin + times[i], bytes.AsSpan(i * frameBytes, frameBytes).ToArray()));
+        }
+
+        return frames;
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "ffmpeg failed on {Path} from {Seconds} s with exit code {ExitCode}: {Stderr}")]
+    private static partial void LogDecodeFailed(ILogger logger, string path, double seconds, int exitCode, string stderr);
+}

@@ -1,0 +1,187 @@
+using System.Globalization;
+using System.Text.Json;
+using Azure;
+using Azure.Data.Tables;
+using Microsoft.Extensions.Options;
+using ServerlessVideo.Pipeline.Messages;
+
+namespace ServerlessVideo.Pipeline.Storage;
+
+/// <summary>
+/// At most <see cref="PipelineOptions.MaxVideosInFlight"/> videos hold a processing slot; the others wait in order of
+/// submission. The holders are one row updated with optimistic concurrency (its ETag), so two workers cannot both take
+/// the last slot; each waiting video is a row keyed by its submission time. A holder whose video row is already final
+/// (its orchestration ended without releasing, e.g. it was terminated) loses its slot when the slots are full.
+/// </summary>
+public sealed class AdmissionStore(StorageClients storage, ResultStore results, IOptions<PipelineOptions> options)
+{
+    private const string SlotsPartition = "slots";
+    private const string SlotsRow = "holders";
+    private const string WaitingPartition = "waiting";
+    private const int Attempts = 50;
+
+    /// <summary>Admits the video if it already holds a slot or is first in line for a free one; else its place in line (1 = next).</summary>
+    public async Task<(bool Admitted, int Position)> TryAdmitAsync(VideoJob job, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        await storage.EnsureCreatedAsync();
+        var key = WaitingKey(job);
+        var queued = false;
+        for (var attempt = 0; attempt < Attempts; attempt++)
+        {
+            var (slots, holders) = await ReadSlotsAsync(cancellationToken);
+            if (holders.Contains(job.VideoId))
+            {
+                return (true, 0);
+            }
+
+            if (!queued)
+            {
+                await storage.Admission.UpsertEntityAsync(new TableEntity(WaitingPartition, key) { ["VideoId"] = job.VideoId }, TableUpdateMode.Replace, cancellationToken);
+                queued = true;
+            }
+
+            if (holders.Count >= Max)
+            {
+                holders = await PruneAsync(holders, cancellationToken);
+            }
+
+            var free = Max - holders.Count;
+            var ahead = await WaitingAsync(key, cancellationToken);
+            if (free <= ahead.Count)
+            {
+                return (false, ahead.Count - free + 1);
+            }
+
+            holders.Add(job.VideoId);
+            if (await TryWriteSlotsAsync(slots, holders, cancellationToken))
+            {
+                await DeleteWaitingAsync(key, cancellationToken);
+                return (true, 0);
+            }
+        }
+
+        throw new RequestFailedException(409, "The admission row kept changing; try again.");
+    }
+
+    /// <summary>Gives the video's slot (or place in line) up and hands free slots to the first in line; returns those admitted.</summary>
+    public async Task<IReadOnlyList<string>> ReleaseAsync(VideoJob job, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        await storage.EnsureCreatedAsync();
+        await DeleteWaitingAsync(WaitingKey(job), cancellationToken);
+        for (var attempt = 0; attempt < Attempts; attempt++)
+        {
+            var (slots, holders) = await ReadSlotsAsync(cancellationToken);
+            holders.Remove(job.VideoId);
+            var next = new List<TableEntity>();
+            await foreach (var row in storage.Admission.QueryAsync<TableEntity>(
+                e => e.PartitionKey == WaitingPartition, maxPerPage: Math.Max(1, Max), cancellationToken: cancellationToken))
+            {
+                if (holders.Count + next.Count >= Max)
+                {
+                    break;
+                }
+
+                if (!holders.Contains(row.GetString("VideoId")))
+                {
+                    next.Add(row);
+                }
+            }
+
+            holders.AddRange(next.Select(n => n.GetString("VideoId")));
+            if (await TryWriteSlotsAsync(slots, holders, cancellationToken))
+            {
+                foreach (var row in next)
+                {
+                    await DeleteWaitingAsync(row.RowKey, cancellationToken);
+                }
+
+                return [.. next.Select(n => n.GetString("VideoId"))];
+            }
+        }
+
+        throw new RequestFailedException(409, "The admission row kept changing; try again.");
+    }
+
+    private int Max => Math.Max(1, options.Value.MaxVideosInFlight);
+
+    /// <summary>Time-ordered, so a partition scan is the line in order of submission.</summary>
+    private static string WaitingKey(VideoJob job) =>
+        string.Create(CultureInfo.InvariantCulture, $"{job.SubmittedAt.UtcTicks:D19}-{job.VideoId}");
+
+    private async Task<(TableEntity? Slots, List<string> Holders)> ReadSlotsAsync(CancellationToken cancellationToken)
+    {
+        var found = await storage.Admission.GetEntityIfExistsAsync<TableEntity>(SlotsPartition, SlotsRow, cancellationToken: cancellationToken);
+        if (!found.HasValue)
+        {
+            return (null, []);
+        }
+
+        var json = found.Value!.GetString("Holders");
+        return (found.Value, string.IsNullOrEmpty(json) ? [] : JsonSerializer.Deserialize<List<string>>(json) ?? []);
+    }
+
+    /// <summary>Writes the holders if nobody else did since they were read; false when someone did (read again).</summary>
+    private async Task<bool> TryWriteSlotsAsync(TableEntity? read, List<string> holders, CancellationToken cancellationToken)
+    {
+        var entity = new TableEntity(SlotsPartition, SlotsRow) { ["Holders"] = JsonSerializer.Serialize(holders) };
+        try
+        {
+            if (read is null)
+            {
+                await storage.Admission.AddEntityAsync(entity, cancellationToken);
+            }
+            else
+            {
+                await storage.Admission.UpdateEntityAsync(entity, read.ETag, TableUpdateMode.Replace, cancellationToken);
+            }
+
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status is 409 or 412)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The waiting rows before <paramref name="key"/>, in order.</summary>
+    private async Task<List<string>> WaitingAsync(string key, CancellationToken cancellationToken)
+    {
+        var ahead = new List<string>();
+        await foreach (var row in storage.Admission.QueryAsync<TableEntity>(
+            e => e.PartitionKey == WaitingPartition && e.RowKey.CompareTo(key) < 0, select: ["RowKey"], cancellationToken: cancellationToken))
+        {
+            ahead.Add(row.RowKey);
+        }
+
+        return ahead;
+    }
+
+    private async Task<List<string>> PruneAsync(List<string> holders, CancellationToken cancellationToken)
+    {
+        var alive = new List<string>(holders.Count);
+        foreach (var id in holders)
+        {
+            var row = await results.GetAsync(id, cancellationToken);
+            if (row is null || !VideoStatuses.IsFinal(row.Status))
+            {
+                alive.Add(id);
+            }
+        }
+
+        return alive;
+    }
+
+    private async Task DeleteWaitingAsync(string key, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await storage.Admission.DeleteEntityAsync(WaitingPartition, key, ETag.All, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            // Already gone.
+        }
+    }
+}

@@ -1,0 +1,82 @@
+using Microsoft.DurableTask.Client;
+using ServerlessVideo.Pipeline.Messages;
+using ServerlessVideo.Pipeline.Storage;
+using ServerlessVideo.Testing;
+
+namespace ServerlessVideo.Pipeline.Tests;
+
+/// <summary>At most N videos in flight; the rest wait in order of submission and are woken when a slot frees.</summary>
+public sealed class AdmissionTests
+{
+    [Fact]
+    public async Task Slots_go_first_come_first_served_and_a_release_hands_them_on_in_order()
+    {
+        await using var h = await PipelineHarness.StartAsync(configure: x => x.Options.MaxVideosInFlight = 2);
+        var store = h.Service<AdmissionStore>();
+        var t0 = DateTimeOffset.UtcNow;
+        VideoJob Job(string id, int second) => new(id, "videos", id + ".mp4", "0x1", t0.AddSeconds(second));
+        var (a, b, c, d) = (Job("a", 0), Job("b", 1), Job("c", 2), Job("d", 3));
+
+        Assert.Equal((true, 0), await store.TryAdmitAsync(a, CancellationToken.None));
+        Assert.Equal((true, 0), await store.TryAdmitAsync(b, CancellationToken.None));
+        // d asks before c but was submitted after it: c's place is first once it has asked.
+        Assert.Equal((false, 1), await store.TryAdmitAsync(d, CancellationToken.None));
+        Assert.Equal((false, 1), await store.TryAdmitAsync(c, CancellationToken.None));
+        Assert.Equal((false, 2), await store.TryAdmitAsync(d, CancellationToken.None));
+        // Asking again while holding is still admitted (an activity retried after admission).
+        Assert.Equal((true, 0), await store.TryAdmitAsync(a, CancellationToken.None));
+
+        Assert.Equal(["c"], await store.ReleaseAsync(a, CancellationToken.None));
+        Assert.Equal((true, 0), await store.TryAdmitAsync(c, CancellationToken.None));
+        Assert.Equal((false, 1), await store.TryAdmitAsync(d, CancellationToken.None));
+        Assert.Equal(["d"], await store.ReleaseAsync(b, CancellationToken.None));
+        Assert.Empty(await store.ReleaseAsync(c, CancellationToken.None));
+        Assert.Empty(await store.ReleaseAsync(d, CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task With_one_slot_videos_run_one_after_another_and_the_waiting_ones_show_their_place()
+    {
+        await using var h = await PipelineHarness.StartAsync(configure: x => x.Options.MaxVideosInFlight = 1);
+        var ids = new List<string>();
+        foreach (var colour in new[] { "red", "green", "blue" })
+        {
+            var (name, etag) = await h.UploadAsync(await TestVideos.ColourAsync(h.Scratch, colour, 160, 120, 25, 2));
+            ids.Add(await h.StartAsync(name, etag));
+        }
+
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        var queued = false;
+        while (!queued && !cts.IsCancellationRequested)
+        {
+            foreach (var id in ids)
+            {
+                // Before its first status an instance's custom status is not JSON yet.
+                var status = (await h.Client.GetInstanceAsync(id, getInputsAndOutputs: true, cts.Token))?.SerializedCustomStatus;
+                var progress = status is { Length: > 0 } && status.StartsWith('{') ? System.Text.Json.JsonSerializer.Deserialize<VideoProgress>(status, PipelineJson.Options) : null;
+                queued |= progress is { Stage: "queued", QueuePosition: >= 1 };
+            }
+
+            await Task.Delay(50, cts.Token);
+        }
+
+        Assert.True(queued, "no video was seen waiting for the one slot");
+        var spans = new List<(DateTimeOffset Start, DateTimeOffset End)>();
+        foreach (var id in ids)
+        {
+            var done = await h.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, cts.Token);
+            Assert.True(done.RuntimeStatus == OrchestrationRuntimeStatus.Completed, $"{done.RuntimeStatus}: {done.FailureDetails?.ErrorMessage} {done.SerializedOutput}");
+            Assert.Equal(VideoStatuses.Completed, done.ReadOutputAs<VideoOutcome>()!.Status);
+            var row = Assert.Single(await h.RowsAsync(h.VideoRows, id));
+            spans.Add((row.GetDateTimeOffset("StartedAt")!.Value, row.GetDateTimeOffset("CompletedAt")!.Value));
+        }
+
+        var ordered = spans.OrderBy(s => s.Start).ToList();
+        for (var i = 1; i < ordered.Count; i++)
+        {
+            Assert.True(ordered[i].Start >= ordered[i - 1].End, $"video {i} started at {ordered[i].Start:O} before the one ahead ended at {ordered[i - 1].End:O}");
+            // Woken by the finishing video, not by the 10 s re-check.
+            Assert.True(ordered[i].Start - ordered[i - 1].End < TimeSpan.FromSeconds(5), $"video {i} waited {ordered[i].Start - ordered[i - 1].End} after a slot freed");
+        }
+    }
+}
