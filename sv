@@ -62,6 +62,17 @@ build() {
   touch "$stamp"
 }
 
+# Only the CLI and what it references (bench needs nothing else, and builds are slow on a busy machine); msbuild's
+# own incremental check makes a repeat quick.
+build_cli() {
+  local log="$STATE/build-cli.log"
+  mkdir -p "$STATE"
+  if ! dotnet build "$ROOT/src/ServerlessVideo.Cli" -c "$CONFIGURATION" -nologo -v:q -clp:ErrorsOnly >"$log" 2>&1; then
+    cat "$log" >&2
+    die "build failed (log: $log)"
+  fi
+}
+
 # SV_NO_BUILD=1 uses the build that is there (the tests that drive ./sv itself set it).
 setup() { ensure_tools; ensure_apt; ensure_azurite; [ "${SV_NO_BUILD:-}" = 1 ] || build; }
 
@@ -137,6 +148,20 @@ cmd_demo() {
   start_azurite "$STATE/azurite"
   trap stop_azurite EXIT
   cli demo "$@"
+}
+
+# Like demo, plus what the bench measures besides this process: Azurite's pid (its CPU time in /proc) and where the
+# state folder is (the JSON goes to $STATE/bench/).
+cmd_bench() {
+  if wants_help "$@"; then cli bench --help; return; fi
+  ensure_tools; ensure_apt; ensure_azurite
+  [ "${SV_NO_BUILD:-}" = 1 ] || build_cli
+  host_env
+  own_local_data
+  start_azurite "$STATE/azurite"
+  trap stop_azurite EXIT
+  export SV_AZURITE_PID="$AZURITE_PID" SV_STATE="$STATE"
+  cli bench "$@"
 }
 
 # The URL the host will listen on: the value of --urls if given, else the default.
@@ -266,6 +291,9 @@ usage: ./sv <command> [options]        (./sv <command> --help for a command's op
 
 set-up and local services (this script):
   demo                 set up, start Azurite, classify generated sample videos, print labels and URLs
+  bench [--quick] [--only NAME[,NAME]] [--out FILE]
+                       measure the pipeline against ffmpeg and bare ONNX Runtime side by side (batch, inference,
+                       long, rss); print the ratios, write JSON to .sv/bench/
   test [OPTIONS]       set up and run every test (unit, orchestration, end-to-end, durability); OPTIONS go to
                        dotnet test (e.g. --filter FullyQualifiedName~FrameExtractor). Exits non-zero if any test fails
   serve [--urls URL]   Azurite + the worker host (durable worker, blob watcher, HTTP API; default http://127.0.0.1:7071)
@@ -286,6 +314,7 @@ main() {
   local cmd=${1:-help}; shift || true
   case "$cmd" in
     demo) cmd_demo "$@" ;;
+    bench) cmd_bench "$@" ;;
     test) cmd_test "$@" ;;
     train) cmd_train "$@" ;;
     serve) if wants_help "$@"; then cli serve --help; else cmd_serve "$@"; fi ;;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using ServerlessVideo.Cli.Commands;
+using ServerlessVideo.Cli.Commands.Bench;
 
 namespace ServerlessVideo.Cli;
 
@@ -16,7 +17,7 @@ public static class SvCli
         foreach (var command in (Command[])
             [
                 DemoCommand.Create(), ServeCommand.Create(), SubmitCommand.Create(), StatusCommand.Create(), ListCommand.Create(),
-                CheckModelsCommand.Create(), FlowCommand.Create(), WriteBaselineCommand.Create(),
+                CheckModelsCommand.Create(), FlowCommand.Create(), WriteBaselineCommand.Create(), BenchCommand.Create(),
             ])
         {
             root.Subcommands.Add(command);

@@ -16,6 +16,7 @@ public sealed class CliTests
     [InlineData("flow", "--algorithm")]
     [InlineData("check-models", "Inference__ModelsPath")]
     [InlineData("demo", "SynthMotion")]
+    [InlineData("bench", "--quick")]
     public async Task Every_command_has_help_that_needs_no_host(string command, string mentions)
     {
         var (code, output, error) = await CliProcess.RunAsync(null, Timeout, command, "--help");

@@ -1,0 +1,160 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+namespace ServerlessVideo.Cli.Commands.Bench;
+
+/// <summary>
+/// <c>batch</c>: many short clips at once. Bound: every file decoded in full by ffmpeg (two at a time) plus bare ONNX
+/// Runtime over the same clips the pipeline cuts, plus their optical flow. Pipeline: all files uploaded at once to the
+/// in-process host, wall time until every one is final. Also each video's latency in the batch against the same clips
+/// processed alone, and who used the CPU during the batch.
+/// </summary>
+internal static class BatchScenario
+{
+    public const string Name = "batch";
+
+    /// <summary>What the batch measured, for the inference scenario to reuse.</summary>
+    public sealed record Result(IReadOnlyList<BareInference.ModelTiming> Bare, IReadOnlyList<JsonNode> BatchVideos, IReadOnlyList<JsonNode> AloneVideos);
+
+    public static Task<Result> RunAsync(BenchContext context, CancellationToken cancellationToken) =>
+        MeasureAsync(context, context.Quick ? 8 : 40, full: true, cancellationToken);
+
+    /// <summary>
+    /// The measurement; <paramref name="full"/> false (the inference scenario run on its own) keeps only the bare
+    /// inference and the pipeline batch, and reports nothing.
+    /// </summary>
+    public static async Task<Result> MeasureAsync(BenchContext context, int count, bool full, CancellationToken cancellationToken)
+    {
+        var host = context.Host;
+        context.Phase($"{Name}: encoding {count} SynthMotion clips (480×480 H.264, 2.5–4 s; cached in {context.MediaFolder}; not timed) …");
+        var clips = await BenchVideos.SynthMotionAsync(context.MediaFolder, count, cancellationToken);
+        var files = clips.Select(c => c.Path).ToList();
+
+        // --- bound ---
+        double? decodeSeconds = null, decodeCpu = null;
+        if (full)
+        {
+            context.Phase($"{Name}: bound 1/3: ffmpeg -i FILE -f null - on all {count} files, two at a time …");
+            var children = CpuTimes.OfChildren();
+            decodeSeconds = await BenchVideos.DecodeAllAsync(files, 2, cancellationToken);
+            decodeCpu = (CpuTimes.OfChildren() - children)?.TotalSeconds;
+            context.Phase(string.Create(CultureInfo.InvariantCulture, $"{Name}:   decode wall {decodeSeconds:0.00} s, ffmpeg CPU {decodeCpu:0.00} s"));
+        }
+
+        context.Phase($"{Name}: bound 2/3: extracting the pipeline's clips of all {count} files for bare inference (not timed) …");
+        var bare = await BareInference.PrepareAsync(host.Services, files, host.Pipeline.ClipsPerSegment, cancellationToken);
+        context.Phase($"{Name}: bound 3/3: optical flow, then bare InferenceSession.Run for {bare.Models.Count} models …");
+        var flow = bare.ComputeFlows();
+        context.Phase(string.Create(CultureInfo.InvariantCulture, $"{Name}:   flow {flow.Clips} clips in {flow.Seconds:0.00} s"));
+        var timings = bare.RunAll(full ? context.Phase : null);
+        var inferenceSeconds = timings.Sum(t => t.Ms) / 1000;
+        var bareCpu = timings.Sum(t => t.CpuSeconds) + flow.CpuSeconds;
+        var bound = (decodeSeconds ?? 0) + inferenceSeconds + flow.Seconds;
+
+        // --- pipeline, straight after ---
+        context.Phase($"{Name}: pipeline: uploading all {count} at once and waiting until every one is final …");
+        var before = CpuSnapshot.Take(context.AzuritePid);
+        var watch = Stopwatch.StartNew();
+        var ids = await Task.WhenAll(files.Select(f => host.UploadAsync(f, $"{context.RunId}-batch-{Path.GetFileName(f)}", cancellationToken)));
+        var results = await host.WaitAsync(ids, TimeSpan.FromMinutes(30), n => context.Phase($"{Name}:   {n}/{count} final after {watch.Elapsed.TotalSeconds:0} s"), cancellationToken);
+        var pipelineSeconds = watch.Elapsed.TotalSeconds;
+        var cpu = CpuSnapshot.Take(context.AzuritePid).Since(before);
+        var videos = ids.Select(id => results[id]).ToList();
+        var completed = videos.Count(BenchHost.IsCompleted);
+        context.Phase(string.Create(CultureInfo.InvariantCulture, $"{Name}:   {completed}/{count} completed in {pipelineSeconds:0.0} s (bound {bound:0.0} s)"));
+
+        if (!full)
+        {
+            return new Result(timings, videos, []);
+        }
+
+        // --- the same clips alone, one at a time ---
+        var aloneCount = Math.Min(3, count);
+        var alone = new List<JsonNode>();
+        var aloneWall = new List<double>();
+        for (var k = 0; k < aloneCount; k++)
+        {
+            context.Phase($"{Name}: alone {k + 1}/{aloneCount}: {Path.GetFileName(files[k])} …");
+            var (seconds, video) = await host.RunOneAsync(files[k], $"{context.RunId}-alone-{k}-{Path.GetFileName(files[k])}", TimeSpan.FromMinutes(5), cancellationToken);
+            alone.Add(video);
+            aloneWall.Add(seconds);
+        }
+
+        var latencies = videos.Where(BenchHost.IsCompleted).Select(BenchHost.LatencySeconds).OfType<double>().ToList();
+        var aloneLatencies = alone.Where(BenchHost.IsCompleted).Select(BenchHost.LatencySeconds).OfType<double>().ToList();
+        var p50 = BenchStats.Percentile(latencies, 50);
+        var p95 = BenchStats.Percentile(latencies, 95);
+        var aloneMedian = BenchStats.Median(aloneLatencies);
+
+        Report(context, count, completed, decodeSeconds, decodeCpu, inferenceSeconds, flow, bareCpu, bound, pipelineSeconds, cpu, p50, p95, aloneMedian, BenchStats.Median(aloneWall), latencies);
+        return new Result(timings, videos, alone);
+    }
+
+    private static void Report(
+        BenchContext context, int count, int completed, double? decodeSeconds, double? decodeCpu, double inferenceSeconds, BareInference.FlowTiming flow,
+        double bareCpu, double bound, double pipelineSeconds, CpuSnapshot cpu, double? p50, double? p95, double? aloneMedian, double? aloneWallMedian,
+        IReadOnlyList<double> latencies)
+    {
+        var report = context.Report;
+        report.Row(Name, $"{count} clips: wall, pipeline vs bound", BenchReport.Seconds(pipelineSeconds), BenchReport.Seconds(bound), BenchStats.Ratio(pipelineSeconds, bound));
+        report.Row(Name, "  bound = decode + bare inference + flow", string.Empty,
+            $"{BenchReport.Seconds(decodeSeconds)} + {BenchReport.Seconds(inferenceSeconds)} + {BenchReport.Seconds(flow.Seconds)}", null);
+        report.Row(Name, "latency in batch p50 / p95 (completedAt − startedAt)", $"{BenchReport.Seconds(p50)} / {BenchReport.Seconds(p95)}", string.Empty, null);
+        report.Row(Name, "latency: p95 in batch vs median alone (3 clips)", BenchReport.Seconds(p95), BenchReport.Seconds(aloneMedian), BenchStats.Ratio(p95, aloneMedian));
+
+        // Shares of all CPU used in the batch window by the three parties that use it.
+        var total = cpu.Host + (cpu.Children ?? 0) + (cpu.Azurite ?? 0);
+        double? Share(double? part) => part is { } p && total > 0 ? p / total : null;
+        // The host's CPU beyond what bare inference + flow cost for the same clips (scaled by the share of videos that
+        // completed, since only those ran every model) is the pipeline's own: storage clients, durable orchestration,
+        // preprocessing, (de)serialisation. Azurite's CPU is all storage.
+        var scale = count == 0 ? 0 : (double)completed / count;
+        var overhead = (cpu.Azurite ?? 0) + Math.Max(0, cpu.Host - (bareCpu * scale));
+        report.Row(Name, "CPU in batch window: ffmpeg/ffprobe children", BenchReport.Percent(Share(cpu.Children)), $"{BenchReport.Seconds(cpu.Children)} of {BenchReport.Seconds(total)}", null);
+        report.Row(Name, "CPU in batch window: Azurite", BenchReport.Percent(Share(cpu.Azurite)), BenchReport.Seconds(cpu.Azurite), null);
+        report.Row(Name, "CPU in batch window: host process", BenchReport.Percent(Share(cpu.Host)), BenchReport.Seconds(cpu.Host), null);
+        report.Row(Name, "CPU: storage + orchestration (estimate)", BenchReport.Percent(Share(overhead)), BenchReport.Seconds(overhead), null);
+        report.Note("batch: storage + orchestration = Azurite CPU + max(0, host CPU − bare (inference + flow) CPU × completed/total videos); "
+            + "shares are of (ffmpeg children + Azurite + host) CPU in the batch window; children via cutime+cstime of /proc/self/stat (= getrusage RUSAGE_CHILDREN), Azurite via /proc/<pid>/stat at 100 Hz.");
+        if (cpu.Azurite is null)
+        {
+            report.Note("batch: Azurite's CPU is unknown (SV_AZURITE_PID unset or unreadable); run through ./sv bench.");
+        }
+
+        var json = report.Scenario(Name);
+        json["clips"] = count;
+        json["completed"] = completed;
+        json["pipelineSeconds"] = BenchReport.Round(pipelineSeconds);
+        json["boundSeconds"] = BenchReport.Round(bound);
+        json["ratio"] = BenchReport.Round(BenchStats.Ratio(pipelineSeconds, bound));
+        json["bound"] = new JsonObject
+        {
+            ["decodeWallSeconds"] = BenchReport.Round(decodeSeconds),
+            ["decodeCpuSeconds"] = BenchReport.Round(decodeCpu),
+            ["bareInferenceSeconds"] = BenchReport.Round(inferenceSeconds),
+            ["flowSeconds"] = BenchReport.Round(flow.Seconds),
+            ["flowClips"] = flow.Clips,
+            ["bareInferenceAndFlowCpuSeconds"] = BenchReport.Round(bareCpu),
+        };
+        json["latency"] = new JsonObject
+        {
+            ["p50Seconds"] = BenchReport.Round(p50),
+            ["p95Seconds"] = BenchReport.Round(p95),
+            ["aloneMedianSeconds"] = BenchReport.Round(aloneMedian),
+            ["aloneMedianUploadToFinalSeconds"] = BenchReport.Round(aloneWallMedian),
+            ["p95OverAloneMedian"] = BenchReport.Round(BenchStats.Ratio(p95, aloneMedian)),
+            ["batchSeconds"] = new JsonArray([.. latencies.Select(l => BenchReport.Round(l))]),
+        };
+        json["cpu"] = new JsonObject
+        {
+            ["totalSeconds"] = BenchReport.Round(total),
+            ["ffmpegChildrenSeconds"] = BenchReport.Round(cpu.Children),
+            ["azuriteSeconds"] = BenchReport.Round(cpu.Azurite),
+            ["hostSeconds"] = BenchReport.Round(cpu.Host),
+            ["storageAndOrchestrationSeconds"] = BenchReport.Round(overhead),
+            ["storageAndOrchestrationShare"] = BenchReport.Round(Share(overhead)),
+            ["formula"] = "azurite + max(0, host - bareInferenceAndFlowCpu * completed / clips)",
+        };
+    }
+}

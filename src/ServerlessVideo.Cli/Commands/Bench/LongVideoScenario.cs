@@ -1,0 +1,57 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+
+namespace ServerlessVideo.Cli.Commands.Bench;
+
+/// <summary>
+/// <c>long</c>: one long 1080p30 H.264 video (testsrc2 with temporal noise at 35 Mb/s). Bound: one full decode,
+/// <c>ffmpeg -i FILE -f null -</c>. Pipeline, straight after: that video alone, from upload until final.
+/// </summary>
+internal static class LongVideoScenario
+{
+    public const string Name = "long";
+
+    public static async Task RunAsync(BenchContext context, CancellationToken cancellationToken)
+    {
+        var seconds = context.Quick ? 10 : 60;
+        context.Phase($"{Name}: encoding a {seconds} s 1080p30 testsrc2 + noise video at 35 Mb/s (cached; not timed) …");
+        var file = await BenchVideos.TestSourceAsync(context.MediaFolder, 1920, 1080, seconds, heavy: true, cancellationToken);
+
+        context.Phase($"{Name}: bound: ffmpeg -i {Path.GetFileName(file)} -f null - …");
+        var children = CpuTimes.OfChildren();
+        var decode = await BenchVideos.DecodeAllAsync([file], 1, cancellationToken);
+        var decodeCpu = (CpuTimes.OfChildren() - children)?.TotalSeconds;
+        context.Phase(string.Create(CultureInfo.InvariantCulture, $"{Name}:   decode {decode:0.00} s, ffmpeg CPU {decodeCpu:0.00} s"));
+
+        context.Phase($"{Name}: pipeline: uploading it alone and waiting until final …");
+        var before = CpuSnapshot.Take(context.AzuritePid);
+        var (pipeline, video) = await context.Host.RunOneAsync(file, $"{context.RunId}-long-{Path.GetFileName(file)}", TimeSpan.FromMinutes(30), cancellationToken);
+        var cpu = CpuSnapshot.Take(context.AzuritePid).Since(before);
+        var status = video["status"]?.GetValue<string>();
+        context.Phase(string.Create(CultureInfo.InvariantCulture, $"{Name}:   {status} in {pipeline:0.00} s, ffmpeg/ffprobe CPU {cpu.Children:0.00} s"));
+
+        var report = context.Report;
+        var measure = string.Create(CultureInfo.InvariantCulture, $"{seconds} s 1080p30 35 Mb/s: pipeline vs one full decode");
+        report.Row(Name, measure, BenchReport.Seconds(pipeline), BenchReport.Seconds(decode), BenchStats.Ratio(pipeline, decode));
+        report.Row(Name, "  ffmpeg CPU-seconds (pipeline: ffmpeg + ffprobe)", BenchReport.Seconds(cpu.Children), BenchReport.Seconds(decodeCpu), BenchStats.Ratio(cpu.Children, decodeCpu));
+        if (status != "Completed")
+        {
+            report.Note($"long: the video ended {status} {video["reasonCode"]}: {video["message"]}");
+        }
+
+        var json = report.Scenario(Name);
+        json["videoSeconds"] = seconds;
+        json["file"] = Path.GetFileName(file);
+        json["bytes"] = new FileInfo(file).Length;
+        json["status"] = status;
+        json["pipelineSeconds"] = BenchReport.Round(pipeline);
+        json["decodeSeconds"] = BenchReport.Round(decode);
+        json["ratio"] = BenchReport.Round(BenchStats.Ratio(pipeline, decode));
+        json["pipelineFfmpegCpuSeconds"] = BenchReport.Round(cpu.Children);
+        json["decodeFfmpegCpuSeconds"] = BenchReport.Round(decodeCpu);
+        json["pipelineHostCpuSeconds"] = BenchReport.Round(cpu.Host);
+        json["pipelineAzuriteCpuSeconds"] = BenchReport.Round(cpu.Azurite);
+        json["latencySeconds"] = BenchReport.Round(BenchHost.LatencySeconds(video));
+        json["timingsMs"] = video["timingsMs"]?.DeepClone();
+    }
+}
