@@ -29,6 +29,9 @@ public sealed class LocalHostOptions
     /// </summary>
     public TimeSpan RecoveryTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>Keep each running orchestration in memory between episodes (no history reload per step).</summary>
+    public bool ExtendedSessions { get; set; }
+
     /// <summary>Longest wait between queue polls when idle.</summary>
     public TimeSpan MaxPollingInterval { get; set; } = TimeSpan.FromSeconds(1);
 

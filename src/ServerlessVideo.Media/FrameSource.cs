@@ -85,11 +85,13 @@ public sealed partial class FrameSource(MediaOptions options, VideoProber prober
             }
         }
 
-        var frames = new List<DecodedFrame>();
-        foreach (var window in windows)
-        {
-            frames.AddRange(await DecodeWindowAsync(path, window, geometry, frameSeconds, cancellationToken));
-        }
+        // Windows are independent (each seeks to its own keyframe): two at a time keep both cores decoding when each
+        // window alone is too short for ffmpeg's frame threads to fill them.
+        var decoded = new List<DecodedFrame>[windows.Count];
+        await Parallel.ForEachAsync(Enumerable.Range(0, windows.Count),
+            new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.ParallelDecodes), CancellationToken = cancellationToken },
+            async (i, ct) => decoded[i] = await DecodeWindowAsync(path, windows[i], geometry, frameSeconds, ct));
+        var frames = decoded.SelectMany(d => d).ToList();
 
         frames.Sort((a, b) => a.Seconds.CompareTo(b.Seconds));
         // A stream ending a little before the container says (audio running longer) is padded from its last frame;

@@ -15,6 +15,9 @@ public sealed class MediaOptions
     /// <summary>Wall-clock cap on one ffprobe or ffmpeg run; past it the process is killed.</summary>
     public TimeSpan ProcessTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>ffmpeg processes one video's separate decode windows may run at once.</summary>
+    public int ParallelDecodes { get; set; } = Math.Min(2, Environment.ProcessorCount);
+
     /// <summary>Folder holding ffmpeg and ffprobe; null finds them on PATH.</summary>
     public string? BinaryFolder { get; set; }
 }

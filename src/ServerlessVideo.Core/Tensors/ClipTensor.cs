@@ -90,6 +90,31 @@ public sealed class ClipTensor
         return bytes;
     }
 
+    /// <summary>Clips serialised one after another by <see cref="ToBytes"/>.</summary>
+    public static IReadOnlyList<ClipTensor> ManyFromBytes(ReadOnlySpan<byte> bytes)
+    {
+        var clips = new List<ClipTensor>();
+        while (bytes.Length > 0)
+        {
+            if (bytes.Length < HeaderBytes)
+            {
+                throw new InvalidDataException("Truncated clip tensor header.");
+            }
+
+            var length = HeaderBytes + ((long)BinaryPrimitives.ReadInt32LittleEndian(bytes[4..]) * BinaryPrimitives.ReadInt32LittleEndian(bytes[8..])
+                * BinaryPrimitives.ReadInt32LittleEndian(bytes[12..]) * BinaryPrimitives.ReadInt32LittleEndian(bytes[16..]));
+            if (length <= HeaderBytes || length > bytes.Length)
+            {
+                throw new InvalidDataException($"Clip tensor of {length} bytes does not fit the {bytes.Length} left.");
+            }
+
+            clips.Add(FromBytes(bytes[..(int)length]));
+            bytes = bytes[(int)length..];
+        }
+
+        return clips;
+    }
+
     public static ClipTensor FromBytes(ReadOnlySpan<byte> bytes)
     {
         if (bytes.Length < HeaderBytes || !bytes[..4].SequenceEqual(Magic))

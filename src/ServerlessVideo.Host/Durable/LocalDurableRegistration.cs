@@ -61,6 +61,9 @@ public static class LocalDurableRegistration
             ThrowExceptionOnInvalidDedupeStatus = true,
             MaxConcurrentTaskActivityWorkItems = host.MaxConcurrentActivities,
             MaxConcurrentTaskOrchestrationWorkItems = host.MaxConcurrentOrchestrations,
+            // A video's orchestration stays in memory between its episodes instead of reloading its history each time.
+            ExtendedSessionsEnabled = host.ExtendedSessions,
+            ExtendedSessionIdleTimeout = TimeSpan.FromSeconds(30),
         };
     }
 }

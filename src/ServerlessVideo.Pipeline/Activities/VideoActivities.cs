@@ -118,18 +118,18 @@ public sealed partial class VideoActivities(
             from clip in segment.Clips
             select (View: view.View, Segment: segment.Index, Clip: clip)).ToList();
         var tensors = await frames.ExtractAsync(path, request.Probe, [.. wanted.Select(w => new ClipRequest(w.View, w.Clip))], CancellationToken.None);
-        var names = wanted.Select(w => ArtifactStore.ClipBlobName(request.Job.VideoId, w.View.Key, w.Clip.Index)).ToList();
-        await Parallel.ForEachAsync(Enumerable.Range(0, names.Count), new ParallelOptions { MaxDegreeOfParallelism = 4 },
-            async (i, ct) => await artifacts.WriteClipAsync(names[i], tensors[i], ct));
-        var parts = wanted.Select((w, i) => (w.View.Key, w.Segment, Name: names[i]))
+        var parts = wanted.Select((w, i) => (w.View.Key, w.Segment, Tensor: tensors[i]))
             .GroupBy(p => (p.Key, p.Segment))
-            .Select(g => new ExtractResult(g.Key.Key, g.Key.Segment, [.. g.Select(p => p.Name)]))
+            .Select(g => (Result: new ExtractResult(g.Key.Key, g.Key.Segment, ArtifactStore.ClipsBlobName(request.Job.VideoId, g.Key.Key, g.Key.Segment), g.Count()),
+                Clips: g.Select(p => p.Tensor).ToList()))
             .ToList();
+        await Parallel.ForEachAsync(parts, new ParallelOptions { MaxDegreeOfParallelism = 4 },
+            async (part, ct) => await artifacts.WriteClipsAsync(part.Result.ClipsBlob, part.Clips, ct));
         PipelineTelemetry.CurrentSpan?
             .SetTag(TelemetryTags.Views, request.Plan.Views.Count)
-            .SetTag(TelemetryTags.Clips, names.Count)
+            .SetTag(TelemetryTags.Clips, tensors.Count)
             .SetTag(TelemetryTags.Bytes, tensors.Sum(t => (long)t.Data.Length));
-        return new ExtractOutcome(parts, Math.Round(watch.Elapsed.TotalMilliseconds, 1));
+        return new ExtractOutcome([.. parts.Select(p => p.Result)], Math.Round(watch.Elapsed.TotalMilliseconds, 1));
     }
 
     /// <summary>
@@ -143,9 +143,7 @@ public sealed partial class VideoActivities(
             .SetTag(TelemetryTags.View, request.ViewKey)
             .SetTag(TelemetryTags.Segment, request.SegmentIndex)
             .SetTag(TelemetryTags.Models, request.ModelIds.Count);
-        var clips = new Core.Tensors.ClipTensor[request.ClipBlobs.Count];
-        await Parallel.ForEachAsync(Enumerable.Range(0, clips.Length), new ParallelOptions { MaxDegreeOfParallelism = 4 },
-            async (i, ct) => clips[i] = await artifacts.ReadClipAsync(request.ClipBlobs[i], ct));
+        var clips = await artifacts.ReadClipsAsync(request.ClipsBlob, CancellationToken.None);
         var streams = new Dictionary<string, IReadOnlyList<Core.Tensors.ClipTensor>>(StringComparer.Ordinal) { [ModelInput.Rgb] = clips };
         foreach (var flow in request.Flows)
         {
@@ -166,11 +164,11 @@ public sealed partial class VideoActivities(
 
             var watch = Stopwatch.StartNew();
             scores[modelId] = session.Run(streams);
-            inferred.Add(new InferResult(modelId, request.SegmentIndex, scoresBlob, session.Provider, clips.Length, Math.Round(watch.Elapsed.TotalMilliseconds, 1)));
+            inferred.Add(new InferResult(modelId, request.SegmentIndex, scoresBlob, session.Provider, clips.Count, Math.Round(watch.Elapsed.TotalMilliseconds, 1)));
         }
 
         await artifacts.WriteJsonAsync(scoresBlob, scores, CancellationToken.None);
-        span?.SetTag(TelemetryTags.Clips, clips.Length)
+        span?.SetTag(TelemetryTags.Clips, clips.Count)
             .SetTag(TelemetryTags.Bytes, clips.Sum(c => (long)c.Data.Length))
             .SetTag(TelemetryTags.Provider, string.Join(",", inferred.Select(i => i.Provider).Distinct(StringComparer.Ordinal)));
         return inferred;

@@ -1,4 +1,4 @@
 namespace ServerlessVideo.Pipeline.Messages;
 
-/// <summary>Blob names of one segment of one view's clip tensors, in clip order.</summary>
-public sealed record ExtractResult(string ViewKey, int SegmentIndex, IReadOnlyList<string> ClipBlobs);
+/// <summary>The blob holding one segment of one view's clip tensors, in clip order, and how many there are.</summary>
+public sealed record ExtractResult(string ViewKey, int SegmentIndex, string ClipsBlob, int ClipCount);

@@ -7,4 +7,4 @@ namespace ServerlessVideo.Pipeline.Messages;
 /// from the same clips first.
 /// </summary>
 public sealed record InferRequest(
-    string VideoId, string ViewKey, int SegmentIndex, IReadOnlyList<string> ModelIds, IReadOnlyList<FlowSpec> Flows, IReadOnlyList<string> ClipBlobs) : IVideoMessage;
+    string VideoId, string ViewKey, int SegmentIndex, IReadOnlyList<string> ModelIds, IReadOnlyList<FlowSpec> Flows, string ClipsBlob) : IVideoMessage;

@@ -77,7 +77,7 @@ public sealed class VideoOrchestrator : TaskOrchestrator<VideoJob, VideoOutcome>
                 from part in extracted.Parts.Where(e => e.ViewKey == view.View.Key)
                 select context.CallActivityAsync<IReadOnlyList<InferResult>>(
                     TaskNames.RunInference,
-                    new InferRequest(job.VideoId, view.View.Key, part.SegmentIndex, view.ModelIds, view.Flows ?? [], part.ClipBlobs),
+                    new InferRequest(job.VideoId, view.View.Key, part.SegmentIndex, view.ModelIds, view.Flows ?? [], part.ClipsBlob),
                     Retry))
                 .ToList();
             var inferred = await FanOutAsync(context, inferences, "infer", 40, 90);

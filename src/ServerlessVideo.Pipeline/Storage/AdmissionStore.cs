@@ -20,6 +20,9 @@ public sealed class AdmissionStore(StorageClients storage, ResultStore results, 
     private const string WaitingPartition = "waiting";
     private const int Attempts = 50;
 
+    /// <summary>Filters are strings: LINQ filters compile an expression (new code to JIT) on every call.</summary>
+    private static readonly string WaitingFilter = TableClient.CreateQueryFilter($"PartitionKey eq {WaitingPartition}");
+
     /// <summary>Admits the video if it already holds a slot or is first in line for a free one; else its place in line (1 = next).</summary>
     public async Task<(bool Admitted, int Position)> TryAdmitAsync(VideoJob job, CancellationToken cancellationToken)
     {
@@ -76,7 +79,7 @@ public sealed class AdmissionStore(StorageClients storage, ResultStore results, 
             holders.Remove(job.VideoId);
             var next = new List<TableEntity>();
             await foreach (var row in storage.Admission.QueryAsync<TableEntity>(
-                e => e.PartitionKey == WaitingPartition, maxPerPage: Math.Max(1, Max), cancellationToken: cancellationToken))
+                WaitingFilter, maxPerPage: Math.Max(1, Max), cancellationToken: cancellationToken))
             {
                 if (holders.Count + next.Count >= Max)
                 {
@@ -150,7 +153,7 @@ public sealed class AdmissionStore(StorageClients storage, ResultStore results, 
     {
         var ahead = new List<string>();
         await foreach (var row in storage.Admission.QueryAsync<TableEntity>(
-            e => e.PartitionKey == WaitingPartition && e.RowKey.CompareTo(key) < 0, select: ["RowKey"], cancellationToken: cancellationToken))
+            TableClient.CreateQueryFilter($"PartitionKey eq {WaitingPartition} and RowKey lt {key}"), select: ["RowKey"], cancellationToken: cancellationToken))
         {
             ahead.Add(row.RowKey);
         }

@@ -10,23 +10,32 @@ namespace ServerlessVideo.Pipeline.Storage;
 /// </summary>
 public sealed class ArtifactStore(StorageClients storage)
 {
-    public static string ClipBlobName(string videoId, string viewKey, int clipIndex) =>
-        $"{videoId}/{viewKey}/clip-{clipIndex:D4}.svc";
+    /// <summary>The clip tensors of one segment of one view, one after another (each with its own header).</summary>
+    public static string ClipsBlobName(string videoId, string viewKey, int segmentIndex) =>
+        $"{videoId}/{viewKey}/seg-{segmentIndex:D4}.svc";
 
     /// <summary>Per-clip probabilities of every model of one (view, segment), keyed by model id.</summary>
     public static string ScoresBlobName(string videoId, string viewKey, int segmentIndex) =>
         $"{videoId}/scores/{viewKey}/seg-{segmentIndex:D4}.json";
 
-    public async Task WriteClipAsync(string blobName, ClipTensor clip, CancellationToken cancellationToken)
+    public async Task WriteClipsAsync(string blobName, IReadOnlyList<ClipTensor> clips, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(clips);
         await storage.EnsureCreatedAsync();
-        await storage.Artifacts.GetBlobClient(blobName).UploadAsync(BinaryData.FromBytes(clip.ToBytes()), overwrite: true, cancellationToken);
+        using var content = new MemoryStream();
+        foreach (var clip in clips)
+        {
+            content.Write(clip.ToBytes());
+        }
+
+        content.Position = 0;
+        await storage.Artifacts.GetBlobClient(blobName).UploadAsync(content, overwrite: true, cancellationToken);
     }
 
-    public async Task<ClipTensor> ReadClipAsync(string blobName, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ClipTensor>> ReadClipsAsync(string blobName, CancellationToken cancellationToken)
     {
         var content = await storage.Artifacts.GetBlobClient(blobName).DownloadContentAsync(cancellationToken);
-        return ClipTensor.FromBytes(content.Value.Content.ToMemory().Span);
+        return ClipTensor.ManyFromBytes(content.Value.Content.ToMemory().Span);
     }
 
     public async Task WriteJsonAsync<T>(string blobName, T value, CancellationToken cancellationToken)

@@ -21,7 +21,7 @@ public sealed class ResultQueries(StorageClients storage)
         var rows = new List<ModelResultRow>();
         try
         {
-            await foreach (var row in storage.QueryModelRows.QueryAsync<ModelResultRow>(r => r.PartitionKey == videoId, cancellationToken: cancellationToken))
+            await foreach (var row in storage.QueryModelRows.QueryAsync<ModelResultRow>(TableClient.CreateQueryFilter($"PartitionKey eq {videoId}"), cancellationToken: cancellationToken))
             {
                 rows.Add(row);
             }
@@ -38,7 +38,7 @@ public sealed class ResultQueries(StorageClients storage)
     public async Task<(IReadOnlyList<VideoRow> Rows, string? Next)> ListAsync(int pageSize, string? continuation, CancellationToken cancellationToken)
     {
         var pages = storage.QueryVideoRows
-            .QueryAsync<VideoRow>(r => r.RowKey == VideoRow.Key, maxPerPage: pageSize, cancellationToken: cancellationToken)
+            .QueryAsync<VideoRow>(TableClient.CreateQueryFilter($"RowKey eq {VideoRow.Key}"), maxPerPage: pageSize, cancellationToken: cancellationToken)
             .AsPages(continuation, pageSize);
         try
         {

@@ -54,7 +54,7 @@ public sealed class ResultStore(StorageClients storage)
         await storage.EnsureCreatedAsync();
         var rows = new List<VideoRow>();
         await foreach (var row in storage.VideoRows.QueryAsync<VideoRow>(
-            r => r.RowKey == VideoRow.Key && r.Status == Messages.VideoStatuses.Queued && r.SubmittedAt < submittedBefore,
+            TableClient.CreateQueryFilter($"RowKey eq {VideoRow.Key} and Status eq {Messages.VideoStatuses.Queued} and SubmittedAt lt {submittedBefore}"),
             cancellationToken: cancellationToken))
         {
             rows.Add(row);

@@ -12,7 +12,7 @@ namespace ServerlessVideo.Cli.Commands.Bench;
 
 /// <summary>
 /// The inference half of the bound: the same clips the pipeline would cut (<see cref="VideoPlanner"/> over the host's
-/// available models, <see cref="FrameExtractor"/> for the frames, decoded untimed), then per model a plain
+/// available models, <see cref="FrameSource"/> for the frames, decoded untimed), then per model a plain
 /// <see cref="InferenceSession.Run(RunOptions, IReadOnlyCollection{string}, IReadOnlyCollection{OrtValue}, IReadOnlyCollection{string})"/>
 /// loop over OrtValues built in advance (with the project's <see cref="ClipPreprocessor"/>, untimed), batched as the
 /// pipeline batches (one run per segment when the batch dimension is dynamic, else one per clip). Optical flow
@@ -47,7 +47,7 @@ internal sealed class BareInference
     {
         var registry = services.GetRequiredService<ModelRegistry>();
         var prober = services.GetRequiredService<VideoProber>();
-        var extractor = services.GetRequiredService<FrameExtractor>();
+        var frames = services.GetRequiredService<FrameSource>();
         var bare = new BareInference(registry.Available, services.GetRequiredService<InferenceOptions>());
         foreach (var file in files)
         {
@@ -59,13 +59,8 @@ internal sealed class BareInference
                 var segments = new List<List<ClipTensor>>();
                 foreach (var segment in view.Segments)
                 {
-                    var clips = new List<ClipTensor>();
-                    foreach (var clip in segment.Clips)
-                    {
-                        clips.Add(await extractor.ExtractAsync(file, view.View, clip, cancellationToken));
-                    }
-
-                    segments.Add(clips);
+                    var clips = await frames.ExtractAsync(file, probe, [.. segment.Clips.Select(c => new ClipRequest(view.View, c))], cancellationToken);
+                    segments.Add([.. clips]);
                 }
 
                 rgb[view.View.Key] = segments;
