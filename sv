@@ -158,8 +158,11 @@ cmd_bench() {
   [ "${SV_NO_BUILD:-}" = 1 ] || build_cli
   host_env
   own_local_data
-  start_azurite "$STATE/azurite"
-  trap stop_azurite EXIT
+  # Storage of its own, empty at every run: the numbers do not depend on how many videos .sv/azurite has seen
+  # (Azurite's table queries slow down as its tables grow), and the bench leaves the user's results alone.
+  rm -rf "$STATE/bench/azurite"
+  start_azurite "$STATE/bench/azurite"
+  trap 'stop_azurite; rm -rf "$STATE/bench/azurite"' EXIT
   export SV_AZURITE_PID="$AZURITE_PID" SV_STATE="$STATE"
   cli bench "$@"
 }

@@ -34,6 +34,7 @@ public static class HostComposition
         {
             services.AddHostedService<BlobWatcher>();
             services.AddHostedService<QueuedSweeper>();
+            services.AddHostedService<Durable.HistoryPurger>();
         }
 
         var app = builder.Build();

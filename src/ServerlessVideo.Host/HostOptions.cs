@@ -29,8 +29,18 @@ public sealed class LocalHostOptions
     /// </summary>
     public TimeSpan RecoveryTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
-    /// <summary>Keep each running orchestration in memory between episodes (no history reload per step).</summary>
-    public bool ExtendedSessions { get; set; }
+    /// <summary>
+    /// Control-queue partitions of a new task hub (an existing hub keeps the count it was created with). Orchestrations
+    /// are spread over the workers by partition; activities, the heavy part, go to any worker whatever the count. Each
+    /// partition is a queue every worker polls, so fewer cost storage less.
+    /// </summary>
+    public int Partitions { get; set; } = 4;
+
+    /// <summary>How long the durable history of a completed video is kept (its results stay in the tables); zero keeps it for ever.</summary>
+    public TimeSpan HistoryRetention { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>How often completed histories older than <see cref="HistoryRetention"/> are purged.</summary>
+    public TimeSpan HistoryPurgeInterval { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Longest wait between queue polls when idle.</summary>
     public TimeSpan MaxPollingInterval { get; set; } = TimeSpan.FromSeconds(1);

@@ -35,9 +35,10 @@ public sealed class PipelineOptions
     /// <summary>
     /// Videos processed at once across the task hub (every worker sharing it); later ones wait, first submitted first,
     /// so each finishes about its own processing time after it starts instead of all finishing together at the end of
-    /// a batch. Raise it with the number of workers.
+    /// a batch. Default: the processor count (on 2 cores a 40-clip batch took as long with 2 as with 4 in flight, and
+    /// each video 1 s instead of 2.6 s at the 95th percentile). Raise it with the number of workers.
     /// </summary>
-    public int MaxVideosInFlight { get; set; } = 4;
+    public int MaxVideosInFlight { get; set; } = Math.Max(2, Environment.ProcessorCount);
 
     /// <summary>How many labels results keep, best first.</summary>
     public int TopK { get; set; } = 5;

@@ -50,7 +50,7 @@ public static class LocalDurableRegistration
             LoggerFactory = loggerFactory,
             // Each process is its own worker, so a restarted process takes over leases like a new node would.
             WorkerId = $"{Environment.MachineName}-{Environment.ProcessId}",
-            PartitionCount = 4,
+            PartitionCount = host.Partitions,
             ControlQueueVisibilityTimeout = recovery,
             WorkItemQueueVisibilityTimeout = recovery,
             LeaseInterval = recovery,
@@ -61,9 +61,6 @@ public static class LocalDurableRegistration
             ThrowExceptionOnInvalidDedupeStatus = true,
             MaxConcurrentTaskActivityWorkItems = host.MaxConcurrentActivities,
             MaxConcurrentTaskOrchestrationWorkItems = host.MaxConcurrentOrchestrations,
-            // A video's orchestration stays in memory between its episodes instead of reloading its history each time.
-            ExtendedSessionsEnabled = host.ExtendedSessions,
-            ExtendedSessionIdleTimeout = TimeSpan.FromSeconds(30),
         };
     }
 }
