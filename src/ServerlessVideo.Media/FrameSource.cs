@@ -17,6 +17,9 @@ namespace ServerlessVideo.Media;
 /// </summary>
 public sealed partial class FrameSource(MediaOptions options, VideoProber prober, ILogger<FrameSource> logger)
 {
+    /// <summary>Set once hardware decoding has failed in this process: later decodes go straight to the CPU.</summary>
+    private volatile bool _hardwareFailed;
+
     /// <summary>Keep ranges past which a window is decoded whole rather than through a select expression.</summary>
     private const int MaxSelectTerms = 64;
 
@@ -133,9 +136,35 @@ public sealed partial class FrameSource(MediaOptions options, VideoProber prober
     /// </summary>
     private async Task<List<DecodedFrame>> DecodeWindowAsync(string path, DecodeWindow window, FrameView geometry, double frameSeconds, CancellationToken cancellationToken)
     {
+        var hardware = UsesHardware;
+        try
+        {
+            return await DecodeWindowAsync(path, window, geometry, frameSeconds, hardware, cancellationToken);
+        }
+        catch (MediaRejectedException ex) when (hardware && ex.ReasonCode == ReasonCodes.DecodeFailed)
+        {
+            // No GPU decoder here (no device, no driver, a codec NVDEC lacks): the CPU decodes from now on.
+            _hardwareFailed = true;
+            LogHardwareFallback(logger, options.HardwareDecoding, ex.Detail);
+            return await DecodeWindowAsync(path, window, geometry, frameSeconds, false, cancellationToken);
+        }
+    }
+
+    /// <summary>Whether decodes ask ffmpeg for the GPU (<see cref="MediaOptions.HardwareDecoding"/> is <c>cuda</c> and it has not failed).</summary>
+    public bool UsesHardware => !_hardwareFailed && string.Equals(options.HardwareDecoding, "cuda", StringComparison.OrdinalIgnoreCase);
+
+    private async Task<List<DecodedFrame>> DecodeWindowAsync(
+        string path, DecodeWindow window, FrameView geometry, double frameSeconds, bool hardware, CancellationToken cancellationToken)
+    {
         var origin = window.StartSeconds;
         var select = window.Keep.Count <= MaxSelectTerms ? $"select='{SelectExpression(window.Keep, origin)}'," : string.Empty;
         List<string> arguments = [.. InputSafety.InputArgumentList];
+        if (hardware)
+        {
+            // Decoded on the GPU, copied back to system memory for the filters below.
+            arguments.AddRange(["-hwaccel", "cuda"]);
+        }
+
         if (origin > 0)
         {
             arguments.AddRange(["-ss", origin.ToString("0.######", CultureInfo.InvariantCulture)]);
@@ -190,6 +219,9 @@ public sealed partial class FrameSource(MediaOptions options, VideoProber prober
 
         return frames;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Hardware decoding ({Accelerator}) failed, decoding on the CPU from now on: {Reason}")]
+    private static partial void LogHardwareFallback(ILogger logger, string accelerator, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "ffmpeg failed on {Path} from {Seconds} s with exit code {ExitCode}: {Stderr}")]
     private static partial void LogDecodeFailed(ILogger logger, string path, double seconds, int exitCode, string stderr);

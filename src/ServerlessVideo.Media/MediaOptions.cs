@@ -15,6 +15,14 @@ public sealed class MediaOptions
     /// <summary>Wall-clock cap on one ffprobe or ffmpeg run; past it the process is killed.</summary>
     public TimeSpan ProcessTimeout { get; set; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// <c>cuda</c> asks ffmpeg to decode on the GPU (NVDEC, <c>-hwaccel cuda</c>); frames come back to system memory
+    /// for the same filters. If the first such decode fails (no GPU, no driver), decoding falls back to the CPU for the
+    /// rest of the process, with a warning. Empty (default) follows <c>Inference:ExecutionProvider</c>: <c>cuda</c>
+    /// there tries NVDEC here; <c>cpu</c> decodes on the CPU.
+    /// </summary>
+    public string HardwareDecoding { get; set; } = string.Empty;
+
     /// <summary>ffmpeg processes one video's separate decode windows may run at once.</summary>
     public int ParallelDecodes { get; set; } = Math.Min(2, Environment.ProcessorCount);
 

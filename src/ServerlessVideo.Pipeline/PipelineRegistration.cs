@@ -26,7 +26,15 @@ public static class PipelineRegistration
         services.AddOptions<PipelineOptions>().Bind(configuration.GetSection(PipelineOptions.Section))
             .Validate(o => o.HasStorage, "Set Pipeline:StorageConnectionString or Pipeline:StorageAccountName.")
             .ValidateOnStart();
-        services.AddOptions<MediaOptions>().Bind(configuration.GetSection("Media"));
+        services.AddOptions<MediaOptions>().Bind(configuration.GetSection("Media"))
+            .PostConfigure<Microsoft.Extensions.Options.IOptions<InferenceOptions>>((media, inference) =>
+            {
+                // The GPU worker decodes on the GPU too unless told otherwise.
+                if (string.IsNullOrWhiteSpace(media.HardwareDecoding))
+                {
+                    media.HardwareDecoding = inference.Value.ExecutionProvider;
+                }
+            });
         services.AddOptions<InferenceOptions>().Bind(configuration.GetSection("Inference"));
         return services.AddVideoPipeline();
     }

@@ -107,4 +107,19 @@ public sealed class FrameSourceTests : IDisposable
         Assert.Equal(
             "scale=w='if(lt(iw,ih),256,-2)':h='if(lt(iw,ih),-2,256)':flags=bilinear,crop=224:224",
             FrameSource.GeometryFilter(new FrameView(12.5, 256, 224, 16)));
+
+    [Fact]
+    public async Task Asked_to_decode_on_the_gpu_where_there_is_none_it_decodes_on_the_cpu_and_stays_there()
+    {
+        var source = TestFrameSource.Create(new MediaOptions { HardwareDecoding = "cuda" });
+        Assert.True(source.UsesHardware);
+        var path = await TestVideos.ColourAsync(_temp.Path, "blue", 320, 240, 25, 2);
+        var clip = await source.ExtractAsync(path, new FrameView(Fps: 4, ResizeShortSide: 32, CropSize: 32, ClipLength: 4), new ClipSpan(0, 0.5), CancellationToken.None);
+        var (r, g, b) = MeanColour(clip.Data);
+        Assert.True(b > 150 && r < 80 && g < 80, $"expected blue, got mean RGB {r:0},{g:0},{b:0}");
+        if (!File.Exists("/dev/nvidia0"))
+        {
+            Assert.False(source.UsesHardware);
+        }
+    }
 }
