@@ -35,6 +35,25 @@ public sealed class AdmissionTests
     }
 
     [Fact]
+    public async Task A_holder_whose_video_has_no_row_loses_its_slot_after_the_grace_but_not_before()
+    {
+        await using var h = await PipelineHarness.StartAsync(configure: x => x.Options.MaxVideosInFlight = 2);
+        // Two holders in the first format (bare ids, no admission time) whose videos have no row: a worker stopped
+        // after its video was final elsewhere, before it handed its slot on.
+        var admission = new Azure.Data.Tables.TableClient(h.Options.StorageConnectionString, h.Options.AdmissionTable);
+        await admission.CreateIfNotExistsAsync();
+        await admission.UpsertEntityAsync(new Azure.Data.Tables.TableEntity("slots", "holders") { ["Holders"] = "[\"ghost-1\",\"ghost-2\"]" });
+        var store = h.Service<AdmissionStore>();
+        var t0 = DateTimeOffset.UtcNow;
+        VideoJob Job(string id, int second) => new(id, "videos", id + ".mp4", "0x1", t0.AddSeconds(second));
+
+        Assert.Equal((true, 0), await store.TryAdmitAsync(Job("a", 0), CancellationToken.None));
+        Assert.Equal((true, 0), await store.TryAdmitAsync(Job("b", 1), CancellationToken.None));
+        // a and b have no row yet either, but were admitted just now: they keep their slots.
+        Assert.Equal((false, 1), await store.TryAdmitAsync(Job("c", 2), CancellationToken.None));
+    }
+
+    [Fact]
     public async Task With_one_slot_videos_run_one_after_another_and_the_waiting_ones_show_their_place()
     {
         await using var h = await PipelineHarness.StartAsync(configure: x => x.Options.MaxVideosInFlight = 1);

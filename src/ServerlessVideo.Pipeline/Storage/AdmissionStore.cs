@@ -11,10 +11,15 @@ namespace ServerlessVideo.Pipeline.Storage;
 /// At most <see cref="PipelineOptions.MaxVideosInFlight"/> videos hold a processing slot; the others wait in order of
 /// submission. The holders are one row updated with optimistic concurrency (its ETag), so two workers cannot both take
 /// the last slot; each waiting video is a row keyed by its submission time. A holder whose video row is already final
-/// (its orchestration ended without releasing, e.g. it was terminated) loses its slot when the slots are full.
+/// (its orchestration ended without releasing, e.g. it was terminated), or that still has no row
+/// <see cref="MissingRowGrace"/> after its admission (its row lives elsewhere, or was deleted), loses its slot when the
+/// slots are full.
 /// </summary>
-public sealed class AdmissionStore(StorageClients storage, ResultStore results, IOptions<PipelineOptions> options)
+public sealed class AdmissionStore(StorageClients storage, ResultStore results, IOptions<PipelineOptions> options, TimeProvider time)
 {
+    /// <summary>A holder whose video has had no row for this long since it was admitted is taken to be gone.</summary>
+    public static readonly TimeSpan MissingRowGrace = TimeSpan.FromMinutes(2);
+
     private const string SlotsPartition = "slots";
     private const string SlotsRow = "holders";
     private const string WaitingPartition = "waiting";
@@ -33,7 +38,7 @@ public sealed class AdmissionStore(StorageClients storage, ResultStore results, 
         for (var attempt = 0; attempt < Attempts; attempt++)
         {
             var (slots, holders) = await ReadSlotsAsync(cancellationToken);
-            if (holders.Contains(job.VideoId))
+            if (holders.Any(h => h.Id == job.VideoId))
             {
                 return (true, 0);
             }
@@ -56,7 +61,7 @@ public sealed class AdmissionStore(StorageClients storage, ResultStore results, 
                 return (false, ahead.Count - free + 1);
             }
 
-            holders.Add(job.VideoId);
+            holders.Add(new Holder(job.VideoId, time.GetUtcNow()));
             if (await TryWriteSlotsAsync(slots, holders, cancellationToken))
             {
                 await DeleteWaitingAsync(key, cancellationToken);
@@ -76,7 +81,7 @@ public sealed class AdmissionStore(StorageClients storage, ResultStore results, 
         for (var attempt = 0; attempt < Attempts; attempt++)
         {
             var (slots, holders) = await ReadSlotsAsync(cancellationToken);
-            holders.Remove(job.VideoId);
+            holders.RemoveAll(h => h.Id == job.VideoId);
             var next = new List<TableEntity>();
             await foreach (var row in storage.Admission.QueryAsync<TableEntity>(
                 WaitingFilter, maxPerPage: Math.Max(1, Max), cancellationToken: cancellationToken))
@@ -86,13 +91,13 @@ public sealed class AdmissionStore(StorageClients storage, ResultStore results, 
                     break;
                 }
 
-                if (!holders.Contains(row.GetString("VideoId")))
+                if (!holders.Any(h => h.Id == row.GetString("VideoId")))
                 {
                     next.Add(row);
                 }
             }
 
-            holders.AddRange(next.Select(n => n.GetString("VideoId")));
+            holders.AddRange(next.Select(n => new Holder(n.GetString("VideoId"), time.GetUtcNow())));
             if (await TryWriteSlotsAsync(slots, holders, cancellationToken))
             {
                 foreach (var row in next)
@@ -113,7 +118,7 @@ public sealed class AdmissionStore(StorageClients storage, ResultStore results, 
     private static string WaitingKey(VideoJob job) =>
         string.Create(CultureInfo.InvariantCulture, $"{job.SubmittedAt.UtcTicks:D19}-{job.VideoId}");
 
-    private async Task<(TableEntity? Slots, List<string> Holders)> ReadSlotsAsync(CancellationToken cancellationToken)
+    private async Task<(TableEntity? Slots, List<Holder> Holders)> ReadSlotsAsync(CancellationToken cancellationToken)
     {
         var found = await storage.Admission.GetEntityIfExistsAsync<TableEntity>(SlotsPartition, SlotsRow, cancellationToken: cancellationToken);
         if (!found.HasValue)
@@ -121,12 +126,28 @@ public sealed class AdmissionStore(StorageClients storage, ResultStore results, 
             return (null, []);
         }
 
-        var json = found.Value!.GetString("Holders");
-        return (found.Value, string.IsNullOrEmpty(json) ? [] : JsonSerializer.Deserialize<List<string>>(json) ?? []);
+        return (found.Value, ParseHolders(found.Value!.GetString("Holders")));
     }
 
+    /// <summary>The holders' JSON; bare ids (the first format, with no admission time) count as admitted long ago.</summary>
+    private static List<Holder> ParseHolders(string? json)
+    {
+        if (string.IsNullOrEmpty(json))
+        {
+            return [];
+        }
+
+        using var document = JsonDocument.Parse(json);
+        return [.. document.RootElement.EnumerateArray().Select(e => e.ValueKind == JsonValueKind.String
+            ? new Holder(e.GetString()!, DateTimeOffset.MinValue)
+            : e.Deserialize<Holder>()!)];
+    }
+
+    /// <summary>A video holding a slot, and since when.</summary>
+    private sealed record Holder(string Id, DateTimeOffset Since);
+
     /// <summary>Writes the holders if nobody else did since they were read; false when someone did (read again).</summary>
-    private async Task<bool> TryWriteSlotsAsync(TableEntity? read, List<string> holders, CancellationToken cancellationToken)
+    private async Task<bool> TryWriteSlotsAsync(TableEntity? read, List<Holder> holders, CancellationToken cancellationToken)
     {
         var entity = new TableEntity(SlotsPartition, SlotsRow) { ["Holders"] = JsonSerializer.Serialize(holders) };
         try
@@ -161,15 +182,16 @@ public sealed class AdmissionStore(StorageClients storage, ResultStore results, 
         return ahead;
     }
 
-    private async Task<List<string>> PruneAsync(List<string> holders, CancellationToken cancellationToken)
+    private async Task<List<Holder>> PruneAsync(List<Holder> holders, CancellationToken cancellationToken)
     {
-        var alive = new List<string>(holders.Count);
-        foreach (var id in holders)
+        var alive = new List<Holder>(holders.Count);
+        foreach (var holder in holders)
         {
-            var row = await results.GetAsync(id, cancellationToken);
-            if (row is null || !VideoStatuses.IsFinal(row.Status))
+            var row = await results.GetAsync(holder.Id, cancellationToken);
+            var gone = row is null ? time.GetUtcNow() - holder.Since > MissingRowGrace : VideoStatuses.IsFinal(row.Status);
+            if (!gone)
             {
-                alive.Add(id);
+                alive.Add(holder);
             }
         }
 

@@ -67,6 +67,8 @@ internal static class RssScenario
         start.Environment["Pipeline__ArtifactsContainer"] = $"{hub}-artifacts";
         start.Environment["Pipeline__VideosTable"] = hub + "videos";
         start.Environment["Pipeline__ModelResultsTable"] = hub + "models";
+        // Its own slots too: the worker is stopped as soon as its video is final, possibly before it hands its slot on.
+        start.Environment["Pipeline__AdmissionTable"] = hub + "admission";
         start.Environment["Pipeline__WorkFolder"] = Path.Combine(context.ScratchFolder, hub);
         start.Environment["Logging__LogLevel__Default"] = "Warning";
 
