@@ -27,6 +27,8 @@ public sealed class AdmissionTests
         Assert.Equal((true, 0), await store.TryAdmitAsync(a, CancellationToken.None));
 
         Assert.Equal(["c"], await store.ReleaseAsync(a, CancellationToken.None));
+        // Released again (the activity's completion was lost and it re-ran): c is woken again, d is not admitted.
+        Assert.Equal(["c"], await store.ReleaseAsync(a, CancellationToken.None));
         Assert.Equal((true, 0), await store.TryAdmitAsync(c, CancellationToken.None));
         Assert.Equal((false, 1), await store.TryAdmitAsync(d, CancellationToken.None));
         Assert.Equal(["d"], await store.ReleaseAsync(b, CancellationToken.None));

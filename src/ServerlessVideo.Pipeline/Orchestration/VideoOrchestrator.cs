@@ -30,9 +30,9 @@ public sealed class VideoOrchestrator : TaskOrchestrator<VideoJob, VideoOutcome>
     /// <summary>A waiting video asks again after this long even if no slot was handed to it (a lost wake-up, a holder that died), doubling up to <see cref="MaxRecheck"/>.</summary>
     private static readonly TimeSpan FirstRecheck = TimeSpan.FromSeconds(10);
 
-    private static readonly TimeSpan MaxRecheck = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan MaxRecheck = TimeSpan.FromSeconds(30);
 
-    /// <summary>Asks for a slot per orchestration history (about an hour of waiting at the longest re-check).</summary>
+    /// <summary>Asks for a slot per orchestration history (about half an hour of waiting at the longest re-check).</summary>
     private const int MaxAsks = 60;
 
     public override async Task<VideoOutcome> RunAsync(TaskOrchestrationContext context, VideoJob job)
@@ -100,7 +100,7 @@ public sealed class VideoOrchestrator : TaskOrchestrator<VideoJob, VideoOutcome>
 
     /// <summary>
     /// Asks for a slot until one is granted: between asks it waits for the <see cref="TaskNames.AdmittedEvent"/> a
-    /// finishing video sends, or for the re-check interval. Once admitted, the same activity probes and plans. Null
+    /// finishing video sends, or for the re-check interval (10 s, doubling to 30 s). Once admitted, the same activity probes and plans. Null
     /// after <see cref="MaxAsks"/> asks, for the caller to continue as new (keeping the history bounded).
     /// </summary>
     private static async Task<PrepareOutcome?> AdmitAndPrepareAsync(TaskOrchestrationContext context, VideoJob job)

@@ -72,7 +72,11 @@ public sealed class AdmissionStore(StorageClients storage, ResultStore results, 
         throw new RequestFailedException(409, "The admission row kept changing; try again.");
     }
 
-    /// <summary>Gives the video's slot (or place in line) up and hands free slots to the first in line; returns those admitted.</summary>
+    /// <summary>
+    /// Gives the video's slot (or place in line) up and hands free slots to the first in line; returns those it
+    /// admitted. Run again (its completion was lost and the activity re-ran), it returns the same videos again, still
+    /// holding the slots it gave them, so none misses its wake-up.
+    /// </summary>
     public async Task<IReadOnlyList<string>> ReleaseAsync(VideoJob job, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(job);
@@ -82,6 +86,7 @@ public sealed class AdmissionStore(StorageClients storage, ResultStore results, 
         {
             var (slots, holders) = await ReadSlotsAsync(cancellationToken);
             holders.RemoveAll(h => h.Id == job.VideoId);
+            var handedBefore = holders.Where(h => h.By == job.VideoId).Select(h => h.Id).ToList();
             var next = new List<TableEntity>();
             await foreach (var row in storage.Admission.QueryAsync<TableEntity>(
                 WaitingFilter, maxPerPage: Math.Max(1, Max), cancellationToken: cancellationToken))
@@ -97,7 +102,7 @@ public sealed class AdmissionStore(StorageClients storage, ResultStore results, 
                 }
             }
 
-            holders.AddRange(next.Select(n => new Holder(n.GetString("VideoId"), time.GetUtcNow())));
+            holders.AddRange(next.Select(n => new Holder(n.GetString("VideoId"), time.GetUtcNow(), job.VideoId)));
             if (await TryWriteSlotsAsync(slots, holders, cancellationToken))
             {
                 foreach (var row in next)
@@ -105,7 +110,7 @@ public sealed class AdmissionStore(StorageClients storage, ResultStore results, 
                     await DeleteWaitingAsync(row.RowKey, cancellationToken);
                 }
 
-                return [.. next.Select(n => n.GetString("VideoId"))];
+                return [.. handedBefore, .. next.Select(n => n.GetString("VideoId"))];
             }
         }
 
@@ -143,8 +148,8 @@ public sealed class AdmissionStore(StorageClients storage, ResultStore results, 
             : e.Deserialize<Holder>()!)];
     }
 
-    /// <summary>A video holding a slot, and since when.</summary>
-    private sealed record Holder(string Id, DateTimeOffset Since);
+    /// <summary>A video holding a slot, since when, and the video whose release handed it the slot (null if it took a free one).</summary>
+    private sealed record Holder(string Id, DateTimeOffset Since, string? By = null);
 
     /// <summary>Writes the holders if nobody else did since they were read; false when someone did (read again).</summary>
     private async Task<bool> TryWriteSlotsAsync(TableEntity? read, List<Holder> holders, CancellationToken cancellationToken)
