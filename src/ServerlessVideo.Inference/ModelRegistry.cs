@@ -168,15 +168,22 @@ public sealed partial class ModelRegistry : IDisposable
         }
     }
 
-    private SessionOptions BaseOptions()
+    private SessionOptions BaseOptions() => BaseOptions(_options);
+
+    /// <summary>
+    /// CPU session options every model starts from (the bench's bare loop uses the same): full graph optimisation and
+    /// no spinning threads; the caller disposes them.
+    /// </summary>
+    public static SessionOptions BaseOptions(InferenceOptions inference)
     {
+        ArgumentNullException.ThrowIfNull(inference);
         var options = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
         // Several sessions share the cores: idle spinning threads would steal them from each other.
         options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
         options.AddSessionConfigEntry("session.inter_op.allow_spinning", "0");
-        if (_options.IntraOpThreads > 0)
+        if (inference.IntraOpThreads > 0)
         {
-            options.IntraOpNumThreads = _options.IntraOpThreads;
+            options.IntraOpNumThreads = inference.IntraOpThreads;
         }
 
         return options;

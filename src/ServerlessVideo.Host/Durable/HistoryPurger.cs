@@ -1,6 +1,5 @@
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Options;
-using ServerlessVideo.Pipeline.Storage;
 
 namespace ServerlessVideo.Host.Durable;
 
@@ -15,45 +14,28 @@ public sealed partial class HistoryPurger(
     DurableTaskClient client,
     IOptions<LocalHostOptions> options,
     TimeProvider time,
-    ILogger<HistoryPurger> logger) : BackgroundService
+    ILogger<HistoryPurger> logger) : PeriodicStorageTask(time, logger)
 {
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        var retention = options.Value.HistoryRetention;
-        if (retention <= TimeSpan.Zero)
-        {
-            return;
-        }
+    private readonly TimeProvider _time = time;
+    private readonly ILogger _logger = logger;
 
-        using var timer = new PeriodicTimer(options.Value.HistoryPurgeInterval, time);
-        while (await timer.WaitForNextTickAsync(stoppingToken))
+    /// <summary>Never runs when the retention is zero (history kept for ever).</summary>
+    protected override TimeSpan Interval =>
+        options.Value.HistoryRetention > TimeSpan.Zero ? options.Value.HistoryPurgeInterval : TimeSpan.Zero;
+
+    protected override string Name => "Purging durable history";
+
+    protected override async Task RunOnceAsync(CancellationToken cancellationToken)
+    {
+        var purged = await client.PurgeAllInstancesAsync(
+            new PurgeInstancesFilter(null, _time.GetUtcNow() - options.Value.HistoryRetention, [OrchestrationRuntimeStatus.Completed]),
+            cancellation: cancellationToken);
+        if (purged.PurgedInstanceCount > 0)
         {
-            try
-            {
-                var purged = await client.PurgeAllInstancesAsync(
-                    new PurgeInstancesFilter(null, time.GetUtcNow() - retention, [OrchestrationRuntimeStatus.Completed]), cancellation: stoppingToken);
-                if (purged.PurgedInstanceCount > 0)
-                {
-                    LogPurged(logger, purged.PurgedInstanceCount);
-                }
-            }
-            catch (Exception ex) when (StorageFailures.IsStorageFailure(ex))
-            {
-                LogPurgeFailed(logger, ex);
-            }
-            catch (Exception ex) when (ex is not OperationCanceledException || !stoppingToken.IsCancellationRequested)
-            {
-                LogPurgeError(logger, ex);
-            }
+            LogPurged(_logger, purged.PurgedInstanceCount);
         }
     }
 
     [LoggerMessage(Level = LogLevel.Debug, Message = "Purged the durable history of {Count} completed videos")]
     private static partial void LogPurged(ILogger logger, int count);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Purging durable history failed; retrying on the next tick")]
-    private static partial void LogPurgeFailed(ILogger logger, Exception exception);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Purging durable history failed unexpectedly; retrying on the next tick")]
-    private static partial void LogPurgeError(ILogger logger, Exception exception);
 }

@@ -76,16 +76,9 @@ public sealed partial class VideoActivities(
             return started;
         }
 
-        await results.MergeAsync(new VideoRow
-        {
-            PartitionKey = job.VideoId,
-            Status = VideoStatuses.Running,
-            Container = job.Container,
-            BlobName = job.BlobName,
-            BlobETag = job.ETag,
-            SubmittedAt = job.SubmittedAt,
-            StartedAt = now,
-        }, CancellationToken.None);
+        var running = VideoRow.Of(job, VideoStatuses.Running);
+        running.StartedAt = now;
+        await results.MergeAsync(running, CancellationToken.None);
         return now;
     }
 
@@ -216,8 +209,7 @@ public sealed partial class VideoActivities(
         }
 
         var consensus = Consensus.AcrossModels(perModel, topK);
-        var row = BaseRow(request.Job, request.Probe, request.StageMs, request.StartedAt, request.CompletedAt);
-        row.Status = VideoStatuses.Completed;
+        var row = FinalRow(VideoStatuses.Completed, request.Job, request.Probe, request.StageMs, request.StartedAt, request.CompletedAt);
         row.TopLabel = consensus.TopLabels[0].Label;
         row.Confidence = consensus.TopLabels[0].Confidence;
         row.LabelsJson = JsonSerializer.Serialize(consensus.TopLabels, PipelineJson.Options);
@@ -238,8 +230,7 @@ public sealed partial class VideoActivities(
     /// <summary><see cref="TaskNames.RecordFailure"/>: the row says Failed with the reason code and message.</summary>
     public async Task<FinishOutcome> RecordFailureAsync(FailureRequest request)
     {
-        var row = BaseRow(request.Job, request.Probe, request.StageMs, request.StartedAt, request.CompletedAt);
-        row.Status = VideoStatuses.Failed;
+        var row = FinalRow(VideoStatuses.Failed, request.Job, request.Probe, request.StageMs, request.StartedAt, request.CompletedAt);
         row.ReasonCode = request.Failure.ReasonCode;
         row.Message = request.Failure.Message;
         row.UnavailableModelsJson = UnavailableJson(request.UnavailableModels);
@@ -275,25 +266,24 @@ public sealed partial class VideoActivities(
     private static string? UnavailableJson(IReadOnlyList<UnavailableModel>? models) =>
         models is { Count: > 0 } ? JsonSerializer.Serialize(models, PipelineJson.Options) : null;
 
-    private static VideoRow BaseRow(VideoJob job, VideoProbe? probe, IReadOnlyDictionary<string, double> stageMs, DateTimeOffset startedAt, DateTimeOffset completedAt) => new()
+    /// <summary>The final row's columns both outcomes share; the caller adds what only it knows.</summary>
+    private static VideoRow FinalRow(
+        string status, VideoJob job, VideoProbe? probe, IReadOnlyDictionary<string, double> stageMs, DateTimeOffset startedAt, DateTimeOffset completedAt)
     {
-        PartitionKey = job.VideoId,
-        Container = job.Container,
-        BlobName = job.BlobName,
-        BlobETag = job.ETag,
-        SubmittedAt = job.SubmittedAt,
-        StartedAt = startedAt,
-        CompletedAt = completedAt,
-        DurationSeconds = probe?.DurationSeconds,
-        Fps = probe?.Fps,
-        Width = probe?.Width,
-        Height = probe?.Height,
-        Rotation = probe?.Rotation,
-        Codec = probe?.Codec,
-        Format = probe?.Format,
-        SizeBytes = probe?.SizeBytes,
-        TimingsJson = JsonSerializer.Serialize(stageMs, PipelineJson.Options),
-    };
+        var row = VideoRow.Of(job, status);
+        row.StartedAt = startedAt;
+        row.CompletedAt = completedAt;
+        row.DurationSeconds = probe?.DurationSeconds;
+        row.Fps = probe?.Fps;
+        row.Width = probe?.Width;
+        row.Height = probe?.Height;
+        row.Rotation = probe?.Rotation;
+        row.Codec = probe?.Codec;
+        row.Format = probe?.Format;
+        row.SizeBytes = probe?.SizeBytes;
+        row.TimingsJson = JsonSerializer.Serialize(stageMs, PipelineJson.Options);
+        return row;
+    }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Artifacts of video {VideoId} were left in storage: {Reason}")]
     private static partial void LogArtifactsLeft(ILogger logger, string videoId, string reason);

@@ -95,15 +95,7 @@ public sealed partial class VideoStarter(ResultStore results, VideoFileCache fil
 
     /// <summary>The Queued row, unless the video has a row already.</summary>
     private Task<bool> InsertQueuedAsync(VideoJob job, CancellationToken cancellationToken) =>
-        results.TryInsertAsync(new VideoRow
-        {
-            PartitionKey = job.VideoId,
-            Status = VideoStatuses.Queued,
-            Container = job.Container,
-            BlobName = job.BlobName,
-            BlobETag = job.ETag,
-            SubmittedAt = job.SubmittedAt,
-        }, cancellationToken);
+        results.TryInsertAsync(VideoRow.Of(job, VideoStatuses.Queued), cancellationToken);
 
     private static bool IsAlreadyExists(Exception ex)
     {

@@ -8,6 +8,21 @@ public sealed class VideoRow : ITableEntity
 {
     public const string Key = "video";
 
+    /// <summary>A row for <paramref name="job"/> in <paramref name="status"/>, with the upload's identity columns set.</summary>
+    public static VideoRow Of(Messages.VideoJob job, string status)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        return new VideoRow
+        {
+            PartitionKey = job.VideoId,
+            Status = status,
+            Container = job.Container,
+            BlobName = job.BlobName,
+            BlobETag = job.ETag,
+            SubmittedAt = job.SubmittedAt,
+        };
+    }
+
     public string PartitionKey { get; set; } = string.Empty;
     public string RowKey { get; set; } = Key;
     public DateTimeOffset? Timestamp { get; set; }

@@ -101,20 +101,6 @@ internal sealed class BareInference
         return timing;
     })];
 
-    /// <summary>Session options as the pipeline's registry sets them (full graph optimisation, no spinning threads).</summary>
-    public static SessionOptions SessionOptionsLikePipeline(InferenceOptions options)
-    {
-        var session = new SessionOptions { GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL };
-        session.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
-        session.AddSessionConfigEntry("session.inter_op.allow_spinning", "0");
-        if (options.IntraOpThreads > 0)
-        {
-            session.IntraOpNumThreads = options.IntraOpThreads;
-        }
-
-        return session;
-    }
-
     /// <summary>Input names and the tensors of one run each, for <paramref name="model"/> over all videos.</summary>
     private List<OrtValue[]> Batches(LoadedModel model, bool dynamicBatch, out int clips)
     {
@@ -173,7 +159,7 @@ internal sealed class BareInference
 
     private ModelTiming Run(LoadedModel model)
     {
-        using var options = SessionOptionsLikePipeline(_options);
+        using var options = ModelRegistry.BaseOptions(_options);
         using var session = new InferenceSession(model.ModelPath, options);
         var m = model.Manifest;
         var dynamicBatch = m.Inputs.All(i => session.InputMetadata[i.Name].Dimensions is [< 0, ..]);

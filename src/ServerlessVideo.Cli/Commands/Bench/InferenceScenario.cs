@@ -109,7 +109,7 @@ internal static class InferenceScenario
         context.Phase($"{Name}: r3d_18: {clipsCount} clips, each through bare InferenceSession.Run and then the pipeline's ModelSession (after a warm-up of each) …");
         var model = registry.Models.Single();
         var modelSession = registry.Session(R3d18Model.Id);
-        using var options = BareInference.SessionOptionsLikePipeline(inference);
+        using var options = ModelRegistry.BaseOptions(inference);
         using var session = new InferenceSession(model.ModelPath, options);
         using var runOptions = new RunOptions();
         var preprocessor = new ClipPreprocessor(model.Manifest.Preprocessing);
