@@ -102,7 +102,7 @@ start_azurite() {
   setsid "$AZURITE_BIN" --silent --disableTelemetry --skipApiVersionCheck --loose \
     --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 \
     --blobPort "$blob" --queuePort "$queue" --tablePort "$table" \
-    --location "$data" >"$data/azurite.log" 2>&1 &
+    --location "$data" ${SV_AZURITE_DEBUG:+--debug "$SV_AZURITE_DEBUG"} >"$data/azurite.log" 2>&1 &
   AZURITE_PID=$!
   echo "$AZURITE_PID" >"$data/azurite.pid"
   for p in "$blob" "$queue" "$table"; do wait_port "$p" || { stop_azurite; die "Azurite did not start (log: $data/azurite.log)"; }; done

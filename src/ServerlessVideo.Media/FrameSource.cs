@@ -32,20 +32,26 @@ public sealed partial class FrameSource(MediaOptions options, VideoProber prober
     /// <summary>One clip of <paramref name="view"/> from a file it probes first (the CLI's and the tests' entry).</summary>
     public async Task<ClipTensor> ExtractAsync(string path, FrameView view, ClipSpan clip, CancellationToken cancellationToken)
     {
-        var probe = await prober.ProbeAsync(path, cancellationToken);
-        return (await ExtractAsync(path, probe, [new ClipRequest(view, clip)], cancellationToken))[0];
+        var input = MediaInput.File(path);
+        var probe = await prober.ProbeAsync(input, cancellationToken);
+        return (await ExtractAsync(input, probe, [new ClipRequest(view, clip)], cancellationToken))[0];
     }
 
+    /// <summary>Every requested clip of the file at <paramref name="path"/>, in request order.</summary>
+    public Task<IReadOnlyList<ClipTensor>> ExtractAsync(string path, VideoProbe probe, IReadOnlyList<ClipRequest> requests, CancellationToken cancellationToken) =>
+        ExtractAsync(MediaInput.File(path), probe, requests, cancellationToken);
+
     /// <summary>Every requested clip, in request order, from one decode of the ranges they need.</summary>
-    public async Task<IReadOnlyList<ClipTensor>> ExtractAsync(string path, VideoProbe probe, IReadOnlyList<ClipRequest> requests, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<ClipTensor>> ExtractAsync(MediaInput input, VideoProbe probe, IReadOnlyList<ClipRequest> requests, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(probe);
         ArgumentNullException.ThrowIfNull(requests);
         var clips = new ClipTensor[requests.Count];
         foreach (var geometry in requests.Select((r, i) => (Request: r, Index: i)).GroupBy(x => (x.Request.View.ResizeShortSide, x.Request.View.CropSize)))
         {
             var times = geometry.SelectMany(x => x.Request.FrameTimes).ToList();
-            var frames = await DecodeAsync(path, probe, geometry.First().Request.View, times, cancellationToken);
+            var frames = await DecodeAsync(input, probe, geometry.First().Request.View, times, cancellationToken);
             foreach (var (request, index) in geometry)
             {
                 clips[index] = Assemble(request, frames);
@@ -74,14 +80,14 @@ public sealed partial class FrameSource(MediaOptions options, VideoProber prober
             $"between(t\\,{k.From - origin:0.######}\\,{k.To - origin:0.######})")));
     }
 
-    private async Task<List<DecodedFrame>> DecodeAsync(string path, VideoProbe probe, FrameView geometry, List<double> times, CancellationToken cancellationToken)
+    private async Task<List<DecodedFrame>> DecodeAsync(MediaInput input, VideoProbe probe, FrameView geometry, List<double> times, CancellationToken cancellationToken)
     {
         var frameSeconds = 1 / probe.Fps;
         var windows = DecodePlanner.Plan(times, frameSeconds, probe.LastFrameSeconds, probe.DurationSeconds, null);
         if (windows.Count > 1)
         {
             // Several ranges: the keyframe index tells which of them share a GOP (decode once) and what each costs.
-            var keyframes = await KeyframeIndex.ReadAsync(options.BinaryFolder, path, options.ProcessTimeout, cancellationToken);
+            var keyframes = await KeyframeIndex.ReadAsync(options.BinaryFolder, input, options.ProcessTimeout, cancellationToken);
             if (keyframes is not null)
             {
                 windows = DecodePlanner.Plan(times, frameSeconds, probe.LastFrameSeconds, probe.DurationSeconds, keyframes);
@@ -93,7 +99,7 @@ public sealed partial class FrameSource(MediaOptions options, VideoProber prober
         var decoded = new List<DecodedFrame>[windows.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, windows.Count),
             new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.ParallelDecodes), CancellationToken = cancellationToken },
-            async (i, ct) => decoded[i] = await DecodeWindowAsync(path, windows[i], geometry, frameSeconds, ct));
+            async (i, ct) => decoded[i] = await DecodeWindowAsync(input, windows[i], geometry, frameSeconds, ct));
         var frames = decoded.SelectMany(d => d).ToList();
 
         frames.Sort((a, b) => a.Seconds.CompareTo(b.Seconds));
@@ -134,19 +140,19 @@ public sealed partial class FrameSource(MediaOptions options, VideoProber prober
     /// resize and crop, and report each frame's time through <c>showinfo</c>. A shortfall of bytes against the frames
     /// ffmpeg reports is a transient <see cref="FramesLostException"/>; a failing ffmpeg keeps the whole frames it sent.
     /// </summary>
-    private async Task<List<DecodedFrame>> DecodeWindowAsync(string path, DecodeWindow window, FrameView geometry, double frameSeconds, CancellationToken cancellationToken)
+    private async Task<List<DecodedFrame>> DecodeWindowAsync(MediaInput input, DecodeWindow window, FrameView geometry, double frameSeconds, CancellationToken cancellationToken)
     {
         var hardware = UsesHardware;
         try
         {
-            return await DecodeWindowAsync(path, window, geometry, frameSeconds, hardware, cancellationToken);
+            return await DecodeWindowAsync(input, window, geometry, frameSeconds, hardware, cancellationToken);
         }
         catch (MediaRejectedException ex) when (hardware && ex.ReasonCode == ReasonCodes.DecodeFailed)
         {
             // No GPU decoder here (no device, no driver, a codec NVDEC lacks): the CPU decodes from now on.
             _hardwareFailed = true;
             LogHardwareFallback(logger, options.HardwareDecoding, ex.Detail);
-            return await DecodeWindowAsync(path, window, geometry, frameSeconds, false, cancellationToken);
+            return await DecodeWindowAsync(input, window, geometry, frameSeconds, false, cancellationToken);
         }
     }
 
@@ -154,11 +160,11 @@ public sealed partial class FrameSource(MediaOptions options, VideoProber prober
     public bool UsesHardware => !_hardwareFailed && string.Equals(options.HardwareDecoding, "cuda", StringComparison.OrdinalIgnoreCase);
 
     private async Task<List<DecodedFrame>> DecodeWindowAsync(
-        string path, DecodeWindow window, FrameView geometry, double frameSeconds, bool hardware, CancellationToken cancellationToken)
+        MediaInput input, DecodeWindow window, FrameView geometry, double frameSeconds, bool hardware, CancellationToken cancellationToken)
     {
         var origin = window.StartSeconds;
         var select = window.Keep.Count <= MaxSelectTerms ? $"select='{SelectExpression(window.Keep, origin)}'," : string.Empty;
-        List<string> arguments = [.. InputSafety.InputArgumentList];
+        List<string> arguments = [.. input.InputArguments];
         if (hardware)
         {
             // Decoded on the GPU, copied back to system memory for the filters below.
@@ -173,7 +179,7 @@ public sealed partial class FrameSource(MediaOptions options, VideoProber prober
         arguments.AddRange(["-t", (window.EndSeconds - origin + frameSeconds).ToString("0.######", CultureInfo.InvariantCulture)]);
         arguments.AddRange(
         [
-            "-i", InputSafety.FileUrl(path),
+            "-i", input.Url,
             "-vf", $"{select}{GeometryFilter(geometry)},showinfo",
             "-fps_mode", "passthrough", "-an", "-sn", "-dn", "-pix_fmt", "rgb24", "-f", "rawvideo", "pipe:1",
         ]);
@@ -197,7 +203,7 @@ public sealed partial class FrameSource(MediaOptions options, VideoProber prober
         var whole = (int)(received / frameBytes);
         if (run.ExitCode != 0)
         {
-            LogDecodeFailed(logger, path, origin, run.ExitCode, string.Join(" | ", run.Errors));
+            LogDecodeFailed(logger, input.Name, origin, run.ExitCode, string.Join(" | ", run.Errors));
             if (whole == 0)
             {
                 throw new MediaRejectedException(ReasonCodes.DecodeFailed, string.Create(CultureInfo.InvariantCulture,

@@ -1,9 +1,10 @@
 namespace ServerlessVideo.Media;
 
 /// <summary>
-/// Keeps ffmpeg on the one file it was given. Demuxers that open other inputs (HLS/DASH playlists, concat scripts,
-/// image2 file patterns, SDP, tee) are not on the list, only the <c>file</c> protocol is allowed, and the path is
-/// passed with an explicit <c>file:</c> prefix so no name can be read as a URL.
+/// Keeps ffmpeg on the one input it was given. Demuxers that open other inputs (HLS/DASH playlists, concat scripts,
+/// image2 file patterns, SDP, tee) are not on the list, only the protocols of the input are allowed
+/// (<see cref="MediaInput.InputArguments"/>), and a path is passed with an explicit <c>file:</c> prefix so no name can
+/// be read as a URL.
 /// </summary>
 public static class InputSafety
 {
@@ -15,13 +16,6 @@ public static class InputSafety
         // Single pictures are let through the probe so they can be named for what they are (STILL_IMAGE).
         "png_pipe", "jpeg_pipe", "webp_pipe", "bmp_pipe", "tiff_pipe",
     ];
-
-    /// <summary>Input options to put before <c>-i</c>.</summary>
-    public static string InputArguments => string.Join(' ', InputArgumentList);
-
-    /// <summary><see cref="InputArguments"/> as separate process arguments.</summary>
-    public static IReadOnlyList<string> InputArgumentList =>
-        ["-protocol_whitelist", "file", "-format_whitelist", string.Join(',', AllowedDemuxers)];
 
     /// <summary>The input as an explicit local-file URL.</summary>
     public static string FileUrl(string path) => "file:" + Path.GetFullPath(path);

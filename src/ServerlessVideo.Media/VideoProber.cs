@@ -5,7 +5,7 @@ using ServerlessVideo.Core;
 
 namespace ServerlessVideo.Media;
 
-/// <summary>Runs ffprobe on a local file and turns what it says (or fails to say) into a <see cref="VideoProbe"/> or a reason code.</summary>
+/// <summary>Runs ffprobe on a local file or a ranged URL and turns what it says (or fails to say) into a <see cref="VideoProbe"/> or a reason code.</summary>
 public sealed partial class VideoProber(MediaOptions options, ILogger<VideoProber> logger)
 {
     private static readonly HashSet<string> StillImageCodecs = new(StringComparer.OrdinalIgnoreCase)
@@ -13,23 +13,27 @@ public sealed partial class VideoProber(MediaOptions options, ILogger<VideoProbe
         "png", "bmp", "webp", "tiff", "mjpeg", "jpegls", "gif",
     };
 
-    /// <summary>Probes <paramref name="path"/>; throws <see cref="MediaRejectedException"/> for input that cannot be a video.</summary>
-    public async Task<VideoProbe> ProbeAsync(string path, CancellationToken cancellationToken)
+    /// <summary>Probes the file at <paramref name="path"/>; throws <see cref="MediaRejectedException"/> for input that cannot be a video.</summary>
+    public Task<VideoProbe> ProbeAsync(string path, CancellationToken cancellationToken) => ProbeAsync(MediaInput.File(path), cancellationToken);
+
+    /// <summary>Probes <paramref name="input"/>; throws <see cref="MediaRejectedException"/> for input that cannot be a video.</summary>
+    public async Task<VideoProbe> ProbeAsync(MediaInput input, CancellationToken cancellationToken)
     {
-        var size = new FileInfo(path).Length;
+        ArgumentNullException.ThrowIfNull(input);
+        var size = input.SizeBytes;
         CheckSize(size);
-        await CheckNotPlaylistAsync(path, cancellationToken);
+        await CheckNotPlaylistAsync(input, cancellationToken);
 
         IMediaAnalysis analysis;
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.ProcessTimeout);
         try
         {
-            analysis = await FFProbe.AnalyseAsync(new Uri(Path.GetFullPath(path)), Ff(), InputSafety.InputArguments, timeout.Token);
+            analysis = await FFProbe.AnalyseAsync(input.Uri, Ff(), string.Join(' ', input.InputArguments), timeout.Token);
         }
         catch (FFProbeProcessException ex)
         {
-            LogProbeFailed(logger, ex, path, ex.StandardError.Count);
+            LogProbeFailed(logger, ex, input.Name, ex.StandardError.Count);
             throw new MediaRejectedException(ReasonCodes.Unreadable,
                 "ffprobe cannot read this file as a video container (corrupt, truncated, or missing its index).", ex);
         }
@@ -111,12 +115,10 @@ public sealed partial class VideoProber(MediaOptions options, ILogger<VideoProbe
         return new VideoProbe(Math.Round(duration, 3), Math.Round(fps, 3), width, height, rotation, video.CodecName ?? "unknown", format, size);
     }
 
-    private static async Task CheckNotPlaylistAsync(string path, CancellationToken cancellationToken)
+    private static async Task CheckNotPlaylistAsync(MediaInput input, CancellationToken cancellationToken)
     {
-        var head = new byte[64];
-        await using var file = File.OpenRead(path);
-        var read = await file.ReadAtLeastAsync(head, head.Length, throwOnEndOfStream: false, cancellationToken);
-        if (InputSafety.LooksLikePlaylist(head.AsSpan(0, read)))
+        var head = await input.ReadHeadAsync(64, cancellationToken);
+        if (InputSafety.LooksLikePlaylist(head))
         {
             throw new MediaRejectedException(ReasonCodes.UnsupportedFormat,
                 "The file is a playlist or script that refers to other inputs; upload the video itself.");

@@ -52,6 +52,17 @@ public sealed class PipelineOptions
     /// </summary>
     public TimeSpan ApiTimeout { get; set; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>
+    /// Videos of at least this many bytes are not downloaded: ffprobe and ffmpeg read them from storage with HTTP range
+    /// requests through a read-only SAS valid for <see cref="StreamAccess"/>, so the probe reads the container's header
+    /// and each decode the GOPs it needs. Unset (the default), every video is downloaded first: on a worker beside its
+    /// storage that is faster (see the README's benchmark); 0 streams every video.
+    /// </summary>
+    public long? StreamFromBytes { get; set; }
+
+    /// <summary>How long the read-only SAS of a streamed video stays valid (it must outlast the longest decode).</summary>
+    public TimeSpan StreamAccess { get; set; } = TimeSpan.FromHours(1);
+
     /// <summary>Local folder for downloaded videos while a worker processes them.</summary>
     public string WorkFolder { get; set; } = Path.Combine(Path.GetTempPath(), "serverlessvideo");
 }

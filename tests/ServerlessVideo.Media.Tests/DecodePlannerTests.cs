@@ -1,3 +1,4 @@
+using ServerlessVideo.Testing;
 using ServerlessVideo.Media.Decoding;
 
 namespace ServerlessVideo.Media.Tests;
@@ -56,11 +57,24 @@ public sealed class DecodePlannerTests
     }
 
     [Fact]
-    public void The_keyframe_index_is_read_from_packet_flags_relative_to_the_start_time()
+    public void The_keyframe_index_is_read_from_a_framecrc_listing_in_its_time_base()
     {
-        var index = KeyframeIndex.Parse("1.400000,K_\n1.480000,__\n1.440000,__\n3.400000,K_\n1.400000\n");
-        Assert.Equal([0.0, 2.0], index!.Select(k => Math.Round(k, 6)));
-        Assert.Null(KeyframeIndex.Parse("N/A,K_\n"));
+        var index = KeyframeIndex.Parse("#software: Lavf59.27.100\n#tb 0: 1/15360\n#media_type 0: video\n0,      -1024,          0,      512,  1414524, 0xcbe64151\n0,     126464,     129024,      512,   314640, 0xed6cfcca\n");
+        // The second keyframe's pts (8.4 s) is the demuxer's mistake; its dts plus the first's reorder delay is right.
+        Assert.Equal([0.0, 8.3], index!.Select(k => Math.Round(k, 6)));
+        Assert.Null(KeyframeIndex.Parse("0, 0, 0, 512, 10, 0x1\n"));
+        Assert.Null(KeyframeIndex.Parse("#tb 0: 1/25\n0, 0, x, 1, 10, 0x1\n"));
+        Assert.Null(KeyframeIndex.Parse("#tb 0: 1/25\n"));
+    }
+
+    [Fact]
+    public async Task The_keyframe_index_of_a_real_file_lists_its_gop_starts()
+    {
+        using var temp = new TempFolder();
+        var path = Path.Combine(temp.Path, "gop.mp4");
+        await TestVideos.FfmpegAsync("-f lavfi -i testsrc2=s=64x64:r=10:d=5 -c:v libx264 -g 10 -sc_threshold 0 -bf 2 -pix_fmt yuv420p", path);
+        var index = await KeyframeIndex.ReadAsync(null, MediaInput.File(path), TimeSpan.FromSeconds(30), CancellationToken.None);
+        Assert.Equal([0.0, 1.0, 2.0, 3.0, 4.0], index!.Select(k => Math.Round(k, 3)));
     }
 
     [Fact]

@@ -106,7 +106,7 @@ public sealed class FrameLossTests : IDisposable
     {
         using var sink = new MemoryStream();
         return await FfmpegProcess.RunAsync(null,
-            [.. InputSafety.InputArgumentList, "-ss", seek, "-i", InputSafety.FileUrl(path), "-pix_fmt", "rgb24", "-f", "rawvideo", "pipe:1"],
+            [.. MediaInput.File(path).InputArguments, "-ss", seek, "-i", MediaInput.File(path).Url, "-pix_fmt", "rgb24", "-f", "rawvideo", "pipe:1"],
             sink, CancellationToken.None);
     }
 

@@ -72,6 +72,38 @@ public sealed class TelemetryTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_short_video_runs_its_models_in_the_decodes_activity_and_stores_no_tensors()
+    {
+        var exported = new List<Activity>();
+        using var tracing = Sdk.CreateTracerProviderBuilder().AddSource(PipelineTelemetry.SourceName).AddInMemoryExporter(exported).Build();
+        // Segments of 8 clips: both views (3 and 5 clips) are one segment each.
+        await using var h = await PipelineHarness.StartAsync(twoModels: true, configure: x => x.Options.ClipsPerSegment = 8);
+        var path = await TestVideos.ColourAsync(h.Scratch, "blue", 160, 120, 25, 6, "mp4");
+        var (id, outcome, _) = await h.RunAsync(path);
+        Assert.Equal(VideoStatuses.Completed, outcome.Status);
+        Assert.Equal("blue", outcome.TopLabel);
+        tracing.ForceFlush();
+
+        var spans = SpansOf(exported, id);
+        Print(spans);
+        Assert.Equal(
+            new[] { TaskNames.ExtractFrames, TaskNames.PrepareVideo, TaskNames.VideoOrchestration, TaskNames.WriteResults }.Order(StringComparer.Ordinal),
+            spans.Select(s => s.DisplayName).Order(StringComparer.Ordinal));
+        var extract = Assert.Single(spans, s => s.DisplayName == TaskNames.ExtractFrames);
+        Assert.Equal(3 + 5, extract.GetTagItem(TelemetryTags.Clips));
+        Assert.Equal("CPUExecutionProvider", extract.GetTagItem(TelemetryTags.Provider));
+
+        var models = await h.RowsAsync(h.ModelRows, id);
+        Assert.Equal([3, 5], models.Select(m => m.GetInt32("Clips")).Order());
+        Assert.All(models, m => Assert.Equal("blue", m.GetString("TopLabel")));
+        var video = Assert.Single(await h.RowsAsync(h.VideoRows, id));
+        var timings = System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, double>>(video.GetString("TimingsJson"))!;
+        Assert.Equal(["extract", "infer", "probe"], timings.Keys.Order());
+        Assert.True(timings["extract"] > 0 && timings["infer"] > 0, string.Join(", ", timings));
+        Assert.Equal(0, await h.ArtifactCountAsync(id));
+    }
+
+    [Fact]
     public async Task A_failed_video_is_counted_by_status_and_reason_and_its_stage_timed()
     {
         var exported = new List<Activity>();

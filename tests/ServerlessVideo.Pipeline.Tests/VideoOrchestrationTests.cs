@@ -132,13 +132,15 @@ public sealed class VideoOrchestrationTests
         Assert.Equal(0, await h.ArtifactCountAsync(id));
     }
 
-    public static IEnumerable<object[]> BadInputs => TestVideos.BadInputs.Select(b => new object[] { b.Kind, b.Reason });
+    /// <summary>Every bad input, from a downloaded copy and read in place from storage.</summary>
+    public static IEnumerable<object[]> BadInputs =>
+        from b in TestVideos.BadInputs from streamed in new[] { false, true } select new object[] { b.Kind, b.Reason, streamed };
 
     [Theory]
     [MemberData(nameof(BadInputs))]
-    public async Task Bad_input_ends_the_orchestration_with_a_failed_row_and_a_reason(string kind, string reason)
+    public async Task Bad_input_ends_the_orchestration_with_a_failed_row_and_a_reason(string kind, string reason, bool streamed)
     {
-        await using var h = await PipelineHarness.StartAsync();
+        await using var h = await PipelineHarness.StartAsync(configure: x => x.Options.StreamFromBytes = streamed ? 0 : null);
         var path = await TestVideos.BadAsync(kind, h.Scratch);
         var (id, outcome, _) = await h.RunAsync(path, TimeSpan.FromSeconds(60));
 

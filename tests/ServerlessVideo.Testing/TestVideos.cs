@@ -134,7 +134,8 @@ public static class TestVideos
         return path;
     }
 
-    private static async Task FfmpegAsync(string arguments, string output)
+    /// <summary>Runs ffmpeg (quiet, overwriting) with <paramref name="arguments"/> and writes <paramref name="output"/>.</summary>
+    public static async Task FfmpegAsync(string arguments, string output)
     {
         var start = new ProcessStartInfo("ffmpeg", $"-y -v error {arguments} \"{output}\"") { RedirectStandardError = true };
         using var process = Process.Start(start)!;

@@ -103,7 +103,7 @@ public static class SubmitCommand
 
         var settings = Microsoft.Extensions.Options.Options.Create(pipeline);
         var storage = new StorageClients(settings);
-        var starter = new VideoStarter(new ResultStore(storage), new VideoFileCache(storage, settings), NullLogger<VideoStarter>.Instance);
+        var starter = new VideoStarter(new ResultStore(storage), new VideoFileCache(storage, settings, NullLogger<VideoFileCache>.Instance), NullLogger<VideoStarter>.Instance);
         try
         {
             await storage.Videos.CreateIfNotExistsAsync(cancellationToken: cancellationToken);

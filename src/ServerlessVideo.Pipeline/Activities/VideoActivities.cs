@@ -54,8 +54,14 @@ public sealed partial class VideoActivities(
             var size = await files.GetSizeAsync(job, CancellationToken.None);
             PipelineTelemetry.CurrentSpan?.SetTag(TelemetryTags.Bytes, size);
             prober.CheckSize(size);
-            var path = await files.GetLocalPathAsync(job, CancellationToken.None);
-            var probe = await prober.ProbeAsync(path, CancellationToken.None);
+            var input = await files.GetInputAsync(job, size, CancellationToken.None);
+            PipelineTelemetry.CurrentSpan?.SetTag(TelemetryTags.Streamed, input.IsRemote);
+            var probe = await prober.ProbeAsync(input, CancellationToken.None);
+            if (input.IsRemote)
+            {
+                await files.EnsureUnchangedAsync(job, CancellationToken.None);
+            }
+
             return new PrepareOutcome(true, 0, startedAt, probe, Plan(probe), null);
         }
         catch (MediaRejectedException ex)
@@ -99,73 +105,119 @@ public sealed partial class VideoActivities(
 
     /// <summary>
     /// <see cref="TaskNames.ExtractFrames"/>: every clip of every view from one decode of the ranges they need
-    /// (<see cref="FrameSource"/>), stored as tensors.
+    /// (<see cref="FrameSource"/>). A plan of one segment per view (a short video) runs every model on the decoded clips
+    /// here, as <see cref="InferAsync"/> would, and stores nothing: a separate inference activity per view would cost
+    /// more in storage round trips than its inference. Longer plans store the tensors per (view, segment) for
+    /// inference to fan out over.
     /// </summary>
     public async Task<ExtractOutcome> ExtractAsync(ExtractRequest request)
     {
         var watch = Stopwatch.StartNew();
-        var path = await files.GetLocalPathAsync(request.Job, CancellationToken.None);
+        var input = await files.GetInputAsync(request.Job, request.Probe.SizeBytes, CancellationToken.None);
         var wanted = (
             from view in request.Plan.Views
             from segment in view.Segments
             from clip in segment.Clips
-            select (View: view.View, Segment: segment.Index, Clip: clip)).ToList();
-        var tensors = await frames.ExtractAsync(path, request.Probe, [.. wanted.Select(w => new ClipRequest(w.View, w.Clip))], CancellationToken.None);
-        var parts = wanted.Select((w, i) => (w.View.Key, w.Segment, Tensor: tensors[i]))
-            .GroupBy(p => (p.Key, p.Segment))
-            .Select(g => (Result: new ExtractResult(g.Key.Key, g.Key.Segment, ArtifactStore.ClipsBlobName(request.Job.VideoId, g.Key.Key, g.Key.Segment), g.Count()),
-                Clips: g.Select(p => p.Tensor).ToList()))
+            select (View: view, Segment: segment.Index, Clip: clip)).ToList();
+        var tensors = await frames.ExtractAsync(input, request.Probe, [.. wanted.Select(w => new ClipRequest(w.View.View, w.Clip))], CancellationToken.None);
+        if (input.IsRemote)
+        {
+            // Read in place: the blob must still be the version the job names (a download checks this as it reads).
+            await files.EnsureUnchangedAsync(request.Job, CancellationToken.None);
+        }
+
+        var extractMs = Math.Round(watch.Elapsed.TotalMilliseconds, 1);
+        var parts = wanted.Select((w, i) => (w.View, w.Segment, Tensor: tensors[i]))
+            .GroupBy(p => (p.View, p.Segment))
+            .Select(g => (g.Key.View, g.Key.Segment, Clips: (IReadOnlyList<Core.Tensors.ClipTensor>)[.. g.Select(p => p.Tensor)]))
             .ToList();
-        await Parallel.ForEachAsync(parts, new ParallelOptions { MaxDegreeOfParallelism = 4 },
-            async (part, ct) => await artifacts.WriteClipsAsync(part.Result.ClipsBlob, part.Clips, ct));
         PipelineTelemetry.CurrentSpan?
+            .SetTag(TelemetryTags.Streamed, input.IsRemote)
             .SetTag(TelemetryTags.Views, request.Plan.Views.Count)
             .SetTag(TelemetryTags.Clips, tensors.Count)
             .SetTag(TelemetryTags.Bytes, tensors.Sum(t => (long)t.Data.Length));
-        return new ExtractOutcome([.. parts.Select(p => p.Result)], Math.Round(watch.Elapsed.TotalMilliseconds, 1));
+
+        if (request.Plan.Views.All(v => v.Segments.Count <= 1))
+        {
+            var inferred = new List<InferResult>();
+            foreach (var part in parts)
+            {
+                inferred.AddRange(await RunModelsAsync(request.Job.VideoId, part.View.View.Key, part.Segment, part.View.ModelIds, part.View.Flows ?? [], part.Clips));
+            }
+
+            return new ExtractOutcome([], extractMs, inferred);
+        }
+
+        var stored = parts.Select(p => (Result: new ExtractResult(p.View.View.Key, p.Segment, ArtifactStore.ClipsBlobName(request.Job.VideoId, p.View.View.Key, p.Segment), p.Clips.Count), p.Clips)).ToList();
+        await Parallel.ForEachAsync(stored, new ParallelOptions { MaxDegreeOfParallelism = 4 },
+            async (part, ct) => await artifacts.WriteClipsAsync(part.Result.ClipsBlob, part.Clips, ct));
+        return new ExtractOutcome([.. stored.Select(p => p.Result)], extractMs);
     }
 
     /// <summary>
     /// <see cref="TaskNames.RunInference"/>: every model of one view over one segment's clips, read once; the optical
-    /// flows those models read are computed from the same clips first (by the code training used). All models'
-    /// per-clip probabilities go to one blob.
+    /// flows those models read are computed from the same clips first (by the code training used).
     /// </summary>
     public async Task<IReadOnlyList<InferResult>> InferAsync(InferRequest request)
     {
-        var span = PipelineTelemetry.CurrentSpan?
+        PipelineTelemetry.CurrentSpan?
             .SetTag(TelemetryTags.View, request.ViewKey)
             .SetTag(TelemetryTags.Segment, request.SegmentIndex)
             .SetTag(TelemetryTags.Models, request.ModelIds.Count);
         var clips = await artifacts.ReadClipsAsync(request.ClipsBlob, CancellationToken.None);
+        PipelineTelemetry.CurrentSpan?
+            .SetTag(TelemetryTags.Clips, clips.Count)
+            .SetTag(TelemetryTags.Bytes, clips.Sum(c => (long)c.Data.Length));
+        return await RunModelsAsync(request.VideoId, request.ViewKey, request.SegmentIndex, request.ModelIds, request.Flows, clips);
+    }
+
+    /// <summary>
+    /// Runs <paramref name="modelIds"/> over one (view, segment)'s clips after computing the flows they read. Their
+    /// per-clip probabilities travel in the result when they are at most <see cref="InlineScoresLimit"/> numbers in all,
+    /// else in one blob keyed by model id.
+    /// </summary>
+    private async Task<IReadOnlyList<InferResult>> RunModelsAsync(
+        string videoId, string viewKey, int segmentIndex, IReadOnlyList<string> modelIds, IReadOnlyList<FlowSpec> flows, IReadOnlyList<Core.Tensors.ClipTensor> clips)
+    {
         var streams = new Dictionary<string, IReadOnlyList<Core.Tensors.ClipTensor>>(StringComparer.Ordinal) { [ModelInput.Rgb] = clips };
-        foreach (var flow in request.Flows)
+        foreach (var flow in flows)
         {
             streams[flow.Key] = [.. clips.Select(c => FlowStack.Compute(c, flow))];
         }
 
-        var scoresBlob = ArtifactStore.ScoresBlobName(request.VideoId, request.ViewKey, request.SegmentIndex);
         var scores = new Dictionary<string, float[][]>(StringComparer.Ordinal);
-        var inferred = new List<InferResult>(request.ModelIds.Count);
-        foreach (var modelId in request.ModelIds)
+        var runs = new List<(string ModelId, string Provider, double Ms)>(modelIds.Count);
+        foreach (var modelId in modelIds)
         {
             var session = models.Session(modelId);
             var missing = session.StreamKeys.Where(k => !streams.ContainsKey(k)).ToList();
             if (missing.Count > 0)
             {
-                throw new InvalidOperationException($"Model '{modelId}' reads stream(s) {string.Join(", ", missing)}, which view {request.ViewKey} does not compute.");
+                throw new InvalidOperationException($"Model '{modelId}' reads stream(s) {string.Join(", ", missing)}, which view {viewKey} does not compute.");
             }
 
             var watch = Stopwatch.StartNew();
             scores[modelId] = session.Run(streams);
-            inferred.Add(new InferResult(modelId, request.SegmentIndex, scoresBlob, session.Provider, clips.Count, Math.Round(watch.Elapsed.TotalMilliseconds, 1)));
+            runs.Add((modelId, session.Provider, Math.Round(watch.Elapsed.TotalMilliseconds, 1)));
         }
 
-        await artifacts.WriteJsonAsync(scoresBlob, scores, CancellationToken.None);
-        span?.SetTag(TelemetryTags.Clips, clips.Count)
-            .SetTag(TelemetryTags.Bytes, clips.Sum(c => (long)c.Data.Length))
-            .SetTag(TelemetryTags.Provider, string.Join(",", inferred.Select(i => i.Provider).Distinct(StringComparer.Ordinal)));
-        return inferred;
+        string? scoresBlob = null;
+        if (scores.Values.Sum(s => s.Sum(c => (long)c.Length)) > InlineScoresLimit)
+        {
+            scoresBlob = ArtifactStore.ScoresBlobName(videoId, viewKey, segmentIndex);
+            await artifacts.WriteJsonAsync(scoresBlob, scores, CancellationToken.None);
+        }
+
+        PipelineTelemetry.CurrentSpan?
+            .SetTag(TelemetryTags.Provider, string.Join(",", runs.Select(r => r.Provider).Distinct(StringComparer.Ordinal)));
+        return [.. runs.Select(r => new InferResult(r.ModelId, segmentIndex, scoresBlob, r.Provider, clips.Count, r.Ms, scoresBlob is null ? scores[r.ModelId] : null))];
     }
+
+    /// <summary>
+    /// Probabilities per (view, segment) small enough to travel in the durable messages (4,096 floats, about 40 KB of
+    /// JSON, under the 45 KB at which the Azure Storage provider moves a message to a blob of its own).
+    /// </summary>
+    public const int InlineScoresLimit = 4096;
 
     /// <summary>
     /// <see cref="TaskNames.WriteResults"/>: per model, mean probability over all its clips; across models, the
@@ -175,7 +227,7 @@ public sealed partial class VideoActivities(
     {
         var topK = options.Value.TopK;
         var blobs = new Dictionary<string, Dictionary<string, float[][]>>(StringComparer.Ordinal);
-        foreach (var blob in request.Inferences.Select(i => i.ScoresBlob).Distinct(StringComparer.Ordinal))
+        foreach (var blob in request.Inferences.Select(i => i.ScoresBlob).OfType<string>().Distinct(StringComparer.Ordinal))
         {
             blobs[blob] = await artifacts.ReadJsonAsync<Dictionary<string, float[][]>>(blob, CancellationToken.None);
         }
@@ -187,7 +239,7 @@ public sealed partial class VideoActivities(
             var clipScores = new List<float[]>();
             foreach (var part in group.OrderBy(p => p.SegmentIndex))
             {
-                clipScores.AddRange(blobs[part.ScoresBlob][part.ModelId]);
+                clipScores.AddRange(part.Scores ?? blobs[part.ScoresBlob!][part.ModelId]);
             }
 
             var model = models.Get(group.Key);

@@ -1,4 +1,9 @@
 namespace ServerlessVideo.Pipeline.Messages;
 
-/// <summary>The clip tensors written, per (view, segment), and how long the decode took.</summary>
-public sealed record ExtractOutcome(IReadOnlyList<ExtractResult> Parts, double ElapsedMs);
+/// <summary>
+/// What the decode produced: the clip tensors written per (view, segment) for inference to fan out over
+/// (<paramref name="Parts"/>), or, when the plan is one segment per view, the models' results computed in the same
+/// activity from the decoded clips (<paramref name="Inferred"/>, with <paramref name="Parts"/> empty).
+/// <paramref name="ExtractMs"/> is the decode's share of the activity.
+/// </summary>
+public sealed record ExtractOutcome(IReadOnlyList<ExtractResult> Parts, double ExtractMs, IReadOnlyList<InferResult>? Inferred = null);

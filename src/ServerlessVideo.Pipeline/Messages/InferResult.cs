@@ -1,7 +1,9 @@
 namespace ServerlessVideo.Pipeline.Messages;
 
 /// <summary>
-/// One model's run over one segment: the blob holding the per-clip probabilities of every model of that (view, segment)
-/// (an object keyed by model id), what ran it and for how long.
+/// One model's run over one segment: its per-clip probabilities, carried in the message when they are small
+/// (<paramref name="Scores"/>) or else in the blob <paramref name="ScoresBlob"/> shared by every model of that
+/// (view, segment) (an object keyed by model id); what ran it and for how long.
 /// </summary>
-public sealed record InferResult(string ModelId, int SegmentIndex, string ScoresBlob, string Provider, int ClipCount, double ElapsedMs);
+public sealed record InferResult(
+    string ModelId, int SegmentIndex, string? ScoresBlob, string Provider, int ClipCount, double ElapsedMs, float[][]? Scores = null);

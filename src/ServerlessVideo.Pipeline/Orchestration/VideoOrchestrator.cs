@@ -9,8 +9,9 @@ namespace ServerlessVideo.Pipeline.Orchestration;
 
 /// <summary>
 /// admit (wait for a processing slot, first submitted first) → probe and plan → decode every view's clips once → per
-/// (view, segment) flow and every model of the view → write results, delete artifacts and hand the slot on. Seven
-/// activities for a short video with the built-in models' four views. Replay-safe: no I/O, clock or randomness here;
+/// (view, segment) flow and every model of the view → write results, delete artifacts and hand the slot on. A short
+/// video (one segment per view) runs its models in the decode's activity: three activities in all; a longer one fans
+/// out one inference activity per (view, segment). Replay-safe: no I/O, clock or randomness here;
 /// time comes from the context, and every payload is a small record of blob names.
 /// </summary>
 public sealed class VideoOrchestrator : TaskOrchestrator<VideoJob, VideoOutcome>
@@ -70,23 +71,32 @@ public sealed class VideoOrchestrator : TaskOrchestrator<VideoJob, VideoOutcome>
 
             context.SetCustomStatus(new VideoProgress("extract", 5));
             var extracted = await context.CallActivityAsync<ExtractOutcome>(TaskNames.ExtractFrames, new ExtractRequest(job, probe, plan), Retry);
-            stages.Lap("extract", context.CurrentUtcDateTime);
-
-            var inferences = (
-                from view in plan.Views
-                from part in extracted.Parts.Where(e => e.ViewKey == view.View.Key)
-                select context.CallActivityAsync<IReadOnlyList<InferResult>>(
-                    TaskNames.RunInference,
-                    new InferRequest(job.VideoId, view.View.Key, part.SegmentIndex, view.ModelIds, view.Flows ?? [], part.ClipsBlob),
-                    Retry))
-                .ToList();
-            var inferred = await FanOutAsync(context, inferences, "infer", 40, 90);
-            stages.Lap("infer", context.CurrentUtcDateTime);
+            List<InferResult> inferred;
+            if (extracted.Inferred is { } inPlace)
+            {
+                // A short video's models ran in the decode's activity: its time splits into the two stages.
+                stages.Split("extract", extracted.ExtractMs, "infer", context.CurrentUtcDateTime);
+                inferred = [.. inPlace];
+            }
+            else
+            {
+                stages.Lap("extract", context.CurrentUtcDateTime);
+                var inferences = (
+                    from view in plan.Views
+                    from part in extracted.Parts.Where(e => e.ViewKey == view.View.Key)
+                    select context.CallActivityAsync<IReadOnlyList<InferResult>>(
+                        TaskNames.RunInference,
+                        new InferRequest(job.VideoId, view.View.Key, part.SegmentIndex, view.ModelIds, view.Flows ?? [], part.ClipsBlob),
+                        Retry))
+                    .ToList();
+                inferred = [.. (await FanOutAsync(context, inferences, "infer", 40, 90)).SelectMany(i => i)];
+                stages.Lap("infer", context.CurrentUtcDateTime);
+            }
 
             context.SetCustomStatus(new VideoProgress("write", 90));
             var finished = await context.CallActivityAsync<FinishOutcome>(
                 TaskNames.WriteResults,
-                new WriteRequest(job, probe, [.. inferred.SelectMany(i => i)], stages.Snapshot(), startedAt, context.CurrentUtcDateTime, unavailable),
+                new WriteRequest(job, probe, inferred, stages.Snapshot(), startedAt, context.CurrentUtcDateTime, unavailable),
                 Retry);
             Wake(context, finished);
             context.SetCustomStatus(new VideoProgress("done", 100));

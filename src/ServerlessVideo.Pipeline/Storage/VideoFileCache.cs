@@ -1,6 +1,10 @@
 using System.Collections.Concurrent;
 using Azure;
 using Azure.Storage.Blobs.Models;
+using Azure.Storage.Sas;
+using Azure.Storage.Blobs.Specialized;
+using Azure.Storage.Blobs;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ServerlessVideo.Core;
 using ServerlessVideo.Media;
@@ -9,13 +13,103 @@ using ServerlessVideo.Pipeline.Messages;
 namespace ServerlessVideo.Pipeline.Storage;
 
 /// <summary>
-/// Local copies of uploaded videos for ffmpeg, one per video per worker, downloaded once and shared by that worker's
-/// activities. Downloads are conditional on the job's ETag, so a blob overwritten mid-flight is never mixed in, and the
-/// version downloaded is the one the probe checked against the size cap (before any download).
+/// What ffmpeg reads an uploaded video from. Large videos (<see cref="PipelineOptions.StreamFromBytes"/>, when set) are read in
+/// place through a read-only SAS URL with HTTP range requests; the others are downloaded, once per video per worker,
+/// into a local copy that worker's activities share. Downloads are conditional on the job's ETag, so a blob overwritten
+/// mid-flight is never mixed in, and the version downloaded is the one the probe checked against the size cap (before
+/// any download); a streamed video is checked against its ETag after each read instead (<see cref="EnsureUnchangedAsync"/>).
 /// </summary>
-public sealed class VideoFileCache(StorageClients storage, IOptions<PipelineOptions> options)
+public sealed partial class VideoFileCache(StorageClients storage, IOptions<PipelineOptions> options, ILogger<VideoFileCache> logger)
 {
     private readonly ConcurrentDictionary<string, SemaphoreSlim> _locks = new(StringComparer.Ordinal);
+    private UserDelegationKey? _delegationKey;
+    private bool _cannotSign;
+
+    /// <summary>
+    /// The input for <paramref name="job"/>'s blob of <paramref name="sizeBytes"/>: a ranged URL when it is large and
+    /// this worker can sign one, else the local copy (downloaded if this worker has none).
+    /// </summary>
+    public async Task<MediaInput> GetInputAsync(VideoJob job, long sizeBytes, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        if (options.Value.StreamFromBytes is { } streamFrom && sizeBytes >= streamFrom && await SignAsync(job, cancellationToken) is { } url)
+        {
+            return MediaInput.Remote(url, sizeBytes);
+        }
+
+        return MediaInput.File(await GetLocalPathAsync(job, cancellationToken));
+    }
+
+    /// <summary>Fails as <see cref="ReasonCodes.NotFound"/> when the blob is no longer the version the job names.</summary>
+    public async Task EnsureUnchangedAsync(VideoJob job, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        if (await FindSizeAsync(job.BlobName, job.ETag, cancellationToken) is null)
+        {
+            throw Gone(job, null);
+        }
+    }
+
+    /// <summary>
+    /// A read-only SAS URL for the blob: signed with the account key when the connection string has one, else with a
+    /// user delegation key (the worker's identity needs <c>generateUserDelegationKey</c>, which the Storage Blob Data
+    /// roles include). Null when neither works: the video is downloaded instead, and the reason logged once.
+    /// </summary>
+    private async Task<Uri?> SignAsync(VideoJob job, CancellationToken cancellationToken)
+    {
+        var blob = storage.Videos.GetBlobClient(job.BlobName);
+        var expires = DateTimeOffset.UtcNow + options.Value.StreamAccess;
+        if (blob.CanGenerateSasUri)
+        {
+            return blob.GenerateSasUri(BlobSasPermissions.Read, expires);
+        }
+
+        if (_cannotSign)
+        {
+            return null;
+        }
+
+        var key = await DelegationKeyAsync(expires, cancellationToken);
+        if (key is null)
+        {
+            return null;
+        }
+
+        var sas = new BlobSasBuilder(BlobSasPermissions.Read, expires)
+        {
+            BlobContainerName = blob.BlobContainerName,
+            BlobName = blob.Name,
+            Resource = "b",
+        };
+        return new BlobUriBuilder(blob.Uri) { Sas = sas.ToSasQueryParameters(key, blob.AccountName) }.ToUri();
+    }
+
+    /// <summary>
+    /// This worker's user delegation key, renewed when it would expire before <paramref name="until"/> (two activities
+    /// renewing at once both get a valid key; the last one is kept).
+    /// </summary>
+    private async Task<UserDelegationKey?> DelegationKeyAsync(DateTimeOffset until, CancellationToken cancellationToken)
+    {
+        try
+        {
+            if (_delegationKey is { } key && key.SignedExpiresOn >= until)
+            {
+                return key;
+            }
+
+            // Keys live at most seven days; a day at a time, renewed as they near their end.
+            var service = storage.Videos.GetParentBlobServiceClient();
+            var start = DateTimeOffset.UtcNow.AddMinutes(-5);
+            _delegationKey = (await service.GetUserDelegationKeyAsync(start, until.AddDays(1), cancellationToken)).Value;
+            return _delegationKey;
+        }
+        catch (RequestFailedException ex)
+        {
+            _cannotSign = true;
+            LogCannotSign(logger, ex.Status, ex.ErrorCode ?? ex.Message);
+            return null;
+        }
+    }
 
     /// <summary>The blob's size, read without downloading, checked against the size cap.</summary>
     public async Task<long> GetSizeAsync(VideoJob job, CancellationToken cancellationToken) =>
@@ -97,6 +191,9 @@ public sealed class VideoFileCache(StorageClients storage, IOptions<PipelineOpti
     }
 
     private string FolderOf(string videoId) => Path.Combine(options.Value.WorkFolder, "videos", videoId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Large videos are downloaded, not streamed: no user delegation key ({Status} {Error}); grant the worker's identity a Storage Blob Data role that includes generateUserDelegationKey")]
+    private static partial void LogCannotSign(ILogger logger, int status, string error);
 
     private static MediaRejectedException Gone(VideoJob job, RequestFailedException? ex) =>
         new(ReasonCodes.NotFound, $"Blob '{job.Container}/{job.BlobName}' with ETag {job.ETag} no longer exists (deleted or overwritten).", ex);

@@ -40,6 +40,9 @@ public static class TelemetryTags
     /// <summary>ONNX Runtime execution provider that actually ran (e.g. <c>CPUExecutionProvider</c>).</summary>
     public const string Provider = "sv.provider";
 
+    /// <summary>Whether ffmpeg read the video from storage with range requests rather than from a downloaded copy.</summary>
+    public const string Streamed = "sv.streamed";
+
     public const string Views = "sv.views";
 
     public const string Segments = "sv.segments";
