@@ -99,6 +99,7 @@ start_azurite() {
   # --disableTelemetry: Azurite otherwise calls outside addresses. --skipApiVersionCheck: the current SDKs send a
   # newer API version than this Azurite knows. --loose: tolerate headers Azurite does not implement.
   # setsid: a session of its own, so a Ctrl-C meant for the host does not kill storage under it; sv stops it last.
+  # SV_AZURITE_DEBUG=FILE logs every request Azurite serves to FILE (to count what a run costs in storage).
   setsid "$AZURITE_BIN" --silent --disableTelemetry --skipApiVersionCheck --loose \
     --blobHost 127.0.0.1 --queueHost 127.0.0.1 --tableHost 127.0.0.1 \
     --blobPort "$blob" --queuePort "$queue" --tablePort "$table" \
