@@ -77,18 +77,33 @@ public sealed class PipelineHarness : IAsyncDisposable
 
         configure?.Invoke(harness);
         await harness.Videos.CreateIfNotExistsAsync();
-        harness._host = await DurableTaskTestHost.StartAsync(r => r.AddVideoTasks(), new DurableTaskTestHostOptions
+        // The test host's own choice is a random port in 30000–40000, unchecked, which collides with the ephemeral
+        // ports of other test processes under load: take one the OS reports free, and again should it be taken
+        // before the sidecar binds it.
+        for (var attempt = 1; ; attempt++)
         {
-            LoggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Warning)),
-            ConfigureServices = services =>
+            try
             {
-                services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning));
-                services.AddSingleton(Microsoft.Extensions.Options.Options.Create(harness.Options));
-                services.AddSingleton(Microsoft.Extensions.Options.Options.Create(harness.Media));
-                services.AddSingleton(Microsoft.Extensions.Options.Options.Create(new InferenceOptions { ModelsPath = harness.ModelsPath }));
-                services.AddVideoPipeline();
-            },
-        });
+                harness._host = await DurableTaskTestHost.StartAsync(r => r.AddVideoTasks(), new DurableTaskTestHostOptions
+                {
+                    Port = Azurite.FreePort(),
+                    LoggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Warning)),
+                    ConfigureServices = services =>
+                    {
+                        services.AddLogging(b => b.SetMinimumLevel(LogLevel.Warning));
+                        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(harness.Options));
+                        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(harness.Media));
+                        services.AddSingleton(Microsoft.Extensions.Options.Options.Create(new InferenceOptions { ModelsPath = harness.ModelsPath }));
+                        services.AddVideoPipeline();
+                    },
+                });
+                break;
+            }
+            catch (IOException ex) when (attempt < 3 && ex.InnerException?.GetType().Name == "AddressInUseException")
+            {
+            }
+        }
+
         return harness;
     }
 
