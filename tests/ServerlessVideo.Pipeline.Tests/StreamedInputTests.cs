@@ -71,22 +71,4 @@ public sealed class StreamedInputTests
         Assert.False(Directory.Exists(Path.Combine(h.Options.WorkFolder, "videos", id)));
         Assert.Equal(0, await h.ArtifactCountAsync(id));
     }
-
-    [Fact]
-    public async Task A_streamed_blob_overwritten_while_queued_fails_as_gone_and_its_new_version_is_classified()
-    {
-        await using var h = await PipelineHarness.StartAsync(configure: x => x.Options.StreamFromBytes = 0);
-        var red = await TestVideos.ColourAsync(h.Scratch, "red", 160, 120, 25, 2);
-        var blue = await TestVideos.ColourAsync(h.Scratch, "blue", 160, 120, 25, 2);
-        var (name, oldEtag) = await h.UploadAsync(red, "clip.mp4");
-        var (_, newEtag) = await h.UploadAsync(blue, "clip.mp4");
-
-        var oldId = await h.StartAsync(name, oldEtag);
-        var newId = await h.StartAsync(name, newEtag);
-        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        var old = (await h.Client.WaitForInstanceCompletionAsync(oldId, true, cts.Token)).ReadOutputAs<VideoOutcome>()!;
-        var current = (await h.Client.WaitForInstanceCompletionAsync(newId, true, cts.Token)).ReadOutputAs<VideoOutcome>()!;
-        Assert.Equal(ReasonCodes.NotFound, old.Failure!.ReasonCode);
-        Assert.Equal("blue", current.TopLabel);
-    }
 }

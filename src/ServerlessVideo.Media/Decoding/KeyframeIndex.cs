@@ -1,6 +1,5 @@
-using System.Diagnostics;
 using System.Globalization;
-using FFMpegCore;
+using System.Text;
 
 namespace ServerlessVideo.Media.Decoding;
 
@@ -21,35 +20,22 @@ public static class KeyframeIndex
     public static async Task<IReadOnlyList<double>?> ReadAsync(string? binaryFolder, MediaInput input, TimeSpan timeout, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(input);
-        var start = new ProcessStartInfo(GlobalFFOptions.GetFFMpegBinaryPath(new FFOptions { BinaryFolder = binaryFolder ?? string.Empty }))
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-        };
-        foreach (var a in (string[])
-            [
-                "-v", "error", "-nostdin", .. input.InputArguments, "-discard", "nokey", "-i", input.Url,
-                "-map", "0:v:0", "-c", "copy", "-bsf:v", "noise=drop=not(key)", "-f", "framecrc", "-",
-            ])
-        {
-            start.ArgumentList.Add(a);
-        }
-
-        using var process = Process.Start(start) ?? throw new InvalidOperationException("ffmpeg did not start.");
+        using var listing = new MemoryStream();
         using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         limit.CancelAfter(timeout);
         try
         {
-            var stderr = process.StandardError.ReadToEndAsync(limit.Token);
-            var text = await process.StandardOutput.ReadToEndAsync(limit.Token);
-            await stderr;
-            await process.WaitForExitAsync(limit.Token);
-            return process.ExitCode == 0 ? Parse(text) : null;
+            var run = await FfmpegProcess.RunAsync(binaryFolder,
+                [
+                    .. input.InputArguments, "-discard", "nokey", "-i", input.Url,
+                    "-map", "0:v:0", "-c", "copy", "-bsf:v", "noise=drop=not(key)", "-f", "framecrc", "pipe:1",
+                ],
+                listing, limit.Token);
+            return run.ExitCode == 0 ? Parse(Encoding.ASCII.GetString(listing.GetBuffer(), 0, (int)listing.Length)) : null;
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
-            process.Kill(entireProcessTree: true);
+            // Past the time limit (the run was killed): plan without the index.
             return null;
         }
     }

@@ -57,11 +57,7 @@ public sealed partial class VideoActivities(
             var input = await files.GetInputAsync(job, size, CancellationToken.None);
             PipelineTelemetry.CurrentSpan?.SetTag(TelemetryTags.Streamed, input.IsRemote);
             var probe = await prober.ProbeAsync(input, CancellationToken.None);
-            if (input.IsRemote)
-            {
-                await files.EnsureUnchangedAsync(job, CancellationToken.None);
-            }
-
+            await files.EnsureUnchangedAsync(job, input, CancellationToken.None);
             return new PrepareOutcome(true, 0, startedAt, probe, Plan(probe), null);
         }
         catch (MediaRejectedException ex)
@@ -120,12 +116,7 @@ public sealed partial class VideoActivities(
             from clip in segment.Clips
             select (View: view, Segment: segment.Index, Clip: clip)).ToList();
         var tensors = await frames.ExtractAsync(input, request.Probe, [.. wanted.Select(w => new ClipRequest(w.View.View, w.Clip))], CancellationToken.None);
-        if (input.IsRemote)
-        {
-            // Read in place: the blob must still be the version the job names (a download checks this as it reads).
-            await files.EnsureUnchangedAsync(request.Job, CancellationToken.None);
-        }
-
+        await files.EnsureUnchangedAsync(request.Job, input, CancellationToken.None);
         var extractMs = Math.Round(watch.Elapsed.TotalMilliseconds, 1);
         var parts = wanted.Select((w, i) => (w.View, w.Segment, Tensor: tensors[i]))
             .GroupBy(p => (p.View, p.Segment))

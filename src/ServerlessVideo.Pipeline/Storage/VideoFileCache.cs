@@ -40,11 +40,15 @@ public sealed partial class VideoFileCache(StorageClients storage, IOptions<Pipe
         return MediaInput.File(await GetLocalPathAsync(job, cancellationToken));
     }
 
-    /// <summary>Fails as <see cref="ReasonCodes.NotFound"/> when the blob is no longer the version the job names.</summary>
-    public async Task EnsureUnchangedAsync(VideoJob job, CancellationToken cancellationToken)
+    /// <summary>
+    /// After <paramref name="input"/> was read in place: fails as <see cref="ReasonCodes.NotFound"/> when the blob is no
+    /// longer the version the job names. A local copy needs no check (its download was conditional on the ETag).
+    /// </summary>
+    public async Task EnsureUnchangedAsync(VideoJob job, MediaInput input, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(job);
-        if (await FindSizeAsync(job.BlobName, job.ETag, cancellationToken) is null)
+        ArgumentNullException.ThrowIfNull(input);
+        if (input.IsRemote && await FindSizeAsync(job.BlobName, job.ETag, cancellationToken) is null)
         {
             throw Gone(job, null);
         }
