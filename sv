@@ -140,6 +140,13 @@ host_env() {
   export Pipeline__WorkFolder="${Pipeline__WorkFolder:-$STATE/work}"
 }
 
+# A long-running worker (serve, and the bench's, which stands for one) compiles each method once, optimised, instead of
+# recompiling its hot code in the background for minutes: in ./sv bench's batch the host used about a fifth less CPU,
+# for about 0.25 s more at start-up.
+worker_env() {
+  export DOTNET_TieredCompilation="${DOTNET_TieredCompilation:-0}"
+}
+
 # -------------------------------------------------------------- commands ---
 
 cmd_demo() {
@@ -158,6 +165,7 @@ cmd_bench() {
   ensure_tools; ensure_apt; ensure_azurite
   [ "${SV_NO_BUILD:-}" = 1 ] || build_cli
   host_env
+  worker_env
   own_local_data
   # Storage of its own, empty at every run: the numbers do not depend on how many videos .sv/azurite has seen
   # (Azurite's table queries slow down as its tables grow), and the bench leaves the user's results alone.
@@ -201,6 +209,7 @@ end_serve() {
 cmd_serve() {
   setup
   host_env
+  worker_env
   own_local_data
   local url; url=$(serve_url "$@")
   start_azurite "$STATE/azurite"
