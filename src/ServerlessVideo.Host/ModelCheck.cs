@@ -30,7 +30,7 @@ public static class ModelCheck
         }
 
         var lines = registry.Available
-            .Select(m => (m.Id, Line: $"{m.Id,-36} {m.Manifest.Family,-12} {registry.Session(m.Id).Provider,-22} {m.Labels.Count} labels"))
+            .Select(m => (m.Id, Line: $"{m.Id,-36} {m.Manifest.Family,-12} {registry.Session(m.Id).Provider,-22} {m.Labels.Count} labels in {m.LabelSpace}"))
             .Concat(registry.Unavailable.Select(u => (u.Id, Line: $"{u.Id,-36} {"-",-12} {u.ReasonCode,-22} {u.Message}")))
             .OrderBy(l => l.Id, StringComparer.Ordinal);
         foreach (var (_, line) in lines)

@@ -40,6 +40,13 @@ public sealed class PipelineOptions
     /// </summary>
     public int MaxVideosInFlight { get; set; } = Math.Max(2, Environment.ProcessorCount);
 
+    /// <summary>
+    /// The models to run: model ids and label spaces, comma-separated (e.g. <c>synthmotion</c>, or
+    /// <c>r3d-18-k400,kinetics-400</c>); empty or <c>*</c> runs every model that loads. An upload's <c>models</c>
+    /// metadata replaces it for that video.
+    /// </summary>
+    public string? Models { get; set; }
+
     /// <summary>How many labels results keep, best first.</summary>
     public int TopK { get; set; } = 5;
 

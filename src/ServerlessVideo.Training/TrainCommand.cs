@@ -50,6 +50,7 @@ public static class TrainCommand
             Id = recipe.Id,
             Name = recipe.Name,
             Family = recipe.Family,
+            LabelSpace = "synthmotion",
             Inputs = net.ManifestInputs(),
             Output = new ModelOutput(OnnxExporter.Output, "softmax"),
             Sampling = recipe.Sampling,

@@ -50,7 +50,19 @@ public static class StatusCommand
                 $"{m["width"]}×{m["height"]}, {Number(m["durationSeconds"]):0.##} s, {Number(m["fps"]):0.##} fps, {m["codec"]} in {m["format"]}")));
         }
 
-        if (video["labels"] is JsonArray labels)
+        if (video["consensus"] is JsonArray { Count: > 0 } spaces)
+        {
+            // One block per label space, the video's answer first; spaces are never averaged together.
+            foreach (var space in spaces.OfType<JsonNode>())
+            {
+                lines.Add(("labels", $"{Labels(space["labels"] as JsonArray)}   [{space["labelSpace"]}]"));
+                lines.Add(("agreement", string.Create(CultureInfo.InvariantCulture,
+                    $"{Number(space["agreement"]):0.##} of {(space["models"] as JsonArray)?.Count} model(s) (majority {space["majorityLabel"]})")));
+            }
+
+            lines.Add(("provider", Text(video["provider"])));
+        }
+        else if (video["labels"] is JsonArray labels)
         {
             lines.Add(("labels", Labels(labels)));
             lines.Add(("agreement", string.Create(CultureInfo.InvariantCulture,

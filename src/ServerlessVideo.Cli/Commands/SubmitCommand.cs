@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using Azure;
 using Azure.Storage.Blobs.Models;
 using Microsoft.Extensions.Logging.Abstractions;
+using ServerlessVideo.Core.Manifests;
 using ServerlessVideo.Pipeline;
 using ServerlessVideo.Pipeline.Orchestration;
 using ServerlessVideo.Pipeline.Storage;
@@ -29,13 +30,18 @@ public static class SubmitCommand
         var wait = new Option<bool>("--wait") { Description = "follow progress until every video is final; exit 1 if any failed" };
         var overwrite = new Option<bool>("--overwrite") { Description = "replace a blob of the same name that holds other bytes" };
         var timeout = new Option<int>("--timeout") { Description = "minutes --wait waits at most", DefaultValueFactory = _ => 30, HelpName = "MINUTES" };
+        var models = new Option<string?>("--models")
+        {
+            Description = "model ids or label spaces to run for these videos, comma-separated (the blob's 'models' metadata; default: the worker's Pipeline__Models)",
+            HelpName = "LIST",
+        };
         var api = CliOptions.Api();
-        var command = new Command("submit", "upload videos to the 'videos' container; print each video's id and URL") { paths, wait, overwrite, timeout, api };
+        var command = new Command("submit", "upload videos to the 'videos' container; print each video's id and URL") { paths, wait, overwrite, models, timeout, api };
         command.SetAction(async (parse, ct) =>
         {
             var files = Expand(parse.GetValue(paths)!);
             var output = parse.InvocationConfiguration.Output;
-            var ids = await UploadAsync(files, parse.GetValue(overwrite), parse.GetValue(api)!, output, ct);
+            var ids = await UploadAsync(files, parse.GetValue(overwrite), Models(parse.GetValue(models)), parse.GetValue(api)!, output, ct);
             if (!parse.GetValue(wait))
             {
                 return 0;
@@ -92,7 +98,22 @@ public static class SubmitCommand
         return uploads;
     }
 
-    private static async Task<List<string>> UploadAsync(IReadOnlyList<Upload> uploads, bool overwrite, Uri api, TextWriter output, CancellationToken cancellationToken)
+    /// <summary>The <c>--models</c> list as the blob's metadata value (normalised), or null when not given.</summary>
+    private static string? Models(string? text)
+    {
+        if (text is null)
+        {
+            return null;
+        }
+
+        var selection = ModelSelection.Parse(text);
+        return selection.IsAll ? throw new CliException("--models needs model ids or label spaces (see ./sv check-models)") : selection.ToString();
+    }
+
+    private static string? ModelsOf(BlobProperties blob) =>
+        blob.Metadata.FirstOrDefault(m => string.Equals(m.Key, "models", StringComparison.OrdinalIgnoreCase)).Value;
+
+    private static async Task<List<string>> UploadAsync(IReadOnlyList<Upload> uploads, bool overwrite, string? models, Uri api, TextWriter output, CancellationToken cancellationToken)
     {
         var pipeline = new PipelineOptions();
         new ConfigurationBuilder().AddEnvironmentVariables().Build().GetSection(PipelineOptions.Section).Bind(pipeline);
@@ -125,6 +146,10 @@ public static class SubmitCommand
                 {
                     refused.Add($"blob '{upload.BlobName}' already holds other bytes than {upload.Path}: pass --overwrite to replace it (the new version gets a new id)");
                 }
+                else if (!overwrite && !string.Equals(ModelsOf(found), models, StringComparison.Ordinal))
+                {
+                    refused.Add($"blob '{upload.BlobName}' holds these bytes for models={ModelsOf(found) ?? "(the worker's setting)"}: pass --overwrite to submit it again for models={models ?? "(the worker's setting)"} (it gets a new id)");
+                }
             }
 
             if (refused.Count > 0)
@@ -136,8 +161,9 @@ public static class SubmitCommand
             var ids = new List<string>();
             foreach (var upload in uploads)
             {
-                var same = existing.TryGetValue(upload, out var found) && found.ContentHash is { } hash && hash.AsSpan().SequenceEqual(hashes[upload]);
-                var etag = same ? found!.ETag : await PutAsync(storage, upload, hashes[upload], overwrite, cancellationToken);
+                var same = existing.TryGetValue(upload, out var found) && found.ContentHash is { } hash && hash.AsSpan().SequenceEqual(hashes[upload])
+                    && string.Equals(ModelsOf(found), models, StringComparison.Ordinal);
+                var etag = same ? found!.ETag : await PutAsync(storage, upload, hashes[upload], overwrite, models, cancellationToken);
                 var id = await starter.RecordSubmittedAsync(storage.Videos.Name, upload.BlobName, etag.ToString(), DateTimeOffset.UtcNow, cancellationToken);
                 ids.Add(id);
                 table.Add(id, upload.BlobName + (same ? " (already uploaded)" : string.Empty), $"{api.ToString().TrimEnd('/')}/api/videos/{id}");
@@ -152,11 +178,12 @@ public static class SubmitCommand
         }
     }
 
-    private static async Task<ETag> PutAsync(StorageClients storage, Upload upload, byte[] md5, bool overwrite, CancellationToken cancellationToken)
+    private static async Task<ETag> PutAsync(StorageClients storage, Upload upload, byte[] md5, bool overwrite, string? models, CancellationToken cancellationToken)
     {
         var options = new BlobUploadOptions
         {
             HttpHeaders = new BlobHttpHeaders { ContentHash = md5 },
+            Metadata = models is null ? null : new Dictionary<string, string> { ["models"] = models },
             // Without --overwrite, a blob someone created since the check is not replaced.
             Conditions = overwrite ? null : new BlobRequestConditions { IfNoneMatch = ETag.All },
         };

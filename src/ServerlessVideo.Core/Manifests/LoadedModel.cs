@@ -1,3 +1,6 @@
+using System.Security.Cryptography;
+using System.Text;
+
 namespace ServerlessVideo.Core.Manifests;
 
 /// <summary>A manifest with its folder and labels read.</summary>
@@ -9,4 +12,18 @@ public sealed record LoadedModel(ModelManifest Manifest, string Directory, IRead
     public string Id => Manifest.Id;
 
     public string ModelPath => Path.Combine(Directory, Manifest.Model);
+
+    /// <summary>
+    /// The manifest's <see cref="ModelManifest.LabelSpace"/>, or, when it names none, <c>labels-N-HASH</c> from its
+    /// labels (N of them, HASH the first 8 hex digits of the SHA-256 of the labels joined by newlines): models with
+    /// the same unnamed labels share a space, models with different ones never do.
+    /// </summary>
+    public string LabelSpace => Manifest.LabelSpace ?? UnnamedSpace(Labels);
+
+    public static string UnnamedSpace(IReadOnlyList<string> labels)
+    {
+        ArgumentNullException.ThrowIfNull(labels);
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(string.Join('\n', labels)));
+        return $"labels-{labels.Count}-{Convert.ToHexStringLower(hash)[..8]}";
+    }
 }

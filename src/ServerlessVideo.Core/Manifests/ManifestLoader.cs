@@ -53,7 +53,38 @@ public static class ManifestLoader
             }
         }
 
+        var conflicts = LabelSpaceConflicts(models);
+        models.RemoveAll(m => conflicts.Any(c => c.Id == m.Id));
+        failed.AddRange(conflicts);
+        failed.Sort((a, b) => string.CompareOrdinal(a.Id, b.Id));
         return new ManifestScan(models, failed);
+    }
+
+    /// <summary>
+    /// Models naming a label space whose first model (by id) lists other labels: a consensus of the space would add up
+    /// scores of different classes, so such a model is unavailable until its labels or its space are fixed.
+    /// </summary>
+    public static IReadOnlyList<UnavailableModel> LabelSpaceConflicts(IReadOnlyList<LoadedModel> models)
+    {
+        ArgumentNullException.ThrowIfNull(models);
+        var conflicts = new List<UnavailableModel>();
+        foreach (var space in models.GroupBy(m => m.LabelSpace, StringComparer.Ordinal))
+        {
+            var first = space.OrderBy(m => m.Id, StringComparer.Ordinal).First();
+            var labels = first.Labels.ToHashSet(StringComparer.Ordinal);
+            foreach (var other in space.Where(m => m != first && !labels.SetEquals(m.Labels)))
+            {
+                var missing = first.Labels.Except(other.Labels, StringComparer.Ordinal).Take(3).ToList();
+                var extra = other.Labels.Except(first.Labels, StringComparer.Ordinal).Take(3).ToList();
+                conflicts.Add(new UnavailableModel(other.Id, ReasonCodes.ModelUnavailable, string.Create(CultureInfo.InvariantCulture,
+                    $"{Path.Combine(other.Directory, ManifestFileName)}: label space '{space.Key}' is also '{first.Id}''s, whose {first.Labels.Count} labels differ from these {other.Labels.Count}"
+                    + $" (missing: {Show(missing)}; not in it: {Show(extra)}). Name another labelSpace, or use the same labels.")));
+            }
+        }
+
+        return conflicts;
+
+        static string Show(List<string> labels) => labels.Count == 0 ? "none" : string.Join(", ", labels.Select(l => $"'{l}'"));
     }
 
     private static List<string> ModelFolders(string modelsRoot)

@@ -22,6 +22,13 @@ public sealed record ModelManifest
     /// <summary>Labels file (one label per line) relative to the manifest's folder.</summary>
     public string Labels { get; init; } = "labels.txt";
 
+    /// <summary>
+    /// The label space the model's outputs belong to (e.g. <c>kinetics-400</c>, <c>synthmotion</c>): models are combined
+    /// in a consensus only with models of the same space. Every model naming a space must list the same labels. When
+    /// absent, the model is in a space of its own labels (<see cref="LoadedModel.LabelSpace"/>).
+    /// </summary>
+    public string? LabelSpace { get; init; }
+
     public required IReadOnlyList<ModelInput> Inputs { get; init; }
 
     public required ModelOutput Output { get; init; }

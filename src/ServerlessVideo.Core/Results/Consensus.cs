@@ -38,7 +38,23 @@ public static class Consensus
             .ToList();
 
     /// <summary>
-    /// Combines models by label name (models may have different label sets; a label a model lacks scores 0 for it):
+    /// One consensus per label space (<see cref="ModelScores.LabelSpace"/>): scores of different spaces are never averaged
+    /// together, nor do their top labels vote against each other. The first block is the video's main answer: the space
+    /// with the greatest total consensus weight, then the most models, then by name.
+    /// </summary>
+    public static IReadOnlyList<LabelSpaceConsensus> ByLabelSpace(IReadOnlyList<ModelScores> models, int k)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(models.Count);
+        return [.. models
+            .GroupBy(m => m.LabelSpace, StringComparer.Ordinal)
+            .OrderByDescending(g => g.Sum(m => Math.Max(m.Weight, 0)))
+            .ThenByDescending(g => g.Count())
+            .ThenBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => new LabelSpaceConsensus(g.Key, [.. g.Select(m => m.ModelId)], AcrossModels([.. g], k)))];
+    }
+
+    /// <summary>
+    /// Combines models of one label space by label name (models may have different label sets; a label a model lacks scores 0 for it):
     /// weighted mean probability, majority vote of top-1 labels, and the agreement of that vote.
     /// </summary>
     public static ConsensusResult AcrossModels(IReadOnlyList<ModelScores> models, int k)

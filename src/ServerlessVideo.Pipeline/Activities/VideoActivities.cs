@@ -8,6 +8,7 @@ using ServerlessVideo.Core.Planning;
 using ServerlessVideo.Core.Results;
 using ServerlessVideo.Inference;
 using ServerlessVideo.Media;
+using ServerlessVideo.Pipeline.Api;
 using ServerlessVideo.Media.Flow;
 using ServerlessVideo.Pipeline.Messages;
 using ServerlessVideo.Pipeline.Storage;
@@ -51,14 +52,22 @@ public sealed partial class VideoActivities(
         var startedAt = await MarkRunningAsync(job, request.Now);
         try
         {
-            var size = await files.GetSizeAsync(job, CancellationToken.None);
+            var facts = await files.GetFactsAsync(job, CancellationToken.None);
+            var size = facts.Size;
             PipelineTelemetry.CurrentSpan?.SetTag(TelemetryTags.Bytes, size);
+            var selection = Selection(facts);
             prober.CheckSize(size);
             var input = await files.GetInputAsync(job, size, CancellationToken.None);
             PipelineTelemetry.CurrentSpan?.SetTag(TelemetryTags.Streamed, input.IsRemote);
             var probe = await prober.ProbeAsync(input, CancellationToken.None);
             await files.EnsureUnchangedAsync(job, input, CancellationToken.None);
-            return new PrepareOutcome(true, 0, startedAt, probe, Plan(probe), null);
+            return new PrepareOutcome(true, 0, startedAt, probe, Plan(probe, selection), null);
+        }
+        catch (ModelSelectionException ex)
+        {
+            LogRejected(logger, job.VideoId, ReasonCodes.ModelUnavailable, ex.Message);
+            PipelineTelemetry.CurrentSpan?.SetTag(TelemetryTags.ReasonCode, ReasonCodes.ModelUnavailable);
+            return new PrepareOutcome(true, 0, startedAt, null, null, new VideoFailure(ReasonCodes.ModelUnavailable, ex.Message));
         }
         catch (MediaRejectedException ex)
         {
@@ -84,18 +93,42 @@ public sealed partial class VideoActivities(
         return now;
     }
 
-    private VideoPlan Plan(VideoProbe probe)
+    /// <summary>
+    /// The models this upload asks for (its <c>models</c> metadata, else <see cref="PipelineOptions.Models"/>); a name
+    /// that is no model id or label space here refuses the video, naming what there is.
+    /// </summary>
+    private ModelSelection Selection(BlobFacts facts)
+    {
+        var fromUpload = facts.Models;
+        var selection = ModelSelection.Parse(fromUpload ?? options.Value.Models);
+        var unknown = selection.Unknown(models.Models, models.Unavailable.Select(u => u.Id));
+        if (unknown.Count > 0)
+        {
+            var source = fromUpload is null ? "The setting Pipeline__Models" : "The upload's metadata models";
+            throw new ModelSelectionException(
+                $"{source}='{selection}' names {string.Join(", ", unknown.Select(u => $"'{u}'"))}, which is no model id or label space here."
+                + $" Models: {string.Join(", ", models.Models.Select(m => m.Id))}; label spaces: {string.Join(", ", models.Models.Select(m => m.LabelSpace).Distinct().Order(StringComparer.Ordinal))}.");
+        }
+
+        return selection;
+    }
+
+    private VideoPlan Plan(VideoProbe probe, ModelSelection selection)
     {
         var plan = VideoPlanner.Plan(
             probe,
-            models.Available.Select(m => m.Manifest),
+            models.Available.Where(selection.Includes).Select(m => m.Manifest),
             new PlanOptions { ClipsPerSegment = options.Value.ClipsPerSegment });
         PipelineTelemetry.CurrentSpan?
             .SetTag(TelemetryTags.Views, plan.Views.Count)
             .SetTag(TelemetryTags.Segments, plan.Views.Sum(v => v.Segments.Count))
             .SetTag(TelemetryTags.Clips, plan.Views.Sum(v => v.ClipCount))
             .SetTag(TelemetryTags.Models, plan.Views.SelectMany(v => v.ModelIds).Distinct(StringComparer.Ordinal).Count());
-        var unavailable = models.Unavailable;
+        // Models that cannot run are named when they were asked for: by id, or by label space when the manifest loaded.
+        var named = selection.Names.ToHashSet(StringComparer.Ordinal);
+        var unavailable = models.Unavailable
+            .Where(u => selection.IsAll || named.Contains(u.Id) || models.Models.Any(m => m.Id == u.Id && selection.Includes(m)))
+            .ToList();
         return unavailable.Count == 0 ? plan : plan with { UnavailableModels = unavailable };
     }
 
@@ -236,12 +269,13 @@ public sealed partial class VideoActivities(
             var model = models.Get(group.Key);
             var mean = Consensus.MeanOverClips(clipScores);
             var top = Consensus.TopK(model.Labels, mean, topK);
-            perModel.Add(new ModelScores(model.Id, model.Manifest.ConsensusWeight, model.Labels, mean));
+            perModel.Add(new ModelScores(model.Id, model.Manifest.ConsensusWeight, model.Labels, mean, model.LabelSpace));
             modelRows.Add(new ModelResultRow
             {
                 PartitionKey = request.Job.VideoId,
                 RowKey = model.Id,
                 Family = model.Manifest.Family,
+                LabelSpace = model.LabelSpace,
                 TopLabel = top[0].Label,
                 Confidence = top[0].Confidence,
                 LabelsJson = JsonSerializer.Serialize(top, PipelineJson.Options),
@@ -251,13 +285,17 @@ public sealed partial class VideoActivities(
             });
         }
 
-        var consensus = Consensus.AcrossModels(perModel, topK);
+        // One consensus per label space; the first (the space with the most consensus weight) is the video's answer.
+        var spaces = Consensus.ByLabelSpace(perModel, topK);
+        var consensus = spaces[0].Result;
         var row = FinalRow(VideoStatuses.Completed, request.Job, request.Probe, request.StageMs, request.StartedAt, request.CompletedAt);
         row.TopLabel = consensus.TopLabels[0].Label;
         row.Confidence = consensus.TopLabels[0].Confidence;
         row.LabelsJson = JsonSerializer.Serialize(consensus.TopLabels, PipelineJson.Options);
         row.MajorityLabel = consensus.MajorityLabel;
         row.Agreement = consensus.Agreement;
+        row.LabelSpace = spaces[0].LabelSpace;
+        row.ConsensusJson = JsonSerializer.Serialize(spaces.Select(ConsensusBlock.Of), PipelineJson.Options);
         row.ModelsJson = JsonSerializer.Serialize(modelRows.Select(m => m.RowKey), PipelineJson.Options);
         row.Provider = string.Join(",", modelRows.SelectMany(m => m.Provider.Split(',')).Distinct().Order(StringComparer.Ordinal));
         row.UnavailableModelsJson = UnavailableJson(request.UnavailableModels);

@@ -3,4 +3,8 @@ using ServerlessVideo.Core.Results;
 namespace ServerlessVideo.Pipeline.Api;
 
 /// <summary>One model's result for a video.</summary>
-public sealed record ModelResource(string Id, string Family, IReadOnlyList<LabelScore> Labels, string Provider, int Clips, double InferenceMs);
+public sealed record ModelResource(string Id, string Family, IReadOnlyList<LabelScore> Labels, string Provider, int Clips, double InferenceMs)
+{
+    /// <summary>The label space of <see cref="Labels"/>.</summary>
+    public string? LabelSpace { get; init; }
+}

@@ -171,10 +171,12 @@ public sealed partial class VideoApi(ResultQueries results, ModelRegistry models
             Labels = Parse<List<LabelScore>>(row.LabelsJson),
             MajorityLabel = row.MajorityLabel,
             Agreement = row.Agreement,
+            LabelSpace = row.LabelSpace,
+            Consensus = Parse<List<ConsensusBlock>>(row.ConsensusJson),
             Provider = row.Provider,
             Models = models.Count == 0 ? null : models
                 .OrderBy(m => m.RowKey, StringComparer.Ordinal)
-                .Select(m => new ModelResource(m.RowKey, m.Family, Parse<List<LabelScore>>(m.LabelsJson) ?? [], m.Provider, m.Clips, m.InferenceMs))
+                .Select(m => new ModelResource(m.RowKey, m.Family, Parse<List<LabelScore>>(m.LabelsJson) ?? [], m.Provider, m.Clips, m.InferenceMs) { LabelSpace = m.LabelSpace })
                 .ToList(),
             UnavailableModels = Parse<List<UnavailableModel>>(row.UnavailableModelsJson),
             TimingsMs = Parse<Dictionary<string, double>>(row.TimingsJson),

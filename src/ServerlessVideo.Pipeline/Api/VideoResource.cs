@@ -17,9 +17,14 @@ public sealed record VideoResource
     public DateTimeOffset? CompletedAt { get; init; }
     public VideoProgress? Progress { get; init; }
     public MediaInfo? Media { get; init; }
+    /// <summary>The video's answer: the consensus of the first block of <see cref="Consensus"/>.</summary>
     public IReadOnlyList<LabelScore>? Labels { get; init; }
     public string? MajorityLabel { get; init; }
     public double? Agreement { get; init; }
+    /// <summary>The label space of <see cref="Labels"/>.</summary>
+    public string? LabelSpace { get; init; }
+    /// <summary>One consensus per label space of the models that ran, the video's answer first; spaces are never mixed.</summary>
+    public IReadOnlyList<ConsensusBlock>? Consensus { get; init; }
     public string? Provider { get; init; }
     public IReadOnlyList<ModelResource>? Models { get; init; }
     /// <summary>Models that did not run for this video and why (e.g. <c>MODEL_UNAVAILABLE</c>: it cannot load); omitted when all ran.</summary>

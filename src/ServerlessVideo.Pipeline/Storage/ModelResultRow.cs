@@ -12,6 +12,8 @@ public sealed class ModelResultRow : ITableEntity
     public ETag ETag { get; set; }
 
     public string Family { get; set; } = string.Empty;
+    /// <summary>The label space of the model's labels.</summary>
+    public string? LabelSpace { get; set; }
     public string TopLabel { get; set; } = string.Empty;
     public double Confidence { get; set; }
     /// <summary>JSON array of {label, confidence}, best first, mean over clips.</summary>

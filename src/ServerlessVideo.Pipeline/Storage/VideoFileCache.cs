@@ -117,17 +117,25 @@ public sealed partial class VideoFileCache(StorageClients storage, IOptions<Pipe
 
     /// <summary>The blob's size, read without downloading, checked against the size cap.</summary>
     public async Task<long> GetSizeAsync(VideoJob job, CancellationToken cancellationToken) =>
-        await FindSizeAsync(job.BlobName, job.ETag, cancellationToken)
+        (await GetFactsAsync(job, cancellationToken)).Size;
+
+    /// <summary>Size and metadata of <paramref name="job"/>'s blob version; <see cref="ReasonCodes.NotFound"/> when it is gone.</summary>
+    public async Task<BlobFacts> GetFactsAsync(VideoJob job, CancellationToken cancellationToken) =>
+        await FindAsync(job.BlobName, job.ETag, cancellationToken)
         ?? throw Gone(job, null);
 
     /// <summary>The size of this exact version of a blob (name and ETag), or null when it was deleted or overwritten.</summary>
-    public async Task<long?> FindSizeAsync(string blobName, string etag, CancellationToken cancellationToken)
+    public async Task<long?> FindSizeAsync(string blobName, string etag, CancellationToken cancellationToken) =>
+        (await FindAsync(blobName, etag, cancellationToken))?.Size;
+
+    /// <summary>Size and metadata of this exact version of a blob, or null when it was deleted or overwritten.</summary>
+    private async Task<BlobFacts?> FindAsync(string blobName, string etag, CancellationToken cancellationToken)
     {
         try
         {
             var props = await storage.Videos.GetBlobClient(blobName)
                 .GetPropertiesAsync(new BlobRequestConditions { IfMatch = new ETag(etag) }, cancellationToken);
-            return props.Value.ContentLength;
+            return new BlobFacts(props.Value.ContentLength, props.Value.Metadata);
         }
         catch (RequestFailedException ex) when (ex.Status is 404 or 412)
         {
@@ -203,4 +211,11 @@ public sealed partial class VideoFileCache(StorageClients storage, IOptions<Pipe
 
     private static MediaRejectedException Gone(VideoJob job, RequestFailedException? ex) =>
         new(ReasonCodes.NotFound, $"Blob '{job.Container}/{job.BlobName}' with ETag {job.ETag} no longer exists (deleted or overwritten).", ex);
+}
+
+/// <summary>What the blob's properties say about an upload: its size and its metadata (keys in lower case).</summary>
+public sealed record BlobFacts(long Size, IDictionary<string, string> Metadata)
+{
+    /// <summary>The upload's <c>models</c> metadata: the model ids or label spaces to run for it, or null for the worker's setting.</summary>
+    public string? Models => Metadata.FirstOrDefault(m => string.Equals(m.Key, "models", StringComparison.OrdinalIgnoreCase)).Value;
 }

@@ -54,6 +54,10 @@ public sealed class VideoRow : ITableEntity
     public string? LabelsJson { get; set; }
     public string? MajorityLabel { get; set; }
     public double? Agreement { get; set; }
+    /// <summary>The label space of <see cref="TopLabel"/> … <see cref="Agreement"/>: the first block of <see cref="ConsensusJson"/>.</summary>
+    public string? LabelSpace { get; set; }
+    /// <summary>JSON array of consensus blocks, one per label space, the video's answer first (<see cref="Api.ConsensusBlock"/>).</summary>
+    public string? ConsensusJson { get; set; }
     /// <summary>JSON array of model ids used.</summary>
     public string? ModelsJson { get; set; }
     /// <summary>JSON array of {id, reasonCode, message}: models that did not run for this video and why; null when all ran.</summary>
