@@ -27,7 +27,7 @@ public sealed partial class ModelRegistry : IDisposable
         _logger = logger;
         try
         {
-            var scan = ManifestLoader.Scan(options.ModelsPath);
+            var scan = ModelFolders.Scan(options.ModelsPath);
             _models = scan.Models.ToDictionary(m => m.Id, StringComparer.Ordinal);
             _badManifests = scan.Failed.ToDictionary(m => m.Id, StringComparer.Ordinal);
             if (_models.Count == 0 && _badManifests.Count == 0)

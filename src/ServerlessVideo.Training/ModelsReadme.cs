@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using ServerlessVideo.Core.Manifests;
+using ServerlessVideo.Inference;
 
 namespace ServerlessVideo.Training;
 
@@ -38,7 +39,7 @@ public static class ModelsReadme
     {
         var path = Path.Combine(modelsRoot, "README.md");
         var text = File.Exists(path) ? File.ReadAllText(path) : "# Models\n";
-        var models = ManifestLoader.LoadAll(modelsRoot).Where(m => m.Manifest.Provenance?.Metrics?.ContainsKey("testAccuracy") == true).ToList();
+        var models = ModelFolders.LoadAll(modelsRoot).Where(m => m.Manifest.Provenance?.Metrics?.ContainsKey("testAccuracy") == true).ToList();
         text = Replace(text, "table", AllModels(models));
         text = Replace(text, "timesformer", TimeSformer(models));
         File.WriteAllText(path, text);

@@ -56,33 +56,6 @@ public sealed class LabelSpaceTests
         Assert.Matches("^labels-2-[0-9a-f]{8}$", LoadedModel.UnnamedSpace(["a", "b"]));
     }
 
-    [Fact]
-    public void Every_built_in_model_is_in_the_synthmotion_space()
-    {
-        var models = ManifestLoader.LoadAll(RepoPaths.Models);
-        Assert.All(models, m => Assert.Equal("synthmotion", m.LabelSpace));
-        Assert.Empty(ManifestLoader.LabelSpaceConflicts(models));
-    }
-
-    [Fact]
-    public void A_model_naming_a_space_with_other_labels_is_unavailable_and_says_why()
-    {
-        using var temp = new TempFolder();
-        Write(temp.Path, "a-model", "colours", ["red", "green", "blue"]);
-        Write(temp.Path, "b-model", "colours", ["red", "green", "purple"]);
-        Write(temp.Path, "c-model", "colours", ["blue", "green", "red"]);
-
-        var scan = ManifestLoader.Scan(temp.Path);
-
-        Assert.Equal(["a-model", "c-model"], scan.Models.Select(m => m.Id));
-        var failed = Assert.Single(scan.Failed);
-        Assert.Equal("b-model", failed.Id);
-        Assert.Equal(ReasonCodes.ModelUnavailable, failed.ReasonCode);
-        Assert.Contains("label space 'colours' is also 'a-model''s", failed.Message);
-        Assert.Contains("missing: 'blue'", failed.Message);
-        Assert.Contains("not in it: 'purple'", failed.Message);
-    }
-
     [Theory]
     [InlineData(null, true)]
     [InlineData("", true)]
@@ -94,18 +67,14 @@ public sealed class LabelSpaceTests
     [InlineData("kinetics-400", false)]
     public void Selection_is_by_id_or_label_space(string? text, bool includesAModel)
     {
-        using var temp = new TempFolder();
-        Write(temp.Path, "a-model", "colours", ["red", "green", "blue"]);
-        var model = ManifestLoader.Load(Path.Combine(temp.Path, "a-model"));
+        var model = Model("a-model", "colours", ["red", "green", "blue"]);
         Assert.Equal(includesAModel, ModelSelection.Parse(text).Includes(model));
     }
 
     [Fact]
     public void Selection_lists_names_that_are_no_model_or_space()
     {
-        using var temp = new TempFolder();
-        Write(temp.Path, "a-model", "colours", ["red", "green", "blue"]);
-        var models = ManifestLoader.LoadAll(temp.Path);
+        LoadedModel[] models = [Model("a-model", "colours", ["red", "green", "blue"])];
         var selection = ModelSelection.Parse("colours, broken-model, kinetics-400,a-model");
         Assert.Equal(["kinetics-400"], selection.Unknown(models, ["broken-model"]));
         Assert.Empty(ModelSelection.All.Unknown(models, []));
@@ -131,14 +100,23 @@ public sealed class LabelSpaceTests
         Assert.Equal("kinetics-400", manifest.LabelSpace);
     }
 
-    private static void Write(string root, string id, string space, IReadOnlyList<string> labels)
+    [Fact]
+    public void A_model_naming_a_space_with_other_labels_conflicts_and_the_message_says_how()
     {
-        var dir = Path.Combine(root, id);
-        ColourMeanModel.WriteTo(dir);
-        var manifest = JsonNode.Parse(File.ReadAllText(Path.Combine(dir, ManifestLoader.ManifestFileName)))!.AsObject();
-        manifest["id"] = id;
-        manifest["labelSpace"] = space;
-        File.WriteAllText(Path.Combine(dir, ManifestLoader.ManifestFileName), manifest.ToJsonString());
-        File.WriteAllText(Path.Combine(dir, "labels.txt"), string.Join('\n', labels) + "\n");
+        var conflict = Assert.Single(ManifestLoader.LabelSpaceConflicts(
+        [
+            Model("a-model", "colours", ["red", "green", "blue"]),
+            Model("b-model", "colours", ["red", "green", "purple"]),
+            Model("c-model", "colours", ["blue", "green", "red"]),
+            Model("d-model", "other", ["x", "y"]),
+        ]));
+        Assert.Equal("b-model", conflict.Id);
+        Assert.Equal(ReasonCodes.ModelUnavailable, conflict.ReasonCode);
+        Assert.Contains("label space 'colours' is also 'a-model''s", conflict.Message);
+        Assert.Contains("missing: 'blue'", conflict.Message);
+        Assert.Contains("not in it: 'purple'", conflict.Message);
     }
+
+    private static LoadedModel Model(string id, string space, IReadOnlyList<string> labels) =>
+        new(ColourMeanModel.Manifest() with { Id = id, LabelSpace = space }, $"/models/{id}", labels);
 }

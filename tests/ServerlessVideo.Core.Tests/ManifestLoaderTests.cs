@@ -9,24 +9,6 @@ public sealed class ManifestLoaderTests
 {
     private static JsonObject ValidManifest() => JsonNode.Parse(ManifestWriter.ToJson(ColourMeanModel.Manifest()))!.AsObject();
 
-    [Fact]
-    public void Every_committed_manifest_loads_and_is_small()
-    {
-        var models = ManifestLoader.LoadAll(RepoPaths.Models);
-        Assert.NotEmpty(models);
-        Assert.All(models, m => Assert.InRange(new FileInfo(m.ModelPath).Length, 1, 8 * 1024 * 1024));
-    }
-
-    [Fact]
-    public void The_baseline_writer_is_deterministic_and_its_manifest_loads()
-    {
-        using var temp = new TempFolder();
-        var dir = Path.Combine(temp.Path, ColourMeanModel.Id);
-        ColourMeanModel.WriteTo(dir);
-        Assert.Equal(ColourMeanModel.OnnxBytes(), File.ReadAllBytes(Path.Combine(dir, "model.onnx")));
-        Assert.Equal(ColourMeanModel.Labels, ManifestLoader.Load(dir).Labels);
-    }
-
     [Theory]
     [InlineData("family", "\"transformer-ish\"", "/family")]
     [InlineData("sampling", "{\"clipLength\": 0, \"fps\": 4, \"numClips\": 1}", "/sampling/clipLength")]
@@ -60,20 +42,20 @@ public sealed class ManifestLoaderTests
     }
 
     [Fact]
-    public void Folder_name_must_equal_id_and_labels_must_exist()
-    {
-        using var temp = new TempFolder();
-        var dir = Path.Combine(temp.Path, "renamed");
-        ColourMeanModel.WriteTo(dir);
-        Assert.Contains("must equal its folder name", Assert.Throws<ManifestException>(() => ManifestLoader.Load(dir)).Message);
-
-        var good = Path.Combine(temp.Path, ColourMeanModel.Id);
-        ColourMeanModel.WriteTo(good);
-        File.Delete(Path.Combine(good, "labels.txt"));
-        Assert.Contains("labels file", Assert.Throws<ManifestException>(() => ManifestLoader.Load(good)).Message);
-    }
-
-    [Fact]
     public void Not_json_is_a_clear_error() =>
         Assert.Contains("not valid JSON", Assert.Throws<ManifestException>(() => ManifestLoader.Parse("{ nope", "m.json")).Message);
+
+    [Fact]
+    public void Core_reads_no_files()
+    {
+        // Core is pure: manifests arrive as text; reading models folders is ServerlessVideo.Inference's ModelFolders.
+        var io = new System.Text.RegularExpressions.Regex(@"\b(File|Directory|FileStream|FileInfo|DirectoryInfo)\b\s*[.(]");
+        var offenders = Directory.EnumerateFiles(Path.Combine(RepoPaths.Root, "src", "ServerlessVideo.Core"), "*.cs", SearchOption.AllDirectories)
+            .Where(f => !f.Contains($"{Path.DirectorySeparatorChar}obj", StringComparison.Ordinal) && !f.Contains($"{Path.DirectorySeparatorChar}bin", StringComparison.Ordinal))
+            .SelectMany(f => File.ReadLines(f).Select((line, i) => (f, i, line)))
+            .Where(x => !x.line.TrimStart().StartsWith("//", StringComparison.Ordinal) && io.IsMatch(x.line))
+            .Select(x => $"{Path.GetFileName(x.f)}:{x.i + 1}: {x.line.Trim()}")
+            .ToList();
+        Assert.Empty(offenders);
+    }
 }

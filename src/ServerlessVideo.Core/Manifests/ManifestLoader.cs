@@ -4,7 +4,10 @@ using Json.Schema;
 
 namespace ServerlessVideo.Core.Manifests;
 
-/// <summary>Reads <c>models/&lt;id&gt;/manifest.json</c> files, validates them against the JSON Schema and the rules the schema cannot say.</summary>
+/// <summary>
+/// Validates manifests (<c>models/&lt;id&gt;/manifest.json</c>) against the JSON Schema and the rules the schema cannot
+/// say, from text: reading the files is the caller's (<c>ServerlessVideo.Inference.ModelFolders</c>).
+/// </summary>
 public static class ManifestLoader
 {
     public const string ManifestFileName = "manifest.json";
@@ -17,47 +20,27 @@ public static class ManifestLoader
 
     private static readonly Lazy<JsonSchema> Schema = new(LoadSchema);
 
-    /// <summary>Loads every sub-folder of <paramref name="modelsRoot"/> that holds a manifest, ordered by id; the first bad one throws.</summary>
-    public static IReadOnlyList<LoadedModel> LoadAll(string modelsRoot)
-    {
-        var models = ModelFolders(modelsRoot).Select(Load).ToList();
-        if (models.Count == 0)
-        {
-            throw new ManifestException($"Models folder '{modelsRoot}' holds no '<id>/{ManifestFileName}'.");
-        }
-
-        return models;
-    }
-
     /// <summary>
-    /// Loads every sub-folder of <paramref name="modelsRoot"/> that holds a manifest and keeps going past bad ones: each
-    /// folder that fails is listed with its error (as <see cref="ReasonCodes.ModelUnavailable"/>), so one broken model
-    /// does not hide the others. A models folder that is missing still throws <see cref="ManifestException"/>.
+    /// A model from its parsed manifest and its labels file's text, read by the caller: its id checked against
+    /// <paramref name="folderName"/>, and at least two labels. <paramref name="source"/> (the manifest's path) names it
+    /// in errors.
     /// </summary>
-    public static ManifestScan Scan(string modelsRoot)
+    public static LoadedModel Build(ModelManifest manifest, string source, string folderName, string directory, string labelsText)
     {
-        var models = new List<LoadedModel>();
-        var failed = new List<UnavailableModel>();
-        foreach (var folder in ModelFolders(modelsRoot))
+        ArgumentNullException.ThrowIfNull(manifest);
+        ArgumentNullException.ThrowIfNull(labelsText);
+        if (!string.Equals(folderName, manifest.Id, StringComparison.Ordinal))
         {
-            try
-            {
-                models.Add(Load(folder));
-            }
-            catch (Exception ex) when (ex is ManifestException or IOException or UnauthorizedAccessException or JsonException or NotSupportedException or ArgumentException)
-            {
-                // ManifestException names the file already; the others (unreadable file, JSON the schema let through
-                // but the records cannot take) get it here.
-                var message = ex is ManifestException ? ex.Message : $"{Path.Combine(folder, ManifestFileName)}: {ex.Message}";
-                failed.Add(new UnavailableModel(Path.GetFileName(folder), ReasonCodes.ModelUnavailable, message));
-            }
+            throw new ManifestException($"{source}: id '{manifest.Id}' must equal its folder name '{folderName}'.");
         }
 
-        var conflicts = LabelSpaceConflicts(models);
-        models.RemoveAll(m => conflicts.Any(c => c.Id == m.Id));
-        failed.AddRange(conflicts);
-        failed.Sort((a, b) => string.CompareOrdinal(a.Id, b.Id));
-        return new ManifestScan(models, failed);
+        var labels = labelsText.Split('\n').Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
+        if (labels.Count < 2)
+        {
+            throw new ManifestException($"{source}: labels file '{manifest.Labels}' must list at least two labels, one per line.");
+        }
+
+        return new LoadedModel(manifest, directory, labels);
     }
 
     /// <summary>
@@ -77,7 +60,7 @@ public static class ManifestLoader
                 var missing = first.Labels.Except(other.Labels, StringComparer.Ordinal).Take(3).ToList();
                 var extra = other.Labels.Except(first.Labels, StringComparer.Ordinal).Take(3).ToList();
                 conflicts.Add(new UnavailableModel(other.Id, ReasonCodes.ModelUnavailable, string.Create(CultureInfo.InvariantCulture,
-                    $"{Path.Combine(other.Directory, ManifestFileName)}: label space '{space.Key}' is also '{first.Id}''s, whose {first.Labels.Count} labels differ from these {other.Labels.Count}"
+                    $"{other.Directory}/{ManifestFileName}: label space '{space.Key}' is also '{first.Id}''s, whose {first.Labels.Count} labels differ from these {other.Labels.Count}"
                     + $" (missing: {Show(missing)}; not in it: {Show(extra)}). Name another labelSpace, or use the same labels.")));
             }
         }
@@ -85,51 +68,6 @@ public static class ManifestLoader
         return conflicts;
 
         static string Show(List<string> labels) => labels.Count == 0 ? "none" : string.Join(", ", labels.Select(l => $"'{l}'"));
-    }
-
-    private static List<string> ModelFolders(string modelsRoot)
-    {
-        if (!System.IO.Directory.Exists(modelsRoot))
-        {
-            throw new ManifestException($"Models folder '{modelsRoot}' does not exist.");
-        }
-
-        return [.. System.IO.Directory.EnumerateDirectories(modelsRoot)
-            .Where(d => File.Exists(Path.Combine(d, ManifestFileName)))
-            .Order(StringComparer.Ordinal)];
-    }
-
-    /// <summary>Loads and validates the manifest in <paramref name="modelDirectory"/>.</summary>
-    public static LoadedModel Load(string modelDirectory)
-    {
-        var path = Path.Combine(modelDirectory, ManifestFileName);
-        var text = File.ReadAllText(path);
-        var manifest = Parse(text, path);
-
-        var folderName = Path.GetFileName(Path.TrimEndingDirectorySeparator(modelDirectory));
-        if (!string.Equals(folderName, manifest.Id, StringComparison.Ordinal))
-        {
-            throw new ManifestException($"{path}: id '{manifest.Id}' must equal its folder name '{folderName}'.");
-        }
-
-        var labelsPath = Path.Combine(modelDirectory, manifest.Labels);
-        if (!File.Exists(labelsPath))
-        {
-            throw new ManifestException($"{path}: labels file '{manifest.Labels}' not found.");
-        }
-
-        var labels = File.ReadAllLines(labelsPath).Select(l => l.Trim()).Where(l => l.Length > 0).ToList();
-        if (labels.Count < 2)
-        {
-            throw new ManifestException($"{path}: labels file '{manifest.Labels}' must list at least two labels, one per line.");
-        }
-
-        if (!File.Exists(Path.Combine(modelDirectory, manifest.Model)))
-        {
-            throw new ManifestException($"{path}: model file '{manifest.Model}' not found.");
-        }
-
-        return new LoadedModel(manifest, modelDirectory, labels);
     }
 
     /// <summary>Parses manifest JSON; <paramref name="source"/> names it in errors.</summary>
