@@ -4,6 +4,7 @@ using ServerlessVideo.Core;
 using ServerlessVideo.Core.Planning;
 using ServerlessVideo.Core.Tensors;
 using ServerlessVideo.Media.Decoding;
+using ServerlessVideo.Media.Resampling;
 
 namespace ServerlessVideo.Media;
 
@@ -11,7 +12,9 @@ namespace ServerlessVideo.Media;
 /// Decodes a video once for every clip of every view: all the frame times the views need are gathered, planned into
 /// the fewest decodes that cover them (<see cref="DecodePlanner"/>; a short video is one pass, a long one a few
 /// GOP-aligned ranges, none decoded twice), and each range is decoded by one ffmpeg process per geometry, which resizes
-/// and crops to the view's size and pipes raw RGB (<c>rgb24</c>, ffmpeg's own YUV→RGB conversion). Each clip frame is
+/// and crops to the view's size and pipes raw RGB (<c>rgb24</c>, ffmpeg's own YUV→RGB conversion); a view with a
+/// reference resize (<see cref="FrameView.Resize"/>) gets its frames at their own size, each resized and cropped here
+/// by that library's resampler as it arrives (<see cref="ReferenceGeometry"/>). Each clip frame is
 /// the frame on screen at its time: the latest decoded frame starting at or before it (within a millisecond). A clip
 /// running past the end repeats the last frame.
 /// </summary>
@@ -48,7 +51,7 @@ public sealed partial class FrameSource(MediaOptions options, VideoProber prober
         ArgumentNullException.ThrowIfNull(probe);
         ArgumentNullException.ThrowIfNull(requests);
         var clips = new ClipTensor[requests.Count];
-        foreach (var geometry in requests.Select((r, i) => (Request: r, Index: i)).GroupBy(x => (x.Request.View.ResizeShortSide, x.Request.View.CropSize)))
+        foreach (var geometry in requests.Select((r, i) => (Request: r, Index: i)).GroupBy(x => (x.Request.View.ResizeShortSide, x.Request.View.CropSize, x.Request.View.Resize)))
         {
             var times = geometry.SelectMany(x => x.Request.FrameTimes).ToList();
             var frames = await DecodeAsync(input, probe, geometry.First().Request.View, times, cancellationToken);
@@ -99,7 +102,7 @@ public sealed partial class FrameSource(MediaOptions options, VideoProber prober
         var decoded = new List<DecodedFrame>[windows.Count];
         await Parallel.ForEachAsync(Enumerable.Range(0, windows.Count),
             new ParallelOptions { MaxDegreeOfParallelism = Math.Max(1, options.ParallelDecodes), CancellationToken = cancellationToken },
-            async (i, ct) => decoded[i] = await DecodeWindowAsync(input, windows[i], geometry, frameSeconds, ct));
+            async (i, ct) => decoded[i] = await DecodeWindowAsync(input, probe, windows[i], geometry, frameSeconds, ct));
         var frames = decoded.SelectMany(d => d).ToList();
 
         frames.Sort((a, b) => a.Seconds.CompareTo(b.Seconds));
@@ -140,19 +143,20 @@ public sealed partial class FrameSource(MediaOptions options, VideoProber prober
     /// resize and crop, and report each frame's time through <c>showinfo</c>. A shortfall of bytes against the frames
     /// ffmpeg reports is a transient <see cref="FramesLostException"/>; a failing ffmpeg keeps the whole frames it sent.
     /// </summary>
-    private async Task<List<DecodedFrame>> DecodeWindowAsync(MediaInput input, DecodeWindow window, FrameView geometry, double frameSeconds, CancellationToken cancellationToken)
+    private async Task<List<DecodedFrame>> DecodeWindowAsync(
+        MediaInput input, VideoProbe probe, DecodeWindow window, FrameView geometry, double frameSeconds, CancellationToken cancellationToken)
     {
         var hardware = UsesHardware;
         try
         {
-            return await DecodeWindowAsync(input, window, geometry, frameSeconds, hardware, cancellationToken);
+            return await DecodeWindowAsync(input, probe, window, geometry, frameSeconds, hardware, cancellationToken);
         }
         catch (MediaRejectedException ex) when (hardware && ex.ReasonCode == ReasonCodes.DecodeFailed)
         {
             // No GPU decoder here (no device, no driver, a codec NVDEC lacks): the CPU decodes from now on.
             _hardwareFailed = true;
             LogHardwareFallback(logger, options.HardwareDecoding, ex.Detail);
-            return await DecodeWindowAsync(input, window, geometry, frameSeconds, false, cancellationToken);
+            return await DecodeWindowAsync(input, probe, window, geometry, frameSeconds, false, cancellationToken);
         }
     }
 
@@ -160,7 +164,7 @@ public sealed partial class FrameSource(MediaOptions options, VideoProber prober
     public bool UsesHardware => !_hardwareFailed && string.Equals(options.HardwareDecoding, "cuda", StringComparison.OrdinalIgnoreCase);
 
     private async Task<List<DecodedFrame>> DecodeWindowAsync(
-        MediaInput input, DecodeWindow window, FrameView geometry, double frameSeconds, bool hardware, CancellationToken cancellationToken)
+        MediaInput input, VideoProbe probe, DecodeWindow window, FrameView geometry, double frameSeconds, bool hardware, CancellationToken cancellationToken)
     {
         var origin = window.StartSeconds;
         var select = window.Keep.Count <= MaxSelectTerms ? $"select='{SelectExpression(window.Keep, origin)}'," : string.Empty;
@@ -180,11 +184,15 @@ public sealed partial class FrameSource(MediaOptions options, VideoProber prober
         arguments.AddRange(
         [
             "-i", input.Url,
-            "-vf", $"{select}{GeometryFilter(geometry)},showinfo",
+            // A reference resize gets the frames at their own size (after autorotation: the probe's displayed size).
+            "-vf", geometry.Resize is null ? $"{select}{GeometryFilter(geometry)},showinfo" : $"{select}showinfo",
             "-fps_mode", "passthrough", "-an", "-sn", "-dn", "-pix_fmt", "rgb24", "-f", "rawvideo", "pipe:1",
         ]);
-        var frameBytes = geometry.CropSize * geometry.CropSize * ClipTensor.RgbChannels;
-        using var buffer = new MemoryStream();
+        var outputBytes = geometry.CropSize * geometry.CropSize * ClipTensor.RgbChannels;
+        var frameBytes = geometry.Resize is null ? outputBytes : probe.Width * probe.Height * ClipTensor.RgbChannels;
+        using Stream buffer = geometry.Resize is { } resize
+            ? new FrameTransformStream(frameBytes, f => ReferenceGeometry.Apply(new RgbImage(probe.Width, probe.Height, f), resize, geometry.CropSize).Pixels)
+            : new MemoryStream();
         var times = new List<double>();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         timeout.CancelAfter(options.ProcessTimeout);
@@ -216,11 +224,12 @@ public sealed partial class FrameSource(MediaOptions options, VideoProber prober
                 $"ffmpeg reported {run.ReportedFrames?.ToString(CultureInfo.InvariantCulture) ?? "no"} frames ({times.Count} timed) from {origin:0.###} s but {received} bytes arrived ({frameBytes} per frame)."));
         }
 
-        var bytes = buffer.GetBuffer();
         var frames = new List<DecodedFrame>(whole);
         for (var i = 0; i < Math.Min(whole, times.Count); i++)
         {
-            frames.Add(new DecodedFrame(origin + times[i], bytes.AsSpan(i * frameBytes, frameBytes).ToArray()));
+            frames.Add(new DecodedFrame(origin + times[i], buffer is FrameTransformStream transformed
+                ? transformed.Frames[i]
+                : ((MemoryStream)buffer).GetBuffer().AsSpan(i * outputBytes, outputBytes).ToArray()));
         }
 
         return frames;

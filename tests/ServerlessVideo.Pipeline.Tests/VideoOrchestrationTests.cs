@@ -48,6 +48,28 @@ public sealed class VideoOrchestrationTests
         Assert.Equal(0, await h.ArtifactCountAsync(id));
     }
 
+    [Theory]
+    [InlineData("torchvision")]
+    [InlineData("pil")]
+    [InlineData("opencv")]
+    public async Task A_model_with_a_reference_libraries_resize_reads_frames_decoded_at_their_own_size(string library)
+    {
+        await using var h = await PipelineHarness.StartAsync(configure: x =>
+        {
+            var manifest = ColourMeanModel.Manifest() with
+            {
+                Preprocessing = ColourMeanModel.Manifest().Preprocessing with { ResizeShortSide = 0, Resize = new ResizeSpec { Library = library, ShortSide = 40 } },
+            };
+            File.WriteAllText(Path.Combine(x.ModelsPath, ColourMeanModel.Id, "manifest.json"), ManifestWriter.ToJson(manifest));
+        });
+        var path = await TestVideos.ColourAsync(h.Scratch, "green", 640, 360, 25, 3);
+        var (id, outcome, _) = await h.RunAsync(path);
+
+        Assert.True(outcome.Status == VideoStatuses.Completed, $"{outcome.Status}: {outcome.Failure}");
+        Assert.Equal("green", outcome.TopLabel);
+        Assert.Equal(3, Assert.Single(await h.RowsAsync(h.ModelRows, id)).GetInt32("Clips"));
+    }
+
     [Fact]
     public async Task A_one_frame_8k_video_is_classified_from_its_only_frame()
     {

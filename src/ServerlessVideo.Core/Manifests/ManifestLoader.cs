@@ -116,7 +116,11 @@ public static class ManifestLoader
             throw new ManifestException($"{source}: sampling needs exactly one of 'fps' and 'frameInterval'.");
         }
 
-        if (m.Preprocessing.CropSize > m.Preprocessing.ResizeShortSide)
+        if (m.Preprocessing.Resize is { } resize)
+        {
+            CheckResize(resize, m.Preprocessing.CropSize, source);
+        }
+        else if (m.Preprocessing.CropSize > m.Preprocessing.ResizeShortSide)
         {
             throw new ManifestException(string.Format(CultureInfo.InvariantCulture,
                 "{0}: preprocessing.cropSize {1} exceeds resizeShortSide {2}.", source, m.Preprocessing.CropSize, m.Preprocessing.ResizeShortSide));
@@ -148,6 +152,27 @@ public static class ManifestLoader
         if (fused.Distinct(StringComparer.Ordinal).Count() != fused.Count)
         {
             throw new ManifestException($"{source}: output.fusion names must be distinct.");
+        }
+    }
+
+    private static void CheckResize(ResizeSpec resize, int crop, string source)
+    {
+        var supported = resize.Library == ResizeSpec.OpenCv ? new[] { "nearest", "bilinear", "bicubic", "area" } : ["nearest", "bilinear", "bicubic"];
+        if (!supported.Contains(resize.Interpolation))
+        {
+            throw new ManifestException($"{source}: preprocessing.resize: {resize.Library} has no '{resize.Interpolation}' interpolation ({string.Join(", ", supported)}).");
+        }
+
+        if (resize.Antialias && resize.Library != ResizeSpec.Torchvision)
+        {
+            throw new ManifestException($"{source}: preprocessing.resize.antialias is torchvision's switch; {resize.Library} decides for itself (Pillow always antialiases when it shrinks).");
+        }
+
+        var smallest = resize.ShortSide ?? (resize.Height is { } h && resize.Width is { } w ? Math.Min(h, w) : int.MaxValue);
+        if (crop > smallest)
+        {
+            throw new ManifestException(string.Format(CultureInfo.InvariantCulture,
+                "{0}: preprocessing.cropSize {1} exceeds the resized short side {2}.", source, crop, smallest));
         }
     }
 

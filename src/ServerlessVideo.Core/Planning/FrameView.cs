@@ -4,13 +4,21 @@ namespace ServerlessVideo.Core.Planning;
 
 /// <summary>
 /// One way of looking at a video that several models can share: frames sampled at <see cref="Fps"/>, short side
-/// resized to <see cref="ResizeShortSide"/>, centre-cropped to <see cref="CropSize"/> squared, <see cref="ClipLength"/>
+/// resized to <see cref="ResizeShortSide"/> (or as <see cref="Resize"/> says), centre-cropped to <see cref="CropSize"/> squared, <see cref="ClipLength"/>
 /// frames per clip. Frames for a view are extracted once and fed to every model that asks for it.
 /// </summary>
 public sealed record FrameView(double Fps, int ResizeShortSide, int CropSize, int ClipLength)
 {
+    /// <summary>
+    /// When set, frames are decoded at their own size and resized by this reference library's resampler (then
+    /// centre-cropped to <see cref="CropSize"/> with its rounding) instead of ffmpeg's scaler.
+    /// </summary>
+    public Manifests.ResizeSpec? Resize { get; init; }
+
     /// <summary>A short name, used as a blob-path segment.</summary>
-    public string Key => string.Create(CultureInfo.InvariantCulture, $"rgb-f{Fps:0.###}-s{ResizeShortSide}-c{CropSize}-t{ClipLength}");
+    public string Key => Resize is null
+        ? string.Create(CultureInfo.InvariantCulture, $"rgb-f{Fps:0.###}-s{ResizeShortSide}-c{CropSize}-t{ClipLength}")
+        : string.Create(CultureInfo.InvariantCulture, $"rgb-f{Fps:0.###}-{Resize.Key}-c{CropSize}-t{ClipLength}");
 
     /// <summary>Seconds of video one clip covers.</summary>
     public double ClipSeconds => ClipLength / Fps;

@@ -51,7 +51,7 @@ public static class VideoPlanner
         // Rounded so that videos at 29.97 and 30 fps share views across models with the same interval.
         fps = Math.Round(fps, 3);
         var p = model.Preprocessing;
-        return new FrameView(fps, p.ResizeShortSide, p.CropSize, model.Sampling.ClipLength);
+        return new FrameView(fps, p.Resize is null ? p.ResizeShortSide : 0, p.CropSize, model.Sampling.ClipLength) { Resize = p.Resize };
     }
 
     /// <summary>The first segment's middle: frames then fall at the middle of each of the T equal segments.</summary>

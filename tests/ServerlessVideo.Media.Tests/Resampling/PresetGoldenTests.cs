@@ -1,0 +1,57 @@
+using System.IO.Compression;
+using System.Text.Json;
+using ServerlessVideo.Core.Manifests;
+using ServerlessVideo.Core.Planning;
+using ServerlessVideo.Testing;
+using Xunit.Abstractions;
+
+namespace ServerlessVideo.Media.Tests.Resampling;
+
+/// <summary>
+/// A committed video (Data/presets/clip.mp4, 320×240 at 10 fps) through the frame source with a reference resize, against
+/// what each library's own preprocessing makes of the same decoded frames (Data/presets/presets.json.gz, written by
+/// make_golden.py beside it: torchvision 0.14's R3D_18, MViT_V1_B and S3D presets, Hugging Face VideoMAE's Pillow steps,
+/// mmaction2's OpenCV Resize and CenterCrop). The clip tensor must equal the reference's uint8 frames exactly.
+/// </summary>
+public sealed class PresetGoldenTests(ITestOutputHelper output)
+{
+    private static readonly string Folder = Path.Combine(RepoPaths.Root, "tests", "ServerlessVideo.Media.Tests", "Data", "presets");
+
+    private static readonly Lazy<JsonElement> Golden = new(() =>
+    {
+        using var file = File.OpenRead(Path.Combine(Folder, "presets.json.gz"));
+        using var gzip = new GZipStream(file, CompressionMode.Decompress);
+        return JsonDocument.Parse(gzip).RootElement.Clone();
+    });
+
+    public static TheoryData<string> Cases()
+    {
+        var data = new TheoryData<string>();
+        foreach (var c in Golden.Value.GetProperty("cases").EnumerateArray())
+        {
+            data.Add(c.GetProperty("name").GetString()!);
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public async Task The_clip_tensor_is_the_reference_librarys_preprocessing(string name)
+    {
+        var c = Golden.Value.GetProperty("cases").EnumerateArray().Single(x => x.GetProperty("name").GetString() == name);
+        var resize = c.GetProperty("resize").Deserialize<ResizeSpec>(ManifestLoader.JsonOptions)!;
+        var crop = c.GetProperty("cropSize").GetInt32();
+        var frames = c.GetProperty("frames").GetInt32();
+        var expected = Convert.FromBase64String(c.GetProperty("rgb").GetString()!);
+        var view = new FrameView(Fps: Golden.Value.GetProperty("fps").GetDouble(), ResizeShortSide: 0, CropSize: crop, ClipLength: frames) { Resize = resize };
+
+        var clip = await TestFrameSource.Create().ExtractAsync(Path.Combine(Folder, "clip.mp4"), view, new ClipSpan(0, 0), CancellationToken.None);
+
+        Assert.Equal((frames, crop, crop), (clip.Frames, clip.Height, clip.Width));
+        var diffs = expected.Zip(clip.Data, (e, a) => Math.Abs(e - a)).ToList();
+        output.WriteLine($"{name} ({resize.Key}, crop {crop}): max |Δ| {diffs.Max()}, {diffs.Count(d => d > 0)} of {diffs.Count} values differ");
+        Assert.Equal(expected.Length, clip.Data.Length);
+        Assert.Equal(0, diffs.Max());
+    }
+}
