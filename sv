@@ -318,6 +318,10 @@ the sv CLI (talks to the host ./sv serve runs):
   status ID [--json]   one video: status, labels, each model's answer
   list [--limit N] [--cursor C] [--json]  one page of videos
   check-models         load every model (Inference__ExecutionProvider=cuda tries the GPU); print its provider
+  models add MODEL.onnx --preset torchvision/r3d_18 [--id ID] [--labels kinetics-400]
+                       add your export with a preset's manifest, checked against the graph
+  models list          every model: family, label space, inputs, sampling, preprocessing, provider
+  models presets       the presets and the export command each expects
   flow VIDEO [opts]    colour-wheel PNGs of the optical flow the pipeline computes
   write-baseline DIR   the known-answer colour-mean model the tests use
 EOF
@@ -334,6 +338,7 @@ main() {
     submit) cmd_submit "$@" ;;
     status | list) SV_API="$(api_url)" cli "$cmd" "$@" ;;
     check-models) host_env; cli check-models "$@" ;;
+    models) host_env; export Inference__PresetsPath="${Inference__PresetsPath:-$ROOT/models}"; cli models "$@" ;;
     flow) setup; cli flow "$@" ;;
     write-baseline) cli write-baseline "$@" ;;
     setup) setup ;;

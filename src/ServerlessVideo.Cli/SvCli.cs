@@ -17,7 +17,7 @@ public static class SvCli
         foreach (var command in (Command[])
             [
                 DemoCommand.Create(), ServeCommand.Create(), SubmitCommand.Create(), StatusCommand.Create(), ListCommand.Create(),
-                CheckModelsCommand.Create(), FlowCommand.Create(), WriteBaselineCommand.Create(), BenchCommand.Create(),
+                CheckModelsCommand.Create(), ModelsCommand.Create(), FlowCommand.Create(), WriteBaselineCommand.Create(), BenchCommand.Create(),
             ])
         {
             root.Subcommands.Add(command);

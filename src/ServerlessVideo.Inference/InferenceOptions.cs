@@ -14,4 +14,13 @@ public sealed class InferenceOptions
 
     /// <summary>Folder holding <c>&lt;id&gt;/manifest.json</c> model folders.</summary>
     public string ModelsPath { get; set; } = "models";
+
+    /// <summary>
+    /// Folder holding <c>presets/</c> and <c>labels/</c> (the repository's <c>models</c>), read by <c>sv models add</c>;
+    /// default <see cref="ModelsPath"/>.
+    /// </summary>
+    public string? PresetsPath { get; set; }
+
+    /// <summary>Where presets and label maps are read from.</summary>
+    public string PresetsRoot => string.IsNullOrWhiteSpace(PresetsPath) ? ModelsPath : PresetsPath;
 }

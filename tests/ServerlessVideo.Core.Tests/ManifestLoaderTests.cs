@@ -10,7 +10,7 @@ public sealed class ManifestLoaderTests
     private static JsonObject ValidManifest() => JsonNode.Parse(ManifestWriter.ToJson(ColourMeanModel.Manifest()))!.AsObject();
 
     [Theory]
-    [InlineData("family", "\"transformer-ish\"", "/family")]
+    [InlineData("family", "\"Transformer ish\"", "/family")]
     [InlineData("sampling", "{\"clipLength\": 0, \"fps\": 4, \"numClips\": 1}", "/sampling/clipLength")]
     [InlineData("preprocessing", "{\"resizeShortSide\": 36, \"cropSize\": 32, \"pixelScale\": 255, \"mean\": [0,0], \"std\": [1,1,1]}", "/preprocessing/mean")]
     [InlineData("unknownField", "1", "unknownField")]

@@ -92,7 +92,7 @@ public sealed class HttpParityTests : IAsyncLifetime
         Assert.Contains("\"labels\":[{\"label\":\"red\"", await check.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Contains("\"unavailableModels\":[{\"id\":\"tsn-synthmotion\",\"reasonCode\":\"MODEL_UNAVAILABLE\"", await check.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         using var health = await http.GetAsync(new Uri("/api/health", UriKind.Relative));
-        var models = Directory.GetDirectories(RepoPaths.Models).Length;
+        var models = RepoPaths.BuiltInModelIds.Count;
         Assert.Equal($$"""{"status":"ok","models":{"available":{{models}},"unavailable":[]},"storage":"ok"}""", await health.Content.ReadAsStringAsync());
     }
 

@@ -15,6 +15,7 @@ public sealed class CliTests
     [InlineData("serve", "--urls")]
     [InlineData("flow", "--algorithm")]
     [InlineData("check-models", "Inference__ModelsPath")]
+    [InlineData("models", "presets")]
     [InlineData("demo", "SynthMotion")]
     [InlineData("bench", "--quick")]
     public async Task Every_command_has_help_that_needs_no_host(string command, string mentions)

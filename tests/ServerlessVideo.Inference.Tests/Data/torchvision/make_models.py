@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+"""Writes reduced-width torchvision video ResNets (r3d_18, mc3_18, r2plus1d_18) as ONNX, and golden.json.gz: one clip
+through torchvision's own R3D_18 preset and each model's Kinetics-400 probabilities for it.
+
+The models are torchvision's own VideoResNet, BasicBlock, Conv3DSimple, Conv3DNoTemporal and Conv2Plus1D with the
+stage widths divided by 8 (8, 16, 32, 64 channels instead of 64 … 512) so each file is a few hundred KB; weights and
+batch-norm statistics are random with a fixed seed. The clip is tests/ServerlessVideo.Media.Tests/Data/presets/clip.mp4
+decoded by ffmpeg (rgb24), its 10 frames padded to 16 by repeating the last (as the pipeline pads), through
+R3D_18_Weights.KINETICS400_V1.transforms().
+
+Run with Debian's python3-torch and python3-torchvision, and ffmpeg:
+    /usr/bin/python3 tests/ServerlessVideo.Inference.Tests/Data/torchvision/make_models.py
+"""
+import base64
+import gzip
+import json
+import os
+import subprocess
+
+import numpy as np
+import torch
+import torch.nn as nn
+import torchvision
+import torchvision.transforms.functional as F
+from torchvision.models.video import R3D_18_Weights
+from torchvision.models.video.resnet import BasicBlock, Conv2Plus1D, Conv3DNoTemporal, Conv3DSimple, VideoResNet
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+VIDEO = os.path.join(HERE, "..", "..", "..", "ServerlessVideo.Media.Tests", "Data", "presets", "clip.mp4")
+WIDTH = 8  # torchvision's 64
+
+
+def stem(kind):
+    if kind == "r2plus1d":  # R2Plus1dStem: (1,7,7) to 45 channels, then (3,1,1) to 64; here scaled down
+        mid = max(1, 45 * WIDTH // 64)
+        return nn.Sequential(
+            nn.Conv3d(3, mid, kernel_size=(1, 7, 7), stride=(1, 2, 2), padding=(0, 3, 3), bias=False), nn.BatchNorm3d(mid), nn.ReLU(inplace=True),
+            nn.Conv3d(mid, WIDTH, kernel_size=(3, 1, 1), stride=(1, 1, 1), padding=(1, 0, 0), bias=False), nn.BatchNorm3d(WIDTH), nn.ReLU(inplace=True))
+    # BasicStem: (3,7,7) stride (1,2,2) to 64 channels
+    return nn.Sequential(nn.Conv3d(3, WIDTH, kernel_size=(3, 7, 7), stride=(1, 2, 2), padding=(1, 3, 3), bias=False), nn.BatchNorm3d(WIDTH), nn.ReLU(inplace=True))
+
+
+def reduced(name, conv_makers, stem_kind):
+    torch.manual_seed(20261130)
+    model = VideoResNet(BasicBlock, conv_makers, [2, 2, 2, 2], lambda: stem(stem_kind), num_classes=400)
+    model.inplanes = WIDTH
+    model.stem = stem(stem_kind)
+    model.layer1 = model._make_layer(BasicBlock, conv_makers[0], WIDTH, 2, stride=1)
+    model.layer2 = model._make_layer(BasicBlock, conv_makers[1], WIDTH * 2, 2, stride=2)
+    model.layer3 = model._make_layer(BasicBlock, conv_makers[2], WIDTH * 4, 2, stride=2)
+    model.layer4 = model._make_layer(BasicBlock, conv_makers[3], WIDTH * 8, 2, stride=2)
+    model.fc = nn.Linear(WIDTH * 8, 400)
+    model.fc.weight.data *= 40  # peaked probabilities, so that a tolerance on them means something
+    for m in model.modules():
+        if isinstance(m, nn.BatchNorm3d):
+            m.running_mean.uniform_(-0.2, 0.2)
+            m.running_var.uniform_(0.5, 1.5)
+            m.weight.data.uniform_(0.5, 1.5)
+            m.bias.data.uniform_(-0.2, 0.2)
+    return model.eval()
+
+
+def clip():
+    raw = subprocess.run(["ffmpeg", "-v", "error", "-i", VIDEO, "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"],
+                         check=True, capture_output=True).stdout
+    frames = np.frombuffer(raw, np.uint8).reshape(-1, 240, 320, 3).copy()
+    frames = np.concatenate([frames, np.repeat(frames[-1:], 16 - len(frames), axis=0)])
+    vid = torch.from_numpy(frames).permute(0, 3, 1, 2).contiguous()
+    preset = R3D_18_Weights.KINETICS400_V1.transforms()
+    normalised = preset(vid)  # C, T, H, W
+    cropped = F.center_crop(F.resize(vid, list(preset.resize_size), interpolation=preset.interpolation), list(preset.crop_size))
+    return cropped.permute(0, 2, 3, 1).numpy(), normalised.unsqueeze(0)
+
+
+def main():
+    frames, x = clip()
+    models = {
+        "r3d_18": reduced("r3d_18", [Conv3DSimple] * 4, "basic"),
+        "mc3_18": reduced("mc3_18", [Conv3DSimple] + [Conv3DNoTemporal] * 3, "basic"),
+        "r2plus1d_18": reduced("r2plus1d_18", [Conv2Plus1D] * 4, "r2plus1d"),
+    }
+    probabilities = {}
+    for name, model in models.items():
+        with torch.no_grad():
+            probabilities[name] = torch.softmax(model(x), dim=1)[0].tolist()
+        torch.onnx.export(model, torch.randn(1, 3, 16, 112, 112), os.path.join(HERE, f"{name}-w{WIDTH}.onnx"),
+                          input_names=["video"], output_names=["logits"],
+                          dynamic_axes={"video": {0: "n"}, "logits": {0: "n"}}, opset_version=13)
+    golden = {
+        "generator": "make_models.py",
+        "versions": {"torch": torch.__version__, "torchvision": torchvision.__version__},
+        "frames": 16, "size": 112,
+        "clip": base64.b64encode(np.ascontiguousarray(frames).tobytes()).decode("ascii"),
+        "probabilities": probabilities,
+    }
+    with gzip.open(os.path.join(HERE, "golden.json.gz"), "wt", compresslevel=9) as f:
+        json.dump(golden, f)
+    print({k: max(v) for k, v in probabilities.items()})
+
+
+if __name__ == "__main__":
+    main()
