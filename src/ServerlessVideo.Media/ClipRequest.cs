@@ -6,5 +6,5 @@ namespace ServerlessVideo.Media;
 public sealed record ClipRequest(FrameView View, ClipSpan Clip)
 {
     /// <summary>The time of each of the clip's frames, seconds from the start of the video.</summary>
-    public IEnumerable<double> FrameTimes => Enumerable.Range(0, View.ClipLength).Select(k => Clip.StartSeconds + (k / View.Fps));
+    public IEnumerable<double> FrameTimes => Clip.Times ?? Enumerable.Range(0, View.ClipLength).Select(k => Clip.StartSeconds + (k / View.Fps));
 }

@@ -134,9 +134,13 @@ public static class ModelsCommand
         }));
     }
 
-    private static string Sampling(SamplingSpec s) => s.Strategy == SamplingSpec.Segments
-        ? $"{s.ClipLength} segments"
-        : string.Create(CultureInfo.InvariantCulture, $"{s.NumClips}×{s.ClipLength} frames at {(s.Fps is { } f ? $"{f:0.###} fps" : $"every {s.FrameInterval}th frame")}");
+    private static string Sampling(SamplingSpec s) => s.Strategy switch
+    {
+        SamplingSpec.Segments => $"{s.ClipLength} segments",
+        SamplingSpec.Torchvision => string.Create(CultureInfo.InvariantCulture, $"torchvision: {s.NumClips}×{s.ClipLength} frames at {s.FrameRate:0.###} fps"),
+        SamplingSpec.Mmaction2 => string.Create(CultureInfo.InvariantCulture, $"mmaction2: {s.NumClips}×{s.ClipLength} frames, interval {s.FrameInterval}"),
+        _ => string.Create(CultureInfo.InvariantCulture, $"{s.NumClips}×{s.ClipLength} frames at {(s.Fps is { } f ? $"{f:0.###} fps" : $"interval {s.FrameInterval}")}"),
+    };
 
     private static string Preprocessing(PreprocessingSpec p)
     {

@@ -104,6 +104,25 @@ public static class ManifestLoader
 
     private static void CheckRules(ModelManifest m, string source)
     {
+        if (m.Sampling.Strategy == SamplingSpec.Mmaction2)
+        {
+            if (m.Sampling.FrameInterval is null || m.Sampling.Fps is not null || m.Sampling.FrameRate is not null)
+            {
+                throw new ManifestException($"{source}: 'mmaction2' sampling takes frameInterval (SampleFrames' frame_interval), not fps or frameRate.");
+            }
+        }
+        else if (m.Sampling.Strategy == SamplingSpec.Torchvision)
+        {
+            if (m.Sampling.FrameRate is null || m.Sampling.Fps is not null || m.Sampling.FrameInterval is not null)
+            {
+                throw new ManifestException($"{source}: 'torchvision' sampling takes frameRate (VideoClips' frame_rate), not fps or frameInterval.");
+            }
+        }
+        else if (m.Sampling.FrameRate is not null)
+        {
+            throw new ManifestException($"{source}: frameRate is for 'torchvision' sampling only.");
+        }
+
         if (m.Sampling.Strategy == SamplingSpec.Segments)
         {
             if (m.Sampling.NumClips != 1 || m.Sampling.Fps is not null || m.Sampling.FrameInterval is not null)
@@ -111,7 +130,7 @@ public static class ManifestLoader
                 throw new ManifestException($"{source}: 'segments' sampling takes one clip spanning the video: numClips 1, no fps or frameInterval.");
             }
         }
-        else if (m.Sampling.Fps is null == m.Sampling.FrameInterval is null)
+        else if (!m.Sampling.ByIndex && m.Sampling.Fps is null == m.Sampling.FrameInterval is null)
         {
             throw new ManifestException($"{source}: sampling needs exactly one of 'fps' and 'frameInterval'.");
         }

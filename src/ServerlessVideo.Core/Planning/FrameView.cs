@@ -15,10 +15,14 @@ public sealed record FrameView(double Fps, int ResizeShortSide, int CropSize, in
     /// </summary>
     public Manifests.ResizeSpec? Resize { get; init; }
 
+    /// <summary>A reference library's index sampling (<c>mmaction2</c>, <c>torchvision</c>), or null for sampling by time.</summary>
+    public string? Sampling { get; init; }
+
     /// <summary>A short name, used as a blob-path segment.</summary>
-    public string Key => Resize is null
+    public string Key => (Resize is null
         ? string.Create(CultureInfo.InvariantCulture, $"rgb-f{Fps:0.###}-s{ResizeShortSide}-c{CropSize}-t{ClipLength}")
-        : string.Create(CultureInfo.InvariantCulture, $"rgb-f{Fps:0.###}-{Resize.Key}-c{CropSize}-t{ClipLength}");
+        : string.Create(CultureInfo.InvariantCulture, $"rgb-f{Fps:0.###}-{Resize.Key}-c{CropSize}-t{ClipLength}"))
+        + (Sampling is null ? string.Empty : $"-{Sampling}");
 
     /// <summary>Seconds of video one clip covers.</summary>
     public double ClipSeconds => ClipLength / Fps;

@@ -17,13 +17,21 @@ public static class VideoPlanner
             .Select(g =>
             {
                 var numClips = g.Max(m => m.Sampling.NumClips);
-                var starts = g.Any(m => m.Sampling.Strategy == SamplingSpec.Segments)
-                    ? [SegmentsStart(g.Key)]
-                    : ClipStarts(probe.DurationSeconds, g.Key.ClipSeconds, numClips);
-                // A start inside the last frame's display time (a one-frame file, TSN's last segment of a short video)
-                // would seek past every frame: sample within the frames that exist.
-                var clips = starts.Select(s => Math.Min(s, probe.LastFrameSeconds)).Distinct()
-                    .Select((start, i) => new ClipSpan(i, start)).ToList();
+                List<ClipSpan> clips;
+                if (g.Key.Sampling is not null)
+                {
+                    clips = IndexedClips(probe, g.First().Sampling, g.Key, numClips);
+                }
+                else
+                {
+                    var starts = g.Any(m => m.Sampling.Strategy == SamplingSpec.Segments)
+                        ? [SegmentsStart(g.Key)]
+                        : ClipStarts(probe.DurationSeconds, g.Key.ClipSeconds, numClips);
+                    // A start inside the last frame's display time (a one-frame file, TSN's last segment of a short
+                    // video) would seek past every frame: sample within the frames that exist.
+                    clips = [.. starts.Select(s => Math.Min(s, probe.LastFrameSeconds)).Distinct().Select((start, i) => new ClipSpan(i, start))];
+                }
+
                 var segments = clips.Chunk(options.ClipsPerSegment)
                     .Select((chunk, i) => new Segment(i, chunk))
                     .ToList();
@@ -45,13 +53,44 @@ public static class VideoPlanner
     /// </summary>
     public static FrameView ViewOf(ModelManifest model, VideoProbe probe)
     {
-        var fps = model.Sampling.Strategy == SamplingSpec.Segments
-            ? model.Sampling.ClipLength / probe.DurationSeconds
-            : model.Sampling.Fps ?? probe.Fps / model.Sampling.FrameInterval!.Value;
+        var sampling = model.Sampling;
+        var fps = sampling.Strategy switch
+        {
+            SamplingSpec.Segments => sampling.ClipLength / probe.DurationSeconds,
+            SamplingSpec.Torchvision => sampling.FrameRate!.Value,
+            _ => sampling.Fps ?? probe.Fps / sampling.FrameInterval!.Value,
+        };
         // Rounded so that videos at 29.97 and 30 fps share views across models with the same interval.
         fps = Math.Round(fps, 3);
         var p = model.Preprocessing;
-        return new FrameView(fps, p.Resize is null ? p.ResizeShortSide : 0, p.CropSize, model.Sampling.ClipLength) { Resize = p.Resize };
+        return new FrameView(fps, p.Resize is null ? p.ResizeShortSide : 0, p.CropSize, sampling.ClipLength)
+        {
+            Resize = p.Resize,
+            Sampling = sampling.ByIndex ? sampling.Strategy : null,
+        };
+    }
+
+    /// <summary>
+    /// The clips a reference library's test-time sampling picks (<see cref="ReferenceSampling"/>), each frame at its
+    /// middle. The frame count is the probe's duration × rate (exact for constant-rate files). When torchvision would
+    /// skip the video (fewer resampled frames than a clip), one clip from the first frame, padded with the last.
+    /// </summary>
+    private static List<ClipSpan> IndexedClips(VideoProbe probe, SamplingSpec sampling, FrameView view, int numClips)
+    {
+        var total = Math.Max(1, probe.EstimatedFrames);
+        var indices = view.Sampling == SamplingSpec.Mmaction2
+            ? ReferenceSampling.Mmaction2(total, sampling.ClipLength, sampling.FrameInterval!.Value, numClips)
+            : ReferenceSampling.Torchvision(total, probe.Fps, sampling.FrameRate!.Value, sampling.ClipLength, numClips);
+        if (indices.Length == 0)
+        {
+            return [new ClipSpan(0, 0)];
+        }
+
+        return [.. indices.Select((frames, i) =>
+        {
+            double[] times = [.. frames.Select(f => Math.Min(Math.Round((f + 0.5) / probe.Fps, 6), probe.LastFrameSeconds))];
+            return new ClipSpan(i, times[0]) { Times = times };
+        })];
     }
 
     /// <summary>The first segment's middle: frames then fall at the middle of each of the T equal segments.</summary>
