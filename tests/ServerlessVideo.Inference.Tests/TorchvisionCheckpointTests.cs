@@ -91,6 +91,23 @@ public sealed class TorchvisionCheckpointTests(ITestOutputHelper output) : IDisp
         }
     }
 
+    [Theory]
+    [InlineData("kinetics-400", 400, "abseiling", "zumba")]
+    [InlineData("kinetics-600", 600, "abseiling", "zumba")]
+    [InlineData("kinetics-700", 700, "abseiling", "zumba")]
+    [InlineData("something-something-v2", 174, "Approaching something with your camera", "Wiping something off of something")]
+    [InlineData("ucf101", 101, "ApplyEyeMakeup", "YoYo")]
+    [InlineData("hmdb51", 51, "brush_hair", "wave")]
+    public void Each_shipped_label_map_has_its_classes_once_in_order(string space, int count, string first, string last)
+    {
+        var labels = File.ReadAllLines(ModelPresets.LabelsFile(RepoPaths.Models, space)!);
+        Assert.Equal(count, labels.Length);
+        Assert.Equal(count, labels.Distinct(StringComparer.Ordinal).Count());
+        Assert.All(labels, l => Assert.Equal(l.Trim(), l));
+        Assert.Equal((first, last), (labels[0], labels[^1]));
+        Assert.Contains(space, ModelPresets.LabelSpaces(RepoPaths.Models));
+    }
+
     private static JsonDocument Golden()
     {
         using var file = File.OpenRead(Path.Combine(Folder, "golden.json.gz"));
