@@ -57,7 +57,7 @@ public sealed partial class FrameSource(MediaOptions options, VideoProber prober
             var frames = await DecodeAsync(input, probe, geometry.First().Request.View, times, cancellationToken);
             foreach (var (request, index) in geometry)
             {
-                clips[index] = Assemble(request, frames);
+                clips[index] = Assemble(request, frames, probe);
             }
         }
 
@@ -123,16 +123,27 @@ public sealed partial class FrameSource(MediaOptions options, VideoProber prober
     }
 
     /// <summary>The clip's frames: for each time, the latest decoded frame starting at or before it (else the first after).</summary>
-    private static ClipTensor Assemble(ClipRequest request, List<DecodedFrame> frames)
+    private static ClipTensor Assemble(ClipRequest request, List<DecodedFrame> frames, VideoProbe probe)
     {
-        var size = request.View.CropSize;
+        var view = request.View;
+        var size = view.CropSize;
         var frameBytes = size * size * ClipTensor.RgbChannels;
-        var data = new byte[frameBytes * request.View.ClipLength];
+        var data = new byte[frameBytes * view.ClipLength];
+        // Frames of a reference resize arrive resized but uncropped: this view's window (a centre crop, or one of the
+        // test-time crops) is cut here.
+        var (width, height) = view.Resize?.OutputSize(probe.Width, probe.Height) ?? (size, size);
+        var window = view.Resize?.CropWindows(width, height, size, view.Crops)[view.CropIndex ?? 0];
         var k = 0;
         foreach (var time in request.FrameTimes)
         {
             var at = frames.FindLastIndex(f => f.Seconds <= time + Tolerance);
-            frames[Math.Max(at, 0)].Rgb.CopyTo(data, k++ * frameBytes);
+            var frame = frames[Math.Max(at, 0)].Rgb;
+            if (window is { } w)
+            {
+                frame = ReferenceGeometry.Cut(new RgbImage(width, height, frame), w.Left, w.Top, size, w.Mirror).Pixels;
+            }
+
+            frame.CopyTo(data, k++ * frameBytes);
         }
 
         return new ClipTensor(request.View.ClipLength, size, size, data);
@@ -190,8 +201,9 @@ public sealed partial class FrameSource(MediaOptions options, VideoProber prober
         ]);
         var outputBytes = geometry.CropSize * geometry.CropSize * ClipTensor.RgbChannels;
         var frameBytes = geometry.Resize is null ? outputBytes : probe.Width * probe.Height * ClipTensor.RgbChannels;
+        // A reference resize keeps each frame resized but whole: each view crops its own windows from it.
         using Stream buffer = geometry.Resize is { } resize
-            ? new FrameTransformStream(frameBytes, f => ReferenceGeometry.Apply(new RgbImage(probe.Width, probe.Height, f), resize, geometry.CropSize).Pixels)
+            ? new FrameTransformStream(frameBytes, f => ReferenceGeometry.Resize(new RgbImage(probe.Width, probe.Height, f), resize).Pixels)
             : new MemoryStream();
         var times = new List<double>();
         using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);

@@ -62,6 +62,36 @@ public sealed class ResizeSpecTests
         Assert.Contains(expected, ex.Message);
     }
 
+    [Theory]
+    [InlineData("""{ "library": "torchvision", "shortSide": 36 }""", "three", "not a torchvision test-time crop")]
+    [InlineData("""{ "library": "pil", "shortSide": 36 }""", "ten", "not a pil test-time crop")]
+    [InlineData("""{ "library": "opencv", "shortSide": 36 }""", "three", "cropSize 32 must equal resize.shortSide (36)")]
+    [InlineData("""{ "library": "opencv", "shortSide": 32 }""", "three", null)]
+    [InlineData("""{ "library": "torchvision", "height": 36, "width": 48 }""", "ten", null)]
+    public void Test_time_crops_are_the_ones_each_library_has(string resize, string crops, string? error)
+    {
+        var manifest = Manifest(JsonNode.Parse(resize)!.AsObject());
+        manifest["preprocessing"]!["crops"] = crops;
+        if (error is null)
+        {
+            var parsed = ManifestLoader.Parse(manifest.ToJsonString(), "m.json");
+            var views = VideoPlanner.CropViews(VideoPlanner.ViewOf(parsed, new VideoProbe(10, 25, 640, 360, 0, "h264", "mp4", 1000)), parsed.Preprocessing).ToList();
+            Assert.Equal(ResizeSpec.CropCount(crops), views.Select(v => v.Key).Distinct().Count());
+        }
+        else
+        {
+            Assert.Contains(error, Assert.Throws<ManifestException>(() => ManifestLoader.Parse(manifest.ToJsonString(), "m.json")).Message);
+        }
+    }
+
+    [Fact]
+    public void Test_time_crops_need_a_reference_resize()
+    {
+        var manifest = JsonNode.Parse(ManifestWriter.ToJson(ColourMeanModel.Manifest()))!.AsObject();
+        manifest["preprocessing"]!["crops"] = "ten";
+        Assert.Contains("needs preprocessing.resize", Assert.Throws<ManifestException>(() => ManifestLoader.Parse(manifest.ToJsonString(), "m.json")).Message);
+    }
+
     [Fact]
     public void Both_resizes_at_once_are_refused()
     {

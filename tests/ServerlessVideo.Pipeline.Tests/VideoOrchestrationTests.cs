@@ -70,6 +70,33 @@ public sealed class VideoOrchestrationTests
         Assert.Equal(3, Assert.Single(await h.RowsAsync(h.ModelRows, id)).GetInt32("Clips"));
     }
 
+    [Theory]
+    [InlineData("torchvision", "ten", 10)]
+    [InlineData("opencv", "three", 3)]
+    public async Task A_model_with_test_time_crops_averages_every_crop_of_every_clip(string library, string crops, int count)
+    {
+        await using var h = await PipelineHarness.StartAsync(configure: x =>
+        {
+            var baseline = ColourMeanModel.Manifest();
+            var manifest = baseline with
+            {
+                Preprocessing = baseline.Preprocessing with
+                {
+                    ResizeShortSide = 0,
+                    Resize = new ResizeSpec { Library = library, ShortSide = baseline.Preprocessing.CropSize },
+                    Crops = crops,
+                },
+            };
+            File.WriteAllText(Path.Combine(x.ModelsPath, ColourMeanModel.Id, "manifest.json"), ManifestWriter.ToJson(manifest));
+        });
+        var path = await TestVideos.ColourAsync(h.Scratch, "blue", 640, 360, 25, 3);
+        var (id, outcome, _) = await h.RunAsync(path);
+
+        Assert.True(outcome.Status == VideoStatuses.Completed, $"{outcome.Status}: {outcome.Failure}");
+        Assert.Equal("blue", outcome.TopLabel);
+        Assert.Equal(3 * count, Assert.Single(await h.RowsAsync(h.ModelRows, id)).GetInt32("Clips"));
+    }
+
     [Fact]
     public async Task A_one_frame_8k_video_is_classified_from_its_only_frame()
     {

@@ -138,6 +138,11 @@ public static class ManifestLoader
         if (m.Preprocessing.Resize is { } resize)
         {
             CheckResize(resize, m.Preprocessing.CropSize, source);
+            CheckCrops(resize, m.Preprocessing.Crops, m.Preprocessing.CropSize, source);
+        }
+        else if (m.Preprocessing.Crops is "three" or "ten")
+        {
+            throw new ManifestException($"{source}: preprocessing.crops '{m.Preprocessing.Crops}' needs preprocessing.resize (a reference library's geometry).");
         }
         else if (m.Preprocessing.CropSize > m.Preprocessing.ResizeShortSide)
         {
@@ -192,6 +197,26 @@ public static class ManifestLoader
         {
             throw new ManifestException(string.Format(CultureInfo.InvariantCulture,
                 "{0}: preprocessing.cropSize {1} exceeds the resized short side {2}.", source, crop, smallest));
+        }
+    }
+
+    private static void CheckCrops(ResizeSpec resize, string? crops, int crop, string source)
+    {
+        var allowed = crops switch
+        {
+            null or "center" => true,
+            "ten" => resize.Library is ResizeSpec.Torchvision or ResizeSpec.OpenCv,
+            "three" => resize.Library == ResizeSpec.OpenCv,
+            _ => false,
+        };
+        if (!allowed)
+        {
+            throw new ManifestException($"{source}: preprocessing.crops '{crops}' is not a {resize.Library} test-time crop (torchvision: ten; opencv, as mmaction2: three, ten).");
+        }
+
+        if (crops == "three" && resize.ShortSide != crop)
+        {
+            throw new ManifestException($"{source}: three crops span the short side: cropSize {crop} must equal resize.shortSide ({resize.ShortSide?.ToString(CultureInfo.InvariantCulture) ?? "not set"}).");
         }
     }
 

@@ -23,4 +23,15 @@ public sealed record PreprocessingSpec(
 {
     /// <summary>A reference library's resize on frames decoded at their own size, instead of <see cref="ResizeShortSide"/>.</summary>
     public ResizeSpec? Resize { get; init; }
+
+    /// <summary>
+    /// Test-time crops of each frame, averaged with the clips: <c>center</c> (default), <c>three</c> (mmaction2's
+    /// ThreeCrop along the long side) or <c>ten</c> (four corners and the centre, and their mirror images: torchvision's
+    /// <c>ten_crop</c> or mmaction2's TenCrop). Needs <see cref="Resize"/>.
+    /// </summary>
+    public string? Crops { get; init; }
+
+    /// <summary>How many crops each frame gives.</summary>
+    [JsonIgnore]
+    public int CropCount => ResizeSpec.CropCount(Crops);
 }

@@ -86,6 +86,51 @@ public sealed record ResizeSpec
         ? ((int)Math.Round((width - crop) / 2.0, MidpointRounding.ToEven), (int)Math.Round((height - crop) / 2.0, MidpointRounding.ToEven))
         : ((int)Math.Floor((width - crop) / 2.0), (int)Math.Floor((height - crop) / 2.0));
 
+    /// <summary>How many windows <paramref name="crops"/> (<c>center</c>, <c>three</c>, <c>ten</c>) cuts from a frame.</summary>
+    public static int CropCount(string? crops) => crops switch
+    {
+        null or "center" => 1,
+        "three" => 3,
+        "ten" => 10,
+        _ => throw new ArgumentException($"Unknown crops '{crops}' (center, three, ten).", nameof(crops)),
+    };
+
+    /// <summary>
+    /// The <paramref name="crop"/>-square windows <paramref name="crops"/> cuts from a <paramref name="width"/> ×
+    /// <paramref name="height"/> image, in the library's order, each with whether it is mirrored left to right.
+    /// torchvision's <c>ten_crop</c>: corners (top-left, top-right, bottom-left, bottom-right) and centre, then the same five
+    /// of the mirrored image. mmaction2's TenCrop: corners and centre on a grid of (w − c) // 4 steps, each followed by
+    /// its mirror; its ThreeCrop: left, right and middle along the long side (the crop must span the short side).
+    /// </summary>
+    public IReadOnlyList<(int Left, int Top, bool Mirror)> CropWindows(int width, int height, int crop, string? crops)
+    {
+        switch (crops)
+        {
+            case null or "center":
+                var (left, top) = CropOrigin(width, height, crop);
+                return [(left, top, false)];
+            case "ten" when Library == Torchvision:
+                var (cx, cy) = CropOrigin(width, height, crop);
+                (int X, int Y)[] five = [(0, 0), (width - crop, 0), (0, height - crop), (width - crop, height - crop), (cx, cy)];
+                // The mirrored image's crops at the same places are the mirrors of the crops at the mirrored places.
+                return [.. five.Select(p => (p.X, p.Y, false)), .. five.Select(p => (width - crop - p.X, p.Y, true))];
+            case "ten":
+                var (ws, hs) = ((width - crop) / 4, (height - crop) / 4);
+                return [.. new[] { (0, 0), (4 * ws, 0), (0, 4 * hs), (4 * ws, 4 * hs), (2 * ws, 2 * hs) }
+                    .SelectMany(p => new[] { (p.Item1, p.Item2, false), (p.Item1, p.Item2, true) })];
+            case "three" when crop == height:
+                var xs = (width - crop) / 2;
+                return [(0, 0, false), (2 * xs, 0, false), (xs, 0, false)];
+            case "three" when crop == width:
+                var ys = (height - crop) / 2;
+                return [(0, 0, false), (0, 2 * ys, false), (0, ys, false)];
+            case "three":
+                throw new InvalidOperationException($"Three crops of {crop} px need the resized short side to be {crop} px, not {Math.Min(width, height)}.");
+            default:
+                throw new ArgumentException($"Unknown crops '{crops}' (center, three, ten).", nameof(crops));
+        }
+    }
+
     /// <summary>A short name for blob paths and view keys, e.g. <c>torchvision-h128w171-bilinear</c>.</summary>
     [JsonIgnore]
     public string Key

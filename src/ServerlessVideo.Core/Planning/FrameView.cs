@@ -15,6 +15,12 @@ public sealed record FrameView(double Fps, int ResizeShortSide, int CropSize, in
     /// </summary>
     public Manifests.ResizeSpec? Resize { get; init; }
 
+    /// <summary>With test-time crops (<see cref="Manifests.PreprocessingSpec.Crops"/>): which of them this view is; null for the one centre crop.</summary>
+    public int? CropIndex { get; init; }
+
+    /// <summary>The test-time crops this view is one of (<c>three</c>, <c>ten</c>); null for the centre crop.</summary>
+    public string? Crops { get; init; }
+
     /// <summary>A reference library's index sampling (<c>mmaction2</c>, <c>torchvision</c>), or null for sampling by time.</summary>
     public string? Sampling { get; init; }
 
@@ -22,7 +28,8 @@ public sealed record FrameView(double Fps, int ResizeShortSide, int CropSize, in
     public string Key => (Resize is null
         ? string.Create(CultureInfo.InvariantCulture, $"rgb-f{Fps:0.###}-s{ResizeShortSide}-c{CropSize}-t{ClipLength}")
         : string.Create(CultureInfo.InvariantCulture, $"rgb-f{Fps:0.###}-{Resize.Key}-c{CropSize}-t{ClipLength}"))
-        + (Sampling is null ? string.Empty : $"-{Sampling}");
+        + (Sampling is null ? string.Empty : $"-{Sampling}")
+        + (Crops is null ? string.Empty : string.Create(CultureInfo.InvariantCulture, $"-{Crops}{CropIndex}"));
 
     /// <summary>Seconds of video one clip covers.</summary>
     public double ClipSeconds => ClipLength / Fps;

@@ -12,7 +12,8 @@ public static class VideoPlanner
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(options.ClipsPerSegment, 1);
         var views = models
-            .GroupBy(m => ViewOf(m, probe))
+            .SelectMany(m => CropViews(ViewOf(m, probe), m.Preprocessing).Select(view => (View: view, Model: m)))
+            .GroupBy(x => x.View, x => x.Model)
             .OrderBy(g => g.Key.Key, StringComparer.Ordinal)
             .Select(g =>
             {
@@ -68,6 +69,15 @@ public static class VideoPlanner
             Resize = p.Resize,
             Sampling = sampling.ByIndex ? sampling.Strategy : null,
         };
+    }
+
+    /// <summary>One view per test-time crop (the same clips cut at each crop's window), or the view itself for a centre crop.</summary>
+    public static IEnumerable<FrameView> CropViews(FrameView view, PreprocessingSpec preprocessing)
+    {
+        ArgumentNullException.ThrowIfNull(view);
+        ArgumentNullException.ThrowIfNull(preprocessing);
+        var count = preprocessing.CropCount;
+        return count == 1 ? [view] : Enumerable.Range(0, count).Select(i => view with { Crops = preprocessing.Crops, CropIndex = i });
     }
 
     /// <summary>

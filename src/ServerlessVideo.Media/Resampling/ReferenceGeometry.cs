@@ -11,18 +11,54 @@ public static class ReferenceGeometry
     /// </summary>
     public static RgbImage Apply(RgbImage frame, ResizeSpec resize, int crop)
     {
+        ArgumentNullException.ThrowIfNull(resize);
+        var resized = Resize(frame, resize);
+        var (left, top) = resize.CropOrigin(resized.Width, resized.Height, crop);
+        return Cut(resized, left, top, crop, mirror: false);
+    }
+
+    /// <summary><paramref name="frame"/> resized by <paramref name="resize"/>'s library and rule (not cropped).</summary>
+    public static RgbImage Resize(RgbImage frame, ResizeSpec resize)
+    {
         ArgumentNullException.ThrowIfNull(frame);
         ArgumentNullException.ThrowIfNull(resize);
         var (width, height) = resize.OutputSize(frame.Width, frame.Height);
-        var resized = width == frame.Width && height == frame.Height
+        return width == frame.Width && height == frame.Height
             ? frame
             : Resampler.Resize(frame, height, width, Library(resize.Library), Filter(resize.Interpolation), resize.Antialias);
-        var (left, top) = resize.CropOrigin(width, height, crop);
-        if (left >= 0 && top >= 0)
+    }
+
+    /// <summary>
+    /// The <paramref name="crop"/> square at (<paramref name="left"/>, <paramref name="top"/>) of <paramref name="resized"/>,
+    /// mirrored left to right when asked; zero-padded where it reaches outside (as torchvision pads).
+    /// </summary>
+    public static RgbImage Cut(RgbImage resized, int left, int top, int crop, bool mirror)
+    {
+        ArgumentNullException.ThrowIfNull(resized);
+        var (width, height) = (resized.Width, resized.Height);
+        var window = left >= 0 && top >= 0 && left + crop <= width && top + crop <= height
+            ? resized.Crop(left, top, crop, crop)
+            : Padded(resized, left, top, crop);
+        return mirror ? Mirror(window) : window;
+    }
+
+    private static RgbImage Mirror(RgbImage image)
+    {
+        var output = new byte[image.Pixels.Length];
+        for (var y = 0; y < image.Height; y++)
         {
-            return resized.Crop(left, top, crop, crop);
+            for (var x = 0; x < image.Width; x++)
+            {
+                image.Pixels.AsSpan(((y * image.Width) + x) * 3, 3).CopyTo(output.AsSpan(((y * image.Width) + (image.Width - 1 - x)) * 3));
+            }
         }
 
+        return new RgbImage(image.Width, image.Height, output);
+    }
+
+    private static RgbImage Padded(RgbImage resized, int left, int top, int crop)
+    {
+        var (width, height) = (resized.Width, resized.Height);
         var output = new byte[crop * crop * 3];
         for (var y = 0; y < crop; y++)
         {

@@ -54,4 +54,52 @@ public sealed class PresetGoldenTests(ITestOutputHelper output)
         Assert.Equal(expected.Length, clip.Data.Length);
         Assert.Equal(0, diffs.Max());
     }
+
+    public static TheoryData<string> CropCases()
+    {
+        var data = new TheoryData<string>();
+        foreach (var c in Crops.Value.GetProperty("cases").EnumerateArray())
+        {
+            data.Add(c.GetProperty("name").GetString()!);
+        }
+
+        return data;
+    }
+
+    private static readonly Lazy<JsonElement> Crops = new(() =>
+    {
+        using var file = File.OpenRead(Path.Combine(Folder, "crops.json.gz"));
+        using var gzip = new GZipStream(file, CompressionMode.Decompress);
+        return JsonDocument.Parse(gzip).RootElement.Clone();
+    });
+
+    /// <summary>
+    /// Test-time crops (crops.json.gz): torchvision's F.ten_crop after the R3D_18 resize, mmaction2's own ThreeCrop and
+    /// TenCrop after its Resize, of the video's first frame, in each library's order; here a plan's crop views.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(CropCases))]
+    public async Task Each_test_time_crop_is_the_reference_librarys_window(string name)
+    {
+        var c = Crops.Value.GetProperty("cases").EnumerateArray().Single(x => x.GetProperty("name").GetString() == name);
+        var resize = c.GetProperty("resize").Deserialize<ResizeSpec>(ManifestLoader.JsonOptions)!;
+        var crop = c.GetProperty("cropSize").GetInt32();
+        var crops = c.GetProperty("crops").GetString()!;
+        var expected = Convert.FromBase64String(c.GetProperty("rgb").GetString()!);
+        var preprocessing = new PreprocessingSpec(0, crop, 255, [0, 0, 0], [1, 1, 1]) { Resize = resize, Crops = crops };
+        var views = VideoPlanner.CropViews(new FrameView(10, 0, crop, 1) { Resize = resize }, preprocessing).ToList();
+        Assert.Equal(ResizeSpec.CropCount(crops), views.Count);
+
+        var clips = await TestFrameSource.Create().ExtractAsync(
+            Path.Combine(Folder, "clip.mp4"), await Probe(), [.. views.Select(v => new ClipRequest(v, new ClipSpan(0, 0)))], CancellationToken.None);
+
+        var actual = clips.SelectMany(x => x.Data).ToArray();
+        Assert.Equal(expected.Length, actual.Length);
+        var off = expected.Zip(actual, (e, a) => e != a).Count(d => d);
+        output.WriteLine($"{name}: {views.Count} crops of {crop}, {off} of {expected.Length} values differ");
+        Assert.Equal(0, off);
+    }
+
+    private static Task<Core.VideoProbe> Probe() =>
+        new VideoProber(new MediaOptions(), Microsoft.Extensions.Logging.Abstractions.NullLogger<VideoProber>.Instance).ProbeAsync(Path.Combine(Folder, "clip.mp4"), CancellationToken.None);
 }

@@ -10,9 +10,15 @@ The frames are decoded by ffmpeg to rgb24 (as the pipeline and torchvision's/PyA
 Each case stores the uint8 frames after resize and crop (what the pipeline's clip tensor holds); for torchvision the
 preset's own float output is checked here to be exactly those frames normalised.
 
+Test-time crops (crops.json.gz): torchvision's F.ten_crop after the R3D_18 resize, and mmaction2's own ThreeCrop and
+TenCrop classes (executed from mmaction2's mmaction/datasets/transforms/processing.py, whose path is the argument) after
+its Resize(scale=(-1, 128)); the first frame's crops, in each library's order.
+
 Run with Debian's packages (python3-torch, python3-torchvision, python3-pil, python3-opencv) and ffmpeg:
-    /usr/bin/python3 tests/ServerlessVideo.Media.Tests/Data/presets/make_golden.py
+    /usr/bin/python3 tests/ServerlessVideo.Media.Tests/Data/presets/make_golden.py PATH/TO/mmaction2/mmaction/datasets/transforms/processing.py
 """
+import ast
+import sys
 import base64
 import gzip
 import json
@@ -89,6 +95,39 @@ def mmaction2_case(frames, short, crop):
     return np.stack(out)
 
 
+def mmaction2_crops(processing_py):
+    source = open(processing_py).read()
+    tree = ast.parse(source)
+    nodes = [n for n in tree.body if isinstance(n, ast.ClassDef) and n.name in ("ThreeCrop", "TenCrop")]
+    for n in nodes:
+        n.decorator_list = []
+    pair = lambda x: x if isinstance(x, tuple) else (x, x)
+    namespace = {"np": np, "BaseTransform": object, "_pair": pair, "warnings": __import__("warnings"),
+                 "mmengine": type("mmengine", (), {"is_tuple_of": staticmethod(lambda t, k: all(isinstance(v, k) for v in t))}),
+                 "_init_lazy_if_proper": lambda results, lazy: None}
+    exec(compile(ast.Module(body=nodes, type_ignores=[]), processing_py, "exec"), namespace)
+    return namespace["ThreeCrop"], namespace["TenCrop"]
+
+
+def crops(frames, processing_py):
+    three_crop, ten_crop = mmaction2_crops(processing_py)
+    first = frames[:1]
+    cases = []
+    # torchvision: the R3D_18 preset's resize, then F.ten_crop (five crops, then five of the flipped image)
+    vid = torch.from_numpy(first.copy()).permute(0, 3, 1, 2).contiguous()
+    resized = F.resize(vid, [128, 171], interpolation=InterpolationMode.BILINEAR)
+    tv = [c.permute(0, 2, 3, 1).numpy()[0] for c in F.ten_crop(resized, [112, 112])]
+    cases.append({"name": "torchvision-ten", "resize": {"library": "torchvision", "height": 128, "width": 171}, "cropSize": 112, "crops": "ten", "rgb": b64(np.stack(tv))})
+    # mmaction2: Resize(scale=(-1, 128)) with cv2, then its ThreeCrop(128) / TenCrop(112)
+    h, w = first[0].shape[:2]
+    scale = min(np.inf / max(h, w), 128 / min(h, w))
+    resized = cv2.resize(first[0], (int(w * float(scale) + 0.5), int(h * float(scale) + 0.5)), interpolation=cv2.INTER_LINEAR)
+    for name, transform, crop in [("mmaction2-three", three_crop(128), 128), ("mmaction2-ten", ten_crop(112), 112)]:
+        out = transform.transform({"imgs": [resized]})["imgs"]
+        cases.append({"name": name, "resize": {"library": "opencv", "shortSide": 128}, "cropSize": crop, "crops": name.split("-")[1], "rgb": b64(np.stack(out))})
+    return cases
+
+
 def main():
     encode()
     frames = decode()
@@ -119,6 +158,8 @@ def main():
     }
     with gzip.open(os.path.join(HERE, "presets.json.gz"), "wt", compresslevel=9) as f:
         json.dump(golden, f)
+    with gzip.open(os.path.join(HERE, "crops.json.gz"), "wt", compresslevel=9) as f:
+        json.dump({"generator": "make_golden.py", "video": "clip.mp4", "cases": crops(frames, sys.argv[1])}, f)
     print(f"{len(cases)} cases: {', '.join(c['name'] for c in cases)}")
 
 
