@@ -56,6 +56,35 @@ public sealed class TorchvisionCheckpointTests(ITestOutputHelper output) : IDisp
         Assert.True(max <= 1e-4, $"{name}: max |Δp| {max:E2}");
     }
 
+    /// <summary>
+    /// A four-block MViT (torchvision's own class with mvit_v2_s's switches; 16 × 224² in) added from the mvit_v2_s preset:
+    /// the clip is the committed video through the preset's geometry here (the frame source, byte-identical to
+    /// torchvision's preprocessing in PresetGoldenTests), 10 frames padded to 16 with the last, as the generator pads.
+    /// </summary>
+    [Fact]
+    public async Task An_mvit_export_added_from_its_preset_gives_torchs_probabilities_on_the_pipelines_clip()
+    {
+        using var golden = Golden();
+        var options = new InferenceOptions { ModelsPath = _temp.Path };
+        var preset = ModelPresets.Load(RepoPaths.Models, "torchvision/mvit_v2_s");
+        var added = ModelInstaller.Add(_temp.Path, RepoPaths.Models, Path.Combine(Folder, "mvit_v2_s-tiny.onnx"), preset, id: null, labels: null, replace: false, options);
+        var manifest = added.Model.Manifest;
+
+        var media = new Media.MediaOptions();
+        var frames = new Media.FrameSource(media, new Media.VideoProber(media, NullLogger<Media.VideoProber>.Instance), NullLogger<Media.FrameSource>.Instance);
+        var view = new Core.Planning.FrameView(10, 0, manifest.Preprocessing.CropSize, manifest.Sampling.ClipLength) { Resize = manifest.Preprocessing.Resize };
+        var clip = await frames.ExtractAsync(
+            Path.Combine(RepoPaths.Root, "tests", "ServerlessVideo.Media.Tests", "Data", "presets", "clip.mp4"), view, new Core.Planning.ClipSpan(0, 0), CancellationToken.None);
+
+        using var registry = new ModelRegistry(options, NullLogger<ModelRegistry>.Instance);
+        var actual = registry.Session(added.Model.Id).Run([clip])[0];
+        var expected = golden.RootElement.GetProperty("probabilities").GetProperty("mvit_v2_s").EnumerateArray().Select(e => e.GetSingle()).ToArray();
+        var max = expected.Zip(actual, (e, a) => Math.Abs(e - a)).Max();
+        output.WriteLine($"mvit_v2_s (tiny): top-1 {Array.IndexOf(expected, expected.Max())} ({expected.Max():0.0000}), max |Δp| {max:E2}");
+        Assert.Equal(Array.IndexOf(expected, expected.Max()), Array.IndexOf(actual, actual.Max()));
+        Assert.True(max <= 1e-4, $"mvit_v2_s: max |Δp| {max:E2}");
+    }
+
     [Fact]
     public void An_export_the_preset_does_not_describe_is_refused_and_nothing_is_left()
     {

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Writes reduced-width torchvision video ResNets (r3d_18, mc3_18, r2plus1d_18) as ONNX, and golden.json.gz: one clip
-through torchvision's own R3D_18 preset and each model's Kinetics-400 probabilities for it.
+"""Writes reduced-width torchvision video ResNets (r3d_18, mc3_18, r2plus1d_18) and a four-block MViT (mvit_v2_s's
+switches) as ONNX, and golden.json.gz: one clip through torchvision's own R3D_18 preset and each ResNet's Kinetics-400
+probabilities for it; the same video through MViT_V2_S's preset (short side 256, crop 224) and the MViT's.
 
 The models are torchvision's own VideoResNet, BasicBlock, Conv3DSimple, Conv3DNoTemporal and Conv2Plus1D with the
 stage widths divided by 8 (8, 16, 32, 64 channels instead of 64 … 512) so each file is a few hundred KB; weights and
@@ -22,7 +23,8 @@ import torch
 import torch.nn as nn
 import torchvision
 import torchvision.transforms.functional as F
-from torchvision.models.video import R3D_18_Weights
+from torchvision.models.video import MViT_V2_S_Weights, R3D_18_Weights
+from torchvision.models.video.mvit import MSBlockConfig, MViT
 from torchvision.models.video.resnet import BasicBlock, Conv2Plus1D, Conv3DNoTemporal, Conv3DSimple, VideoResNet
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -60,6 +62,33 @@ def reduced(name, conv_makers, stem_kind):
     return model.eval()
 
 
+def tiny_mvit():
+    """torchvision's own MViT with mvit_v2_s's switches (residual pooling, relative positions, projection after
+    attention) and four small blocks instead of sixteen: 16 frames of 224² in, 400 classes out."""
+    torch.manual_seed(20261130)
+    blocks = [
+        MSBlockConfig(1, 16, 16, [3, 3, 3], [3, 3, 3], [1, 1, 1], [1, 8, 8]),
+        MSBlockConfig(2, 16, 32, [3, 3, 3], [3, 3, 3], [1, 2, 2], [1, 4, 4]),
+        MSBlockConfig(2, 32, 32, [3, 3, 3], [3, 3, 3], [1, 1, 1], [1, 4, 4]),
+        MSBlockConfig(4, 32, 64, [3, 3, 3], [3, 3, 3], [1, 2, 2], [1, 2, 2]),
+    ]
+    model = MViT(spatial_size=(224, 224), temporal_size=16, block_setting=blocks, residual_pool=True,
+                 residual_with_cls_embed=False, rel_pos_embed=True, proj_after_attn=True, num_classes=400)
+    for p in model.parameters():
+        if p.dim() > 1:
+            p.data.normal_(0, 0.05)
+    model.head[-1].weight.data *= 40
+    return model.eval()
+
+
+def mvit_input():
+    raw = subprocess.run(["ffmpeg", "-v", "error", "-i", VIDEO, "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"],
+                         check=True, capture_output=True).stdout
+    frames = np.frombuffer(raw, np.uint8).reshape(-1, 240, 320, 3).copy()
+    frames = np.concatenate([frames, np.repeat(frames[-1:], 16 - len(frames), axis=0)])
+    return MViT_V2_S_Weights.KINETICS400_V1.transforms()(torch.from_numpy(frames).permute(0, 3, 1, 2).contiguous()).unsqueeze(0)
+
+
 def clip():
     raw = subprocess.run(["ffmpeg", "-v", "error", "-i", VIDEO, "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"],
                          check=True, capture_output=True).stdout
@@ -86,6 +115,12 @@ def main():
         torch.onnx.export(model, torch.randn(1, 3, 16, 112, 112), os.path.join(HERE, f"{name}-w{WIDTH}.onnx"),
                           input_names=["video"], output_names=["logits"],
                           dynamic_axes={"video": {0: "n"}, "logits": {0: "n"}}, opset_version=13)
+    mvit = tiny_mvit()
+    with torch.no_grad():
+        probabilities["mvit_v2_s"] = torch.softmax(mvit(mvit_input()), dim=1)[0].tolist()
+    torch.onnx.export(mvit, torch.randn(1, 3, 16, 224, 224), os.path.join(HERE, "mvit_v2_s-tiny.onnx"),
+                      input_names=["video"], output_names=["logits"],
+                      dynamic_axes={"video": {0: "n"}, "logits": {0: "n"}}, opset_version=17)
     golden = {
         "generator": "make_models.py",
         "versions": {"torch": torch.__version__, "torchvision": torchvision.__version__},
