@@ -13,22 +13,21 @@ public static class TorchResampler
         ArgumentNullException.ThrowIfNull(image);
         ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(height, 1);
-        var planes = ToPlanes(image);
         float[][] output;
         switch (interpolation)
         {
             case Interpolation.Nearest:
-                output = Separable(planes, image.Height, image.Width, height, width, (i, o) => NearestTaps(i, o));
+                output = Separable(image, height, width, NearestTaps);
                 break;
             case Interpolation.Bilinear when antialias:
             case Interpolation.Bicubic when antialias:
-                output = Antialiased(planes, image.Height, image.Width, height, width, interpolation);
+                output = Antialiased(ToPlanes(image), image.Height, image.Width, height, width, interpolation);
                 break;
             case Interpolation.Bilinear:
-                output = Separable(planes, image.Height, image.Width, height, width, LinearTaps);
+                output = Separable(image, height, width, LinearTaps);
                 break;
             case Interpolation.Bicubic:
-                output = Separable(planes, image.Height, image.Width, height, width, CubicTaps);
+                output = Separable(image, height, width, CubicTaps);
                 break;
             default:
                 throw new NotSupportedException($"torchvision has no '{interpolation}' resize (nearest, bilinear, bicubic).");
@@ -112,32 +111,32 @@ public static class TorchResampler
 
     /// <summary>
     /// Non-antialiased kernels compute each output from the taps of both axes at once, the width's taps inside:
-    /// out = Σ_h w_h · (Σ_w w_w · in[h, w]) in float32. Two-tap sums are <c>x₀·w₀ + x₁·w₁</c> in C++, which the
-    /// compiler fuses to fma(x₀, w₀, x₁·w₁); longer ones accumulate from the first tap on.
+    /// out = Σ_h w_h · (Σ_w w_w · in[h, w]) in float32, reading only the source pixels the taps touch. Two-tap sums are
+    /// <c>x₀·w₀ + x₁·w₁</c> in C++, which the compiler fuses to fma(x₀, w₀, x₁·w₁); longer ones accumulate from the
+    /// first tap on.
     /// </summary>
-    private static float[][] Separable(float[][] planes, int inH, int inW, int outH, int outW, Func<int, int, Taps[]> taps)
+    private static float[][] Separable(RgbImage image, int outH, int outW, Func<int, int, Taps[]> taps)
     {
-        var rows = taps(inH, outH);
-        var cols = taps(inW, outW);
-        var output = new float[planes.Length][];
+        var rows = taps(image.Height, outH);
+        var cols = taps(image.Width, outW);
+        var src = image.Pixels;
+        var stride = image.Width * 3;
+        float[][] output = [new float[outH * outW], new float[outH * outW], new float[outH * outW]];
         var line = new float[rows.Max(r => r.Index.Length)];
-        for (var c = 0; c < planes.Length; c++)
+        for (var y = 0; y < outH; y++)
         {
-            var src = planes[c];
-            var dst = output[c] = new float[outH * outW];
-            for (var y = 0; y < outH; y++)
+            var row = rows[y];
+            for (var x = 0; x < outW; x++)
             {
-                var row = rows[y];
-                for (var x = 0; x < outW; x++)
+                var col = cols[x];
+                for (var c = 0; c < 3; c++)
                 {
-                    var col = cols[x];
                     for (var j = 0; j < row.Index.Length; j++)
                     {
-                        var start = row.Index[j] * inW;
-                        line[j] = Sum(col, k => src[start + col.Index[k]]);
+                        line[j] = Sum(col, src, (row.Index[j] * stride) + c);
                     }
 
-                    dst[(y * outW) + x] = Sum(row, j => line[j]);
+                    output[c][(y * outW) + x] = Sum(row, line);
                 }
             }
         }
@@ -145,17 +144,38 @@ public static class TorchResampler
         return output;
     }
 
-    private static float Sum(Taps taps, Func<int, float> value)
+    /// <summary>Σ w_k · pixel at column Index[k] of the row starting at <paramref name="offset"/> (channel included).</summary>
+    private static float Sum(Taps taps, byte[] src, int offset)
     {
-        if (taps.Index.Length == 2)
+        var index = taps.Index;
+        var weight = taps.Weight;
+        if (index.Length == 2)
         {
-            return MathF.FusedMultiplyAdd(value(0), taps.Weight[0], value(1) * taps.Weight[1]);
+            return MathF.FusedMultiplyAdd(src[offset + (index[0] * 3)], weight[0], src[offset + (index[1] * 3)] * weight[1]);
         }
 
-        var sum = value(0) * taps.Weight[0];
-        for (var k = 1; k < taps.Index.Length; k++)
+        var sum = src[offset + (index[0] * 3)] * weight[0];
+        for (var k = 1; k < index.Length; k++)
         {
-            sum += value(k) * taps.Weight[k];
+            sum += src[offset + (index[k] * 3)] * weight[k];
+        }
+
+        return sum;
+    }
+
+    /// <summary>Σ w_j · line[j], with the same fusing rule.</summary>
+    private static float Sum(Taps taps, float[] line)
+    {
+        var weight = taps.Weight;
+        if (weight.Length == 2)
+        {
+            return MathF.FusedMultiplyAdd(line[0], weight[0], line[1] * weight[1]);
+        }
+
+        var sum = line[0] * weight[0];
+        for (var j = 1; j < weight.Length; j++)
+        {
+            sum += line[j] * weight[j];
         }
 
         return sum;
