@@ -57,17 +57,20 @@ public sealed class TorchvisionCheckpointTests(ITestOutputHelper output) : IDisp
     }
 
     /// <summary>
-    /// A four-block MViT (torchvision's own class with mvit_v2_s's switches; 16 × 224² in) added from the mvit_v2_s preset:
-    /// the clip is the committed video through the preset's geometry here (the frame source, byte-identical to
-    /// torchvision's preprocessing in PresetGoldenTests), 10 frames padded to 16 with the last, as the generator pads.
+    /// A four-block MViT (torchvision's own class with mvit_v2_s's switches; 16 × 224² in) and an S3D with channels ÷ 8
+    /// (128 × 224² in), each added from its preset. The clip is the committed video through the preset's geometry here
+    /// (the frame source, byte-identical to torchvision's preprocessing in PresetGoldenTests), its 10 frames padded with
+    /// the last to the clip's length, as the generator pads.
     /// </summary>
-    [Fact]
-    public async Task An_mvit_export_added_from_its_preset_gives_torchs_probabilities_on_the_pipelines_clip()
+    [Theory]
+    [InlineData("mvit_v2_s", "mvit_v2_s-tiny.onnx")]
+    [InlineData("s3d", "s3d-w8.onnx")]
+    public async Task An_export_added_from_its_preset_gives_torchs_probabilities_on_the_pipelines_clip(string name, string file)
     {
         using var golden = Golden();
         var options = new InferenceOptions { ModelsPath = _temp.Path };
-        var preset = ModelPresets.Load(RepoPaths.Models, "torchvision/mvit_v2_s");
-        var added = ModelInstaller.Add(_temp.Path, RepoPaths.Models, Path.Combine(Folder, "mvit_v2_s-tiny.onnx"), preset, id: null, labels: null, replace: false, options);
+        var preset = ModelPresets.Load(RepoPaths.Models, $"torchvision/{name}");
+        var added = ModelInstaller.Add(_temp.Path, RepoPaths.Models, Path.Combine(Folder, file), preset, id: null, labels: null, replace: false, options);
         var manifest = added.Model.Manifest;
 
         var media = new Media.MediaOptions();
@@ -78,11 +81,11 @@ public sealed class TorchvisionCheckpointTests(ITestOutputHelper output) : IDisp
 
         using var registry = new ModelRegistry(options, NullLogger<ModelRegistry>.Instance);
         var actual = registry.Session(added.Model.Id).Run([clip])[0];
-        var expected = golden.RootElement.GetProperty("probabilities").GetProperty("mvit_v2_s").EnumerateArray().Select(e => e.GetSingle()).ToArray();
+        var expected = golden.RootElement.GetProperty("probabilities").GetProperty(name).EnumerateArray().Select(e => e.GetSingle()).ToArray();
         var max = expected.Zip(actual, (e, a) => Math.Abs(e - a)).Max();
-        output.WriteLine($"mvit_v2_s (tiny): top-1 {Array.IndexOf(expected, expected.Max())} ({expected.Max():0.0000}), max |Δp| {max:E2}");
+        output.WriteLine($"{name}: top-1 {Array.IndexOf(expected, expected.Max())} ({expected.Max():0.0000}), max |Δp| {max:E2}");
         Assert.Equal(Array.IndexOf(expected, expected.Max()), Array.IndexOf(actual, actual.Max()));
-        Assert.True(max <= 1e-4, $"mvit_v2_s: max |Δp| {max:E2}");
+        Assert.True(max <= 1e-4, $"{name}: max |Δp| {max:E2}");
     }
 
     [Fact]

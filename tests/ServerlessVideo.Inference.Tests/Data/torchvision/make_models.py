@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Writes reduced-width torchvision video ResNets (r3d_18, mc3_18, r2plus1d_18) and a four-block MViT (mvit_v2_s's
-switches) as ONNX, and golden.json.gz: one clip through torchvision's own R3D_18 preset and each ResNet's Kinetics-400
-probabilities for it; the same video through MViT_V2_S's preset (short side 256, crop 224) and the MViT's.
+switches) and S3D (channels ÷ 8) as ONNX, and golden.json.gz: one clip through torchvision's own R3D_18 preset and each ResNet's Kinetics-400
+probabilities for it; the same video through MViT_V2_S's preset (short side 256, crop 224) and the MViT's, and through S3D's (256², crop 224, 128
+frames) and the S3D's.
 
 The models are torchvision's own VideoResNet, BasicBlock, Conv3DSimple, Conv3DNoTemporal and Conv2Plus1D with the
 stage widths divided by 8 (8, 16, 32, 64 channels instead of 64 … 512) so each file is a few hundred KB; weights and
@@ -23,7 +24,11 @@ import torch
 import torch.nn as nn
 import torchvision
 import torchvision.transforms.functional as F
-from torchvision.models.video import MViT_V2_S_Weights, R3D_18_Weights
+from functools import partial
+
+from torchvision.models.video import MViT_V2_S_Weights, R3D_18_Weights, S3D_Weights
+from torchvision.models.video.s3d import S3D, SepInceptionBlock3D, TemporalSeparableConv
+from torchvision.ops.misc import Conv3dNormActivation
 from torchvision.models.video.mvit import MSBlockConfig, MViT
 from torchvision.models.video.resnet import BasicBlock, Conv2Plus1D, Conv3DNoTemporal, Conv3DSimple, VideoResNet
 
@@ -81,6 +86,40 @@ def tiny_mvit():
     return model.eval()
 
 
+def tiny_s3d():
+    """torchvision's own S3D with its layer sequence and every channel count divided by 8 (64 → 8 … 1024 → 128)."""
+    torch.manual_seed(20261130)
+    model = S3D(num_classes=400)
+    n = partial(nn.BatchNorm3d, eps=0.001, momentum=0.001)
+    pool = lambda k, st, p: nn.MaxPool3d(kernel_size=k, stride=st, padding=p)
+    model.features = nn.Sequential(
+        TemporalSeparableConv(3, 8, 7, 2, 3, n), pool((1, 3, 3), (1, 2, 2), (0, 1, 1)),
+        Conv3dNormActivation(8, 8, kernel_size=1, stride=1, norm_layer=n),
+        TemporalSeparableConv(8, 24, 3, 1, 1, n), pool((1, 3, 3), (1, 2, 2), (0, 1, 1)),
+        SepInceptionBlock3D(24, 8, 12, 16, 2, 4, 4, n), SepInceptionBlock3D(32, 16, 16, 24, 4, 12, 8, n),
+        pool((3, 3, 3), (2, 2, 2), (1, 1, 1)),
+        SepInceptionBlock3D(60, 24, 12, 26, 2, 6, 8, n), SepInceptionBlock3D(64, 20, 14, 28, 3, 8, 8, n),
+        SepInceptionBlock3D(64, 16, 16, 32, 3, 8, 8, n), SepInceptionBlock3D(64, 14, 18, 36, 4, 8, 8, n),
+        SepInceptionBlock3D(66, 32, 20, 40, 4, 16, 16, n), pool((2, 2, 2), (2, 2, 2), (0, 0, 0)),
+        SepInceptionBlock3D(104, 32, 20, 40, 4, 16, 16, n), SepInceptionBlock3D(104, 48, 24, 48, 6, 16, 16, n),
+    )
+    model.classifier = nn.Sequential(nn.Dropout(p=0.2), nn.Conv3d(128, 400, kernel_size=1, stride=1, bias=True))
+    for m in model.modules():
+        if isinstance(m, nn.BatchNorm3d):
+            m.running_mean.uniform_(-0.2, 0.2)
+            m.running_var.uniform_(0.5, 1.5)
+    model.classifier[1].weight.data *= 40
+    return model.eval()
+
+
+def preset_input(weights, frames_per_clip):
+    raw = subprocess.run(["ffmpeg", "-v", "error", "-i", VIDEO, "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"],
+                         check=True, capture_output=True).stdout
+    frames = np.frombuffer(raw, np.uint8).reshape(-1, 240, 320, 3).copy()
+    frames = np.concatenate([frames, np.repeat(frames[-1:], frames_per_clip - len(frames), axis=0)])
+    return weights.transforms()(torch.from_numpy(frames).permute(0, 3, 1, 2).contiguous()).unsqueeze(0)
+
+
 def mvit_input():
     raw = subprocess.run(["ffmpeg", "-v", "error", "-i", VIDEO, "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1"],
                          check=True, capture_output=True).stdout
@@ -119,6 +158,12 @@ def main():
     with torch.no_grad():
         probabilities["mvit_v2_s"] = torch.softmax(mvit(mvit_input()), dim=1)[0].tolist()
     torch.onnx.export(mvit, torch.randn(1, 3, 16, 224, 224), os.path.join(HERE, "mvit_v2_s-tiny.onnx"),
+                      input_names=["video"], output_names=["logits"],
+                      dynamic_axes={"video": {0: "n"}, "logits": {0: "n"}}, opset_version=17)
+    s3d = tiny_s3d()
+    with torch.no_grad():
+        probabilities["s3d"] = torch.softmax(s3d(preset_input(S3D_Weights.KINETICS400_V1, 128)), dim=1)[0].tolist()
+    torch.onnx.export(s3d, torch.randn(1, 3, 128, 224, 224), os.path.join(HERE, "s3d-w8.onnx"),
                       input_names=["video"], output_names=["logits"],
                       dynamic_axes={"video": {0: "n"}, "logits": {0: "n"}}, opset_version=17)
     golden = {
