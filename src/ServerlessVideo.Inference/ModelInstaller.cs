@@ -1,4 +1,5 @@
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging.Abstractions;
 using ServerlessVideo.Core.Manifests;
 
@@ -9,7 +10,7 @@ namespace ServerlessVideo.Inference;
 /// id, the labels and where it came from; the model and labels are copied beside it; the folder is checked against the
 /// graph (inputs, layouts, sizes, class count) by opening it as the workers will, and only then put in place.
 /// </summary>
-public static class ModelInstaller
+public static partial class ModelInstaller
 {
     /// <summary>What was added: the model as loaded and the provider its session opened on.</summary>
     public sealed record Added(LoadedModel Model, string Provider);
@@ -43,6 +44,11 @@ public static class ModelInstaller
         }
 
         id ??= DefaultId(preset, space);
+        if (!ValidId().IsMatch(id))
+        {
+            throw new ManifestException($"Model id '{id}' must be lower-case letters, digits and hyphens, starting with a letter or digit (at most 63).");
+        }
+
         var target = Path.Combine(modelsRoot, id);
         if (Directory.Exists(target) && !replace)
         {
@@ -66,24 +72,7 @@ public static class ModelInstaller
             File.Copy(labelsPath, Path.Combine(check, "labels.txt"));
             File.WriteAllText(Path.Combine(check, ManifestLoader.ManifestFileName), manifest.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }) + "\n");
 
-            // Opened as a worker opens it: the manifest against the schema and the graph.
-            var options = new InferenceOptions
-            {
-                ModelsPath = staging,
-                ExecutionProvider = inference.ExecutionProvider,
-                CudaDeviceId = inference.CudaDeviceId,
-                IntraOpThreads = inference.IntraOpThreads,
-            };
-            using var registry = new ModelRegistry(options, NullLogger<ModelRegistry>.Instance);
-            registry.WarmUp();
-            if (registry.Unavailable.Count > 0)
-            {
-                var bad = registry.Unavailable[0];
-                throw new ManifestException(bad.Message.Replace(check, "(new model)", StringComparison.Ordinal));
-            }
-
-            var provider = registry.Session(id).Provider;
-            registry.Dispose();
+            var provider = Check(staging, id, check, inference);
             if (Directory.Exists(target))
             {
                 Directory.Delete(target, recursive: true);
@@ -100,6 +89,29 @@ public static class ModelInstaller
             }
         }
     }
+
+    /// <summary>Opens the staged model as a worker opens it (the manifest against the schema and the graph); its provider.</summary>
+    private static string Check(string staging, string id, string folder, InferenceOptions inference)
+    {
+        var options = new InferenceOptions
+        {
+            ModelsPath = staging,
+            ExecutionProvider = inference.ExecutionProvider,
+            CudaDeviceId = inference.CudaDeviceId,
+            IntraOpThreads = inference.IntraOpThreads,
+        };
+        using var registry = new ModelRegistry(options, NullLogger<ModelRegistry>.Instance);
+        registry.WarmUp();
+        if (registry.Unavailable.Count > 0)
+        {
+            throw new ManifestException(registry.Unavailable[0].Message.Replace(folder, "(new model)", StringComparison.Ordinal));
+        }
+
+        return registry.Session(id).Provider;
+    }
+
+    [GeneratedRegex("^[a-z0-9][a-z0-9-]{0,62}$")]
+    private static partial Regex ValidId();
 
     /// <summary><c>r3d_18</c> with <c>kinetics-400</c> → <c>r3d-18-kinetics-400</c>.</summary>
     public static string DefaultId(ModelPreset preset, string? space)

@@ -100,6 +100,19 @@ public sealed class TorchvisionCheckpointTests(ITestOutputHelper output) : IDisp
         Assert.Empty(Directory.EnumerateFileSystemEntries(_temp.Path));
     }
 
+    [Theory]
+    [InlineData("../escape")]
+    [InlineData("Upper")]
+    [InlineData("")]
+    public void An_id_that_is_not_a_plain_name_is_refused_before_anything_is_written(string id)
+    {
+        var preset = ModelPresets.Load(RepoPaths.Models, "torchvision/r3d_18");
+        var ex = Assert.Throws<Core.Manifests.ManifestException>(() => ModelInstaller.Add(
+            _temp.Path, RepoPaths.Models, Path.Combine(Folder, "r3d_18-w8.onnx"), preset, id, null, false, new InferenceOptions { ModelsPath = _temp.Path }));
+        Assert.Contains("lower-case letters", ex.Message);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(_temp.Path));
+    }
+
     [Fact]
     public void An_unknown_preset_lists_the_ones_there_are()
     {
