@@ -124,7 +124,11 @@ public sealed class ModelSession : IDisposable
                     for (var r = 0; r < rowsPerClip; r++)
                     {
                         scores.Slice(((c * rowsPerClip) + r) * classes, classes).CopyTo(row);
-                        Activations.Apply(Model.Manifest.Output.Activation, row);
+                        if (!Model.Manifest.Output.AveragesLogits)
+                        {
+                            Activations.Apply(Model.Manifest.Output.Activation, row);
+                        }
+
                         TensorPrimitives.MultiplyAdd(row, weight, result[c], result[c]);
                     }
                 }

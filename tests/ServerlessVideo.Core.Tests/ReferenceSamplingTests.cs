@@ -43,7 +43,21 @@ public sealed class ReferenceSamplingTests
         Assert.Empty(wrong);
     }
 
+    [Fact]
+    public void Tsn_segments_are_one_clip_of_mmaction2s_segment_frames()
+    {
+        var manifest = Onnx.ColourMeanModel.Manifest() with { Sampling = new Manifests.SamplingSpec(25, null, null, 1, Manifests.SamplingSpec.Mmaction2Segments) };
+        var probe = new VideoProbe(10, 30, 640, 360, 0, "h264", "mp4", 1000);
+        var view = Assert.Single(VideoPlanner.Plan(probe, [manifest], new PlanOptions { ClipsPerSegment = 4 }).Views);
+        var clip = Assert.Single(view.Segments.SelectMany(s => s.Clips));
+        var expected = ReferenceSampling.Mmaction2(300, 1, 1, 25).Select(s => s[0]).ToArray();
+        Assert.Equal([6, 18, 30], expected.Take(3));
+        Assert.Equal(expected, clip.Times!.Select(t => (int)Math.Floor(t * 30)));
+    }
+
     [Theory]
+    [InlineData("""{ "strategy": "mmaction2-segments", "clipLength": 25, "numClips": 1 }""", null)]
+    [InlineData("""{ "strategy": "mmaction2-segments", "clipLength": 25, "numClips": 3 }""", "'mmaction2-segments' sampling takes clipLength segments as one clip")]
     [InlineData("""{ "strategy": "mmaction2", "clipLength": 8, "frameInterval": 2, "numClips": 3 }""", null)]
     [InlineData("""{ "strategy": "torchvision", "clipLength": 16, "frameRate": 15, "numClips": 5 }""", null)]
     [InlineData("""{ "strategy": "mmaction2", "clipLength": 8, "fps": 4, "numClips": 3 }""", "'mmaction2' sampling takes frameInterval")]

@@ -97,6 +97,38 @@ public sealed class VideoOrchestrationTests
         Assert.Equal(3 * count, Assert.Single(await h.RowsAsync(h.ModelRows, id)).GetInt32("Clips"));
     }
 
+    /// <summary>
+    /// Red for 12 s, then blue for 6: two of the three clips are red. Averaging probabilities gives red
+    /// (2·softmax(red) + softmax(blue)) / 3; averaging logits (TSN's consensus) gives softmax of the mean scores, a
+    /// different number; both are probabilities over the three labels.
+    /// </summary>
+    [Fact]
+    public async Task Averaging_logits_applies_the_activation_to_the_mean_over_clips()
+    {
+        var confidence = new Dictionary<string, double>();
+        foreach (var average in new[] { "probabilities", ModelOutput.AverageLogits })
+        {
+            await using var h = await PipelineHarness.StartAsync(configure: x =>
+            {
+                var baseline = ColourMeanModel.Manifest();
+                var manifest = baseline with { Output = baseline.Output with { Average = average } };
+                File.WriteAllText(Path.Combine(x.ModelsPath, ColourMeanModel.Id, "manifest.json"), ManifestWriter.ToJson(manifest));
+            });
+            // 12 s red, 6 s blue: the three clips start at 2.7, 8 and 13.3 s.
+            var path = Path.Combine(h.Scratch, "red-12-blue-6.mp4");
+            await TestVideos.FfmpegAsync("-f lavfi -i color=c=red:s=160x120:r=25:d=12 -f lavfi -i color=c=blue:s=160x120:r=25:d=6 " +
+                "-filter_complex \"[0][1]concat=n=2:v=1:a=0\" -c:v libx264 -preset ultrafast -pix_fmt yuv420p", path);
+            var (id, outcome, _) = await h.RunAsync(path);
+
+            Assert.Equal("red", outcome.TopLabel);
+            var labels = JsonSerializer.Deserialize<List<LabelScore>>(Assert.Single(await h.RowsAsync(h.ModelRows, id)).GetString("LabelsJson"), PipelineJson.Options)!;
+            Assert.Equal(1.0, labels.Sum(l => l.Confidence), 3);
+            confidence[average] = labels[0].Confidence;
+        }
+
+        Assert.True(Math.Abs(confidence["probabilities"] - confidence[ModelOutput.AverageLogits]) > 1e-3, string.Join(", ", confidence));
+    }
+
     [Fact]
     public async Task A_one_frame_8k_video_is_classified_from_its_only_frame()
     {

@@ -111,6 +111,13 @@ public static class ManifestLoader
                 throw new ManifestException($"{source}: 'mmaction2' sampling takes frameInterval (SampleFrames' frame_interval), not fps or frameRate.");
             }
         }
+        else if (m.Sampling.Strategy == SamplingSpec.Mmaction2Segments)
+        {
+            if (m.Sampling.NumClips != 1 || m.Sampling.Fps is not null || m.Sampling.FrameInterval is not null || m.Sampling.FrameRate is not null)
+            {
+                throw new ManifestException($"{source}: 'mmaction2-segments' sampling takes clipLength segments as one clip: numClips 1, no fps, frameInterval or frameRate.");
+            }
+        }
         else if (m.Sampling.Strategy == SamplingSpec.Torchvision)
         {
             if (m.Sampling.FrameRate is null || m.Sampling.Fps is not null || m.Sampling.FrameInterval is not null)
@@ -170,6 +177,11 @@ public static class ManifestLoader
             && alpha.ValueKind == System.Text.Json.JsonValueKind.Number && alpha.GetDouble() != m.Inputs.Max(i => i.FrameStride))
         {
             throw new ManifestException($"{source}: architecture.alpha {alpha} must equal the slow input's frameStride ({m.Inputs.Max(i => i.FrameStride)}).");
+        }
+
+        if (m.Output.AveragesLogits && m.Output.Fusion is not null)
+        {
+            throw new ManifestException($"{source}: output.average 'logits' is for a single output, not fusion.");
         }
 
         var fused = m.Output.Fusion?.Select(f => f.Name).ToList() ?? [];

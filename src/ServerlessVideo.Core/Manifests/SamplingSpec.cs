@@ -20,6 +20,12 @@ public sealed record SamplingSpec(int ClipLength, double? Fps, int? FrameInterva
     /// <summary>mmaction2's <c>SampleFrames(clip_len, frame_interval, num_clips, test_mode=True)</c>, index for index.</summary>
     public const string Mmaction2 = "mmaction2";
 
+    /// <summary>
+    /// mmaction2's TSN test sampling, <c>SampleFrames(clip_len=1, frame_interval=1, num_clips=ClipLength,
+    /// test_mode=True)</c>, its segment frames stacked as one clip (the recogniser sees every segment at once).
+    /// </summary>
+    public const string Mmaction2Segments = "mmaction2-segments";
+
     /// <summary>torchvision's reference evaluation (<c>VideoClips</c> at <see cref="FrameRate"/> + <c>UniformClipSampler</c>), index for index.</summary>
     public const string Torchvision = "torchvision";
 
@@ -28,5 +34,5 @@ public sealed record SamplingSpec(int ClipLength, double? Fps, int? FrameInterva
 
     /// <summary>Whether clips are frame indices a reference library picks (mmaction2, torchvision) rather than times.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
-    public bool ByIndex => Strategy is Mmaction2 or Torchvision;
+    public bool ByIndex => Strategy is Mmaction2 or Mmaction2Segments or Torchvision;
 }

@@ -57,7 +57,7 @@ public static class VideoPlanner
         var sampling = model.Sampling;
         var fps = sampling.Strategy switch
         {
-            SamplingSpec.Segments => sampling.ClipLength / probe.DurationSeconds,
+            SamplingSpec.Segments or SamplingSpec.Mmaction2Segments => sampling.ClipLength / probe.DurationSeconds,
             SamplingSpec.Torchvision => sampling.FrameRate!.Value,
             _ => sampling.Fps ?? probe.Fps / sampling.FrameInterval!.Value,
         };
@@ -88,9 +88,13 @@ public static class VideoPlanner
     private static List<ClipSpan> IndexedClips(VideoProbe probe, SamplingSpec sampling, FrameView view, int numClips)
     {
         var total = Math.Max(1, probe.EstimatedFrames);
-        var indices = view.Sampling == SamplingSpec.Mmaction2
-            ? ReferenceSampling.Mmaction2(total, sampling.ClipLength, sampling.FrameInterval!.Value, numClips)
-            : ReferenceSampling.Torchvision(total, probe.Fps, sampling.FrameRate!.Value, sampling.ClipLength, numClips);
+        var indices = view.Sampling switch
+        {
+            SamplingSpec.Mmaction2 => ReferenceSampling.Mmaction2(total, sampling.ClipLength, sampling.FrameInterval!.Value, numClips),
+            // TSN: one frame from each of clipLength segments, stacked as one clip.
+            SamplingSpec.Mmaction2Segments => [[.. ReferenceSampling.Mmaction2(total, 1, 1, sampling.ClipLength).Select(s => s[0])]],
+            _ => ReferenceSampling.Torchvision(total, probe.Fps, sampling.FrameRate!.Value, sampling.ClipLength, numClips),
+        };
         if (indices.Length == 0)
         {
             return [new ClipSpan(0, 0)];

@@ -8,8 +8,8 @@ using ServerlessVideo.Core.Planning;
 using ServerlessVideo.Core.Results;
 using ServerlessVideo.Inference;
 using ServerlessVideo.Media;
-using ServerlessVideo.Pipeline.Api;
 using ServerlessVideo.Media.Flow;
+using ServerlessVideo.Pipeline.Api;
 using ServerlessVideo.Pipeline.Messages;
 using ServerlessVideo.Pipeline.Storage;
 using ServerlessVideo.Pipeline.Telemetry;
@@ -268,6 +268,12 @@ public sealed partial class VideoActivities(
 
             var model = models.Get(group.Key);
             var mean = Consensus.MeanOverClips(clipScores);
+            if (model.Manifest.Output.AveragesLogits)
+            {
+                // The clips carried raw scores: the activation applies to their mean (TSN's consensus).
+                Activations.Apply(model.Manifest.Output.Activation, mean);
+            }
+
             var top = Consensus.TopK(model.Labels, mean, topK);
             perModel.Add(new ModelScores(model.Id, model.Manifest.ConsensusWeight, model.Labels, mean, model.LabelSpace));
             modelRows.Add(new ModelResultRow
