@@ -139,6 +139,7 @@ public static class ModelsCommand
         SamplingSpec.Segments => $"{s.ClipLength} segments",
         SamplingSpec.Torchvision => string.Create(CultureInfo.InvariantCulture, $"torchvision: {s.NumClips}×{s.ClipLength} frames at {s.FrameRate:0.###} fps"),
         SamplingSpec.Mmaction2 => string.Create(CultureInfo.InvariantCulture, $"mmaction2: {s.NumClips}×{s.ClipLength} frames, interval {s.FrameInterval}"),
+        SamplingSpec.Mmaction2Segments => string.Create(CultureInfo.InvariantCulture, $"mmaction2: {s.ClipLength} segments as one clip"),
         _ => string.Create(CultureInfo.InvariantCulture, $"{s.NumClips}×{s.ClipLength} frames at {(s.Fps is { } f ? $"{f:0.###} fps" : $"interval {s.FrameInterval}")}"),
     };
 
@@ -147,6 +148,7 @@ public static class ModelsCommand
         var resize = p.Resize is { } r
             ? $"{r.Library} {(r.ShortSide is { } s ? $"short side {s}" : r.LongSide is { } l ? $"long side {l}" : $"{r.Height}×{r.Width}")} {r.Interpolation}{(r.Antialias ? " antialias" : string.Empty)}"
             : $"ffmpeg short side {p.ResizeShortSide}";
-        return string.Create(CultureInfo.InvariantCulture, $"{resize}, crop {p.CropSize}, /{p.PixelScale:0.###}, mean {string.Join("/", p.Mean.Select(v => v.ToString("0.###", CultureInfo.InvariantCulture)))}");
+        var crops = p.CropCount > 1 ? $" ×{p.CropCount} ({p.Crops})" : string.Empty;
+        return string.Create(CultureInfo.InvariantCulture, $"{resize}, crop {p.CropSize}{crops}, /{p.PixelScale:0.###}, mean {string.Join("/", p.Mean.Select(v => v.ToString("0.###", CultureInfo.InvariantCulture)))}");
     }
 }
