@@ -2,21 +2,9 @@ using ServerlessVideo.Core.Manifests;
 
 namespace ServerlessVideo.Media.Resampling;
 
-/// <summary>A frame decoded at its own size, resized and centre-cropped as a reference library's preprocessing does.</summary>
+/// <summary>A frame decoded at its own size, resized and cropped as a reference library's preprocessing does.</summary>
 public static class ReferenceGeometry
 {
-    /// <summary>
-    /// <paramref name="frame"/> resized by <paramref name="resize"/>'s library and rule, then centre-cropped to a
-    /// <paramref name="crop"/> square with its rounding (zero-padded where the crop is larger, as torchvision pads).
-    /// </summary>
-    public static RgbImage Apply(RgbImage frame, ResizeSpec resize, int crop)
-    {
-        ArgumentNullException.ThrowIfNull(resize);
-        var resized = Resize(frame, resize);
-        var (left, top) = resize.CropOrigin(resized.Width, resized.Height, crop);
-        return Cut(resized, left, top, crop, mirror: false);
-    }
-
     /// <summary><paramref name="frame"/> resized by <paramref name="resize"/>'s library and rule (not cropped).</summary>
     public static RgbImage Resize(RgbImage frame, ResizeSpec resize)
     {

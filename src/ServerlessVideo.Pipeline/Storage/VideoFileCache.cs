@@ -115,10 +115,6 @@ public sealed partial class VideoFileCache(StorageClients storage, IOptions<Pipe
         }
     }
 
-    /// <summary>The blob's size, read without downloading, checked against the size cap.</summary>
-    public async Task<long> GetSizeAsync(VideoJob job, CancellationToken cancellationToken) =>
-        (await GetFactsAsync(job, cancellationToken)).Size;
-
     /// <summary>Size and metadata of <paramref name="job"/>'s blob version; <see cref="ReasonCodes.NotFound"/> when it is gone.</summary>
     public async Task<BlobFacts> GetFactsAsync(VideoJob job, CancellationToken cancellationToken) =>
         await FindAsync(job.BlobName, job.ETag, cancellationToken)
