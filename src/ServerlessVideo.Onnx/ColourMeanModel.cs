@@ -62,12 +62,15 @@ public static class ColourMeanModel
         },
     };
 
-    /// <summary>Writes <c>model.onnx</c>, <c>labels.txt</c> and <c>manifest.json</c> into <paramref name="directory"/>.</summary>
-    public static void WriteTo(string directory)
+    /// <summary>
+    /// Writes <c>model.onnx</c>, <c>labels.txt</c> and <c>manifest.json</c> into <paramref name="directory"/>: the
+    /// baseline's manifest, or <paramref name="manifest"/> (a variant of it) when given.
+    /// </summary>
+    public static void WriteTo(string directory, ModelManifest? manifest = null)
     {
         Directory.CreateDirectory(directory);
         File.WriteAllBytes(Path.Combine(directory, "model.onnx"), OnnxBytes());
         File.WriteAllText(Path.Combine(directory, "labels.txt"), string.Join('\n', Labels) + "\n");
-        File.WriteAllText(Path.Combine(directory, ManifestLoader.ManifestFileName), ManifestWriter.ToJson(Manifest()));
+        File.WriteAllText(Path.Combine(directory, ManifestLoader.ManifestFileName), ManifestWriter.ToJson(manifest ?? Manifest()));
     }
 }

@@ -19,9 +19,7 @@ public sealed class HostEnvironment : IAsyncDisposable
         {
             Sampling = ColourMeanModel.Manifest().Sampling with { NumClips = numClips },
         };
-        var dir = Path.Combine(models, ColourMeanModel.Id);
-        ColourMeanModel.WriteTo(dir);
-        File.WriteAllText(Path.Combine(dir, "manifest.json"), ManifestWriter.ToJson(manifest));
+        ColourMeanModel.WriteTo(Path.Combine(models, ColourMeanModel.Id), manifest);
 
         Settings = new Dictionary<string, string>
         {

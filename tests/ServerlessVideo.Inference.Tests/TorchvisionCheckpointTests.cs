@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using ServerlessVideo.Core;
@@ -18,6 +17,8 @@ namespace ServerlessVideo.Inference.Tests;
 public sealed class TorchvisionCheckpointTests(ITestOutputHelper output) : IDisposable
 {
     private static readonly string Folder = Path.Combine(RepoPaths.Root, "tests", "ServerlessVideo.Inference.Tests", "Data", "torchvision");
+    private static readonly Lazy<JsonElement> Golden = new(() => GoldenFiles.ReadJsonGz("ServerlessVideo.Inference.Tests", "Data", "torchvision", "golden.json.gz"));
+
     private readonly TempFolder _temp = new();
 
     public void Dispose() => _temp.Dispose();
@@ -28,8 +29,7 @@ public sealed class TorchvisionCheckpointTests(ITestOutputHelper output) : IDisp
     [InlineData("r2plus1d_18")]
     public void An_export_added_from_its_preset_gives_torchs_probabilities(string name)
     {
-        using var golden = Golden();
-        var root = golden.RootElement;
+        var root = Golden.Value;
         var options = new InferenceOptions { ModelsPath = _temp.Path };
         var preset = ModelPresets.Load(RepoPaths.Models, $"torchvision/{name}");
 
@@ -67,7 +67,6 @@ public sealed class TorchvisionCheckpointTests(ITestOutputHelper output) : IDisp
     [InlineData("s3d", "s3d-w8.onnx")]
     public async Task An_export_added_from_its_preset_gives_torchs_probabilities_on_the_pipelines_clip(string name, string file)
     {
-        using var golden = Golden();
         var options = new InferenceOptions { ModelsPath = _temp.Path };
         var preset = ModelPresets.Load(RepoPaths.Models, $"torchvision/{name}");
         var added = ModelInstaller.Add(_temp.Path, RepoPaths.Models, Path.Combine(Folder, file), preset, id: null, labels: null, replace: false, options);
@@ -81,7 +80,7 @@ public sealed class TorchvisionCheckpointTests(ITestOutputHelper output) : IDisp
 
         using var registry = new ModelRegistry(options, NullLogger<ModelRegistry>.Instance);
         var actual = registry.Session(added.Model.Id).Run([clip])[0];
-        var expected = golden.RootElement.GetProperty("probabilities").GetProperty(name).EnumerateArray().Select(e => e.GetSingle()).ToArray();
+        var expected = Golden.Value.GetProperty("probabilities").GetProperty(name).EnumerateArray().Select(e => e.GetSingle()).ToArray();
         var max = expected.Zip(actual, (e, a) => Math.Abs(e - a)).Max();
         output.WriteLine($"{name}: top-1 {Array.IndexOf(expected, expected.Max())} ({expected.Max():0.0000}), max |Δp| {max:E2}");
         Assert.Equal(Array.IndexOf(expected, expected.Max()), Array.IndexOf(actual, actual.Max()));
@@ -151,12 +150,5 @@ public sealed class TorchvisionCheckpointTests(ITestOutputHelper output) : IDisp
         Assert.All(labels, l => Assert.Equal(l.Trim(), l));
         Assert.Equal((first, last), (labels[0], labels[^1]));
         Assert.Contains(space, ModelPresets.LabelSpaces(RepoPaths.Models));
-    }
-
-    private static JsonDocument Golden()
-    {
-        using var file = File.OpenRead(Path.Combine(Folder, "golden.json.gz"));
-        using var gzip = new GZipStream(file, CompressionMode.Decompress);
-        return JsonDocument.Parse(gzip);
     }
 }

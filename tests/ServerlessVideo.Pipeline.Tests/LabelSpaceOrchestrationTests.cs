@@ -94,8 +94,7 @@ public sealed class LabelSpaceOrchestrationTests
         {
             var manifest = ColourMeanModel.Manifest() with { Id = French, LabelSpace = FrenchSpace, ConsensusWeight = 0.5 };
             var dir = Path.Combine(x.ModelsPath, French);
-            ColourMeanModel.WriteTo(dir);
-            File.WriteAllText(Path.Combine(dir, "manifest.json"), ManifestWriter.ToJson(manifest));
+            ColourMeanModel.WriteTo(dir, manifest);
             File.WriteAllText(Path.Combine(dir, "labels.txt"), "rouge\nvert\nbleu\n");
             configure?.Invoke(x);
         });

@@ -70,9 +70,7 @@ public sealed class PipelineHarness : IAsyncDisposable
                 Sampling = new SamplingSpec(ColourMeanModel.ClipLength, Fps: 2, FrameInterval: null, NumClips: 5),
                 ConsensusWeight = 0.5,
             };
-            var dir = Path.Combine(harness.ModelsPath, manifest.Id);
-            ColourMeanModel.WriteTo(dir);
-            await File.WriteAllTextAsync(Path.Combine(dir, "manifest.json"), ManifestWriter.ToJson(manifest));
+            ColourMeanModel.WriteTo(Path.Combine(harness.ModelsPath, manifest.Id), manifest);
         }
 
         configure?.Invoke(harness);

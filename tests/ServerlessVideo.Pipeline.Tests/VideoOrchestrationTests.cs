@@ -60,7 +60,7 @@ public sealed class VideoOrchestrationTests
             {
                 Preprocessing = ColourMeanModel.Manifest().Preprocessing with { ResizeShortSide = 0, Resize = new ResizeSpec { Library = library, ShortSide = 40 } },
             };
-            File.WriteAllText(Path.Combine(x.ModelsPath, ColourMeanModel.Id, "manifest.json"), ManifestWriter.ToJson(manifest));
+            ColourMeanModel.WriteTo(Path.Combine(x.ModelsPath, ColourMeanModel.Id), manifest);
         });
         var path = await TestVideos.ColourAsync(h.Scratch, "green", 640, 360, 25, 3);
         var (id, outcome, _) = await h.RunAsync(path);
@@ -87,7 +87,7 @@ public sealed class VideoOrchestrationTests
                     Crops = crops,
                 },
             };
-            File.WriteAllText(Path.Combine(x.ModelsPath, ColourMeanModel.Id, "manifest.json"), ManifestWriter.ToJson(manifest));
+            ColourMeanModel.WriteTo(Path.Combine(x.ModelsPath, ColourMeanModel.Id), manifest);
         });
         var path = await TestVideos.ColourAsync(h.Scratch, "blue", 640, 360, 25, 3);
         var (id, outcome, _) = await h.RunAsync(path);
@@ -112,7 +112,7 @@ public sealed class VideoOrchestrationTests
             {
                 var baseline = ColourMeanModel.Manifest();
                 var manifest = baseline with { Output = baseline.Output with { Average = average } };
-                File.WriteAllText(Path.Combine(x.ModelsPath, ColourMeanModel.Id, "manifest.json"), ManifestWriter.ToJson(manifest));
+                ColourMeanModel.WriteTo(Path.Combine(x.ModelsPath, ColourMeanModel.Id), manifest);
             });
             // 12 s red, 6 s blue: the three clips start at 2.7, 8 and 13.3 s.
             var path = Path.Combine(h.Scratch, "red-12-blue-6.mp4");

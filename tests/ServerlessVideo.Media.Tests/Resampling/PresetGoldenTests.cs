@@ -1,4 +1,3 @@
-using System.IO.Compression;
 using System.Text.Json;
 using ServerlessVideo.Core.Manifests;
 using ServerlessVideo.Core.Planning;
@@ -17,12 +16,7 @@ public sealed class PresetGoldenTests(ITestOutputHelper output)
 {
     private static readonly string Folder = Path.Combine(RepoPaths.Root, "tests", "ServerlessVideo.Media.Tests", "Data", "presets");
 
-    private static readonly Lazy<JsonElement> Golden = new(() =>
-    {
-        using var file = File.OpenRead(Path.Combine(Folder, "presets.json.gz"));
-        using var gzip = new GZipStream(file, CompressionMode.Decompress);
-        return JsonDocument.Parse(gzip).RootElement.Clone();
-    });
+    private static readonly Lazy<JsonElement> Golden = new(() => GoldenFiles.ReadJsonGz("ServerlessVideo.Media.Tests", "Data", "presets", "presets.json.gz"));
 
     public static TheoryData<string> Cases()
     {
@@ -66,12 +60,7 @@ public sealed class PresetGoldenTests(ITestOutputHelper output)
         return data;
     }
 
-    private static readonly Lazy<JsonElement> Crops = new(() =>
-    {
-        using var file = File.OpenRead(Path.Combine(Folder, "crops.json.gz"));
-        using var gzip = new GZipStream(file, CompressionMode.Decompress);
-        return JsonDocument.Parse(gzip).RootElement.Clone();
-    });
+    private static readonly Lazy<JsonElement> Crops = new(() => GoldenFiles.ReadJsonGz("ServerlessVideo.Media.Tests", "Data", "presets", "crops.json.gz"));
 
     /// <summary>
     /// Test-time crops (crops.json.gz): torchvision's F.ten_crop after the R3D_18 resize, mmaction2's own ThreeCrop and
