@@ -44,6 +44,13 @@ public sealed class LocalHostOptions
     /// <summary>How often completed histories older than <see cref="HistoryRetention"/> are purged.</summary>
     public TimeSpan HistoryPurgeInterval { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// How long the durable dispatchers pause between work items after one has failed (rounded up to whole seconds),
+    /// until five succeed. The backend's own 10 s let only one orchestration episode through every 10 s after a
+    /// storage outage, long enough for the waiting episodes' messages to time out and fail again.
+    /// </summary>
+    public TimeSpan FailureBackoff { get; set; } = TimeSpan.FromSeconds(1);
+
     /// <summary>Longest wait between queue polls when idle.</summary>
     public TimeSpan MaxPollingInterval { get; set; } = TimeSpan.FromSeconds(1);
 

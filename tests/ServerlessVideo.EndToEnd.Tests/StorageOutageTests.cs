@@ -22,14 +22,7 @@ public sealed class StorageOutageTests(ITestOutputHelper output)
         // (with 10 s, they became visible again the moment storage came back, and the copies raced each other).
         var clock = Stopwatch.StartNew();
         using var azurite = new RestartableAzurite();
-        // All six videos in flight at once, as before admission control existed. With 2 in flight, 2 of 6 runs left
-        // the first video at "extract" after the outage for over 75 s (its TaskCompleted came back as a duplicate);
-        // not yet explained, see the README's known problems.
-        await using var env = new HostEnvironment(s =>
-        {
-            s["Host__RecoveryTimeout"] = "00:00:30";
-            s["Pipeline__MaxVideosInFlight"] = "6";
-        }, connectionString: azurite.ConnectionString);
+        await using var env = new HostEnvironment(s => s["Host__RecoveryTimeout"] = "00:00:30", connectionString: azurite.ConnectionString);
         using var host = new HostProcess(env.Settings);
         await host.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
         output.WriteLine($"host ready at {clock.Elapsed.TotalSeconds:0.0} s");

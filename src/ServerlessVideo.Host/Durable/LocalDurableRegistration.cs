@@ -26,7 +26,9 @@ public static class LocalDurableRegistration
             b.UseBuildTarget<AzureStorageDurableTaskWorker, AzureStorageWorkerOptions>();
         });
         services.AddOptions<AzureStorageWorkerOptions>(Options.DefaultName)
-            .Configure<IServiceProvider>((o, sp) => o.Service = sp.GetRequiredService<AzureStorageOrchestrationService>());
+            .Configure<IServiceProvider>((o, sp) => o.Service = new FailureBackoffOrchestrationService(
+                sp.GetRequiredService<AzureStorageOrchestrationService>(),
+                sp.GetRequiredService<IOptions<LocalHostOptions>>().Value.FailureBackoff));
 
         services.AddDurableTaskClient(b => b.UseBuildTarget<AzureStorageDurableTaskClient, AzureStorageClientOptions>());
         services.AddOptions<AzureStorageClientOptions>(Options.DefaultName)
