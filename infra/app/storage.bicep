@@ -12,6 +12,9 @@ param videosContainer string = 'videos'
 @description('Container for intermediate artifacts, one prefix per video.')
 param artifactsContainer string = 'artifacts'
 
+@description('Container for results kept with each video (its timeline of per-clip scores).')
+param resultsContainer string = 'results'
+
 @description('Container the Flex Consumption plan deploys the app package from.')
 param deploymentContainer string = 'app-package'
 
@@ -53,7 +56,7 @@ resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-05-01'
 }
 
 resource containers 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-05-01' = [
-  for container in [videosContainer, artifactsContainer, deploymentContainer]: {
+  for container in [videosContainer, artifactsContainer, resultsContainer, deploymentContainer]: {
     parent: blobService
     name: container
     properties: {

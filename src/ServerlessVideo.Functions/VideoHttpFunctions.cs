@@ -12,6 +12,7 @@ public sealed class VideoHttpFunctions(VideoApi api)
 {
     public const string GetVideoName = "GetVideo";
     public const string ListVideosName = "ListVideos";
+    public const string GetTimelineName = "GetTimeline";
     public const string HealthName = "Health";
 
     [Function(GetVideoName)]
@@ -20,6 +21,12 @@ public sealed class VideoHttpFunctions(VideoApi api)
         string id,
         [DurableClient] DurableTaskClient client) =>
         Send(request, await api.GetVideoAsync(client, id, request.HttpContext.RequestAborted));
+
+    [Function(GetTimelineName)]
+    public async Task<IActionResult> GetTimelineAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "videos/{id}/timeline")] HttpRequest request,
+        string id) =>
+        Send(request, await api.GetTimelineAsync(id, request.HttpContext.RequestAborted));
 
     [Function(ListVideosName)]
     public async Task<IActionResult> ListVideosAsync(

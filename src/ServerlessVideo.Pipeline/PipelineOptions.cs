@@ -23,6 +23,9 @@ public sealed class PipelineOptions
     /// <summary>Container for intermediate artifacts, one prefix per video, deleted when the video completes.</summary>
     public string ArtifactsContainer { get; set; } = "artifacts";
 
+    /// <summary>Container for what is kept of each video beside its rows: <c>{videoId}/timeline.json</c>, every clip's scores.</summary>
+    public string ResultsContainer { get; set; } = "results";
+
     /// <summary>Table with one row per video.</summary>
     public string VideosTable { get; set; } = "videos";
 

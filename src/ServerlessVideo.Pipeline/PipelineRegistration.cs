@@ -50,6 +50,7 @@ public static class PipelineRegistration
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<StorageClients>();
         services.TryAddSingleton<ArtifactStore>();
+        services.TryAddSingleton<TimelineStore>();
         services.TryAddSingleton<ResultStore>();
         services.TryAddSingleton<ResultQueries>();
         services.TryAddSingleton<VideoFileCache>();

@@ -33,15 +33,16 @@ public sealed class FunctionsMetadataTests
     }
 
     [Theory]
-    [InlineData(VideoHttpFunctions.GetVideoName, "videos/{id}")]
-    [InlineData(VideoHttpFunctions.ListVideosName, "videos")]
-    public void Http_functions_serve_the_local_hosts_routes(string name, string route)
+    [InlineData(VideoHttpFunctions.GetVideoName, "videos/{id}", true)]
+    [InlineData(VideoHttpFunctions.GetTimelineName, "videos/{id}/timeline", false)]
+    [InlineData(VideoHttpFunctions.ListVideosName, "videos", true)]
+    public void Http_functions_serve_the_local_hosts_routes(string name, string route, bool readsOrchestrations)
     {
         var function = Function(name);
         var trigger = Binding(function, "httpTrigger");
         Assert.Equal(route, trigger["route"]!.GetValue<string>());
         Assert.Equal(["get"], trigger["methods"]!.AsArray().Select(m => m!.GetValue<string>()));
-        Binding(function, "durableClient");
+        Assert.Equal(readsOrchestrations, function["bindings"]!.AsArray().Any(b => b!["type"]!.GetValue<string>() == "durableClient"));
         Assert.Equal("Out", Binding(function, "http")["direction"]!.GetValue<string>());
     }
 
@@ -59,7 +60,7 @@ public sealed class FunctionsMetadataTests
     public void Every_http_function_is_one_the_local_host_also_serves()
     {
         Assert.Equal(
-            [VideoHttpFunctions.GetVideoName, VideoHttpFunctions.HealthName, VideoHttpFunctions.ListVideosName],
+            [VideoHttpFunctions.GetTimelineName, VideoHttpFunctions.GetVideoName, VideoHttpFunctions.HealthName, VideoHttpFunctions.ListVideosName],
             NamesWithTrigger("httpTrigger").Order(StringComparer.Ordinal));
     }
 

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.DependencyInjection;
 using ServerlessVideo.Core;
+using ServerlessVideo.Core.Results;
 using ServerlessVideo.Functions;
 using ServerlessVideo.Host;
 using ServerlessVideo.Pipeline.Api;
@@ -31,6 +32,7 @@ public sealed class HttpParityTests : IAsyncLifetime
             $"--Pipeline:VideosTable={_table}",
             $"--Pipeline:ModelResultsTable={_modelsTable}",
             $"--Pipeline:VideosContainer={TestNames.Unique("videos")}",
+            $"--Pipeline:ResultsContainer={TestNames.Unique("results")}",
             $"--Host:TaskHub={TestNames.Unique("hub")}",
             "--Host:Watch=false",
             $"--Inference:ModelsPath={RepoPaths.Models}",
@@ -71,6 +73,11 @@ public sealed class HttpParityTests : IAsyncLifetime
             Container = "videos", BlobName = "b.mp4",
         }, [], CancellationToken.None);
 
+        await _app.Services.GetRequiredService<TimelineStore>().WriteAsync(new VideoTimeline(completed, 12.5,
+        [
+            new ModelTimeline("colour-mean", 1, ["red", "blue"], "colours", [new ClipScores(0, 6, [0.9f, 0.1f]), new ClipScores(6, 12.5, [0.2f, 0.8f])]),
+        ]), CancellationToken.None);
+
         var client = _app.Services.GetRequiredService<DurableTaskClient>();
         var functions = new VideoHttpFunctions(_app.Services.GetRequiredService<VideoApi>());
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_port}") };
@@ -82,6 +89,9 @@ public sealed class HttpParityTests : IAsyncLifetime
         await Same("/api/videos/nope", r => functions.GetVideoAsync(r, "nope", client));
         var unknown = VideoIds.FromBlob("videos", "c.mp4", "1");
         await Same($"/api/videos/{unknown}", r => functions.GetVideoAsync(r, unknown, client));
+        await Same($"/api/videos/{completed}/timeline", r => functions.GetTimelineAsync(r, completed));
+        await Same($"/api/videos/{failed}/timeline", r => functions.GetTimelineAsync(r, failed));
+        await Same($"/api/videos/{unknown}/timeline", r => functions.GetTimelineAsync(r, unknown));
         await Same("/api/videos?limit=1", r => functions.ListVideosAsync(r, client));
         await Same("/api/videos?limit=5000", r => functions.ListVideosAsync(r, client));
         await Same("/api/videos", r => functions.ListVideosAsync(r, client));
@@ -91,6 +101,10 @@ public sealed class HttpParityTests : IAsyncLifetime
         Assert.Equal(HttpStatusCode.OK, check.StatusCode);
         Assert.Contains("\"labels\":[{\"label\":\"red\"", await check.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Contains("\"unavailableModels\":[{\"id\":\"tsn-synthmotion\",\"reasonCode\":\"MODEL_UNAVAILABLE\"", await check.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using var timeline = await http.GetAsync(new Uri($"/api/videos/{completed}/timeline", UriKind.Relative));
+        Assert.Contains(
+            """segments":[{"start":0,"end":6,"labels":[{"label":"red","confidence":0.9},{"label":"blue","confidence":0.1}]},{"start":6,"end":12.5,"labels":[{"label":"blue","confidence":0.8}""",
+            await timeline.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         using var health = await http.GetAsync(new Uri("/api/health", UriKind.Relative));
         var models = RepoPaths.BuiltInModelIds.Count;
         Assert.Equal($$"""{"status":"ok","models":{"available":{{models}},"unavailable":[]},"storage":"ok"}""", await health.Content.ReadAsStringAsync());

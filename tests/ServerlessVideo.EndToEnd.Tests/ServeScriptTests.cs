@@ -68,6 +68,7 @@ public sealed class ServeScriptTests : IDisposable
         var (status, statusOutput) = await SvScript.RunAsync(_env, TimeSpan.FromSeconds(60), "status", id);
         Assert.True(status == 0, statusOutput);
         Assert.Contains("green", statusOutput, StringComparison.Ordinal);
+        Assert.Contains("labels over time", statusOutput, StringComparison.Ordinal);
         var (list, listOutput) = await SvScript.RunAsync(_env, TimeSpan.FromSeconds(60), "list");
         Assert.True(list == 0, listOutput);
         Assert.Contains(id, listOutput, StringComparison.Ordinal);

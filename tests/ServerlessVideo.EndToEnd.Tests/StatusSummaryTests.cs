@@ -29,4 +29,24 @@ public sealed class StatusSummaryTests
         var first = Array.FindIndex(lines, l => l.Contains("[synthmotion]"));
         Assert.True(first >= 0 && first < Array.FindIndex(lines, l => l.Contains("[kinetics-400]")), "the video's answer comes first");
     }
+
+    [Fact]
+    public void The_timeline_is_one_line_per_segment_with_its_times_and_best_labels()
+    {
+        var timeline = JsonNode.Parse("""
+            {
+              "id": "v1", "durationSeconds": 18, "labelSpace": "colours",
+              "segments": [
+                { "start": 0, "end": 6, "labels": [ { "label": "red", "confidence": 0.93 }, { "label": "blue", "confidence": 0.04 } ] },
+                { "start": 6, "end": 18, "labels": [ { "label": "green", "confidence": 0.81 } ] }
+              ]
+            }
+            """)!;
+
+        var lines = StatusCommand.Timeline(timeline).Split('\n');
+
+        Assert.Contains("labels over time [colours]", lines[0], StringComparison.Ordinal);
+        Assert.Contains(lines, l => l.Contains("0.0 s") && l.Contains("6.0 s") && l.Contains("red 0.93 · blue 0.04"));
+        Assert.Contains(lines, l => l.Contains("6.0 s") && l.Contains("18.0 s") && l.Contains("green 0.81"));
+    }
 }

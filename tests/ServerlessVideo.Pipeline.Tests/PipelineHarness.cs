@@ -29,6 +29,7 @@ public sealed class PipelineHarness : IAsyncDisposable
         StorageConnectionString = Azurite.ConnectionString,
         VideosContainer = TestNames.Unique("videos"),
         ArtifactsContainer = TestNames.Unique("artifacts"),
+        ResultsContainer = TestNames.Unique("results"),
         VideosTable = TestNames.Unique("videos"),
         ModelResultsTable = TestNames.Unique("models"),
         AdmissionTable = TestNames.Unique("admission"),
@@ -46,6 +47,8 @@ public sealed class PipelineHarness : IAsyncDisposable
     public BlobContainerClient Videos => new(Options.StorageConnectionString, Options.VideosContainer);
 
     public BlobContainerClient Artifacts => new(Options.StorageConnectionString, Options.ArtifactsContainer);
+
+    public BlobContainerClient Results => new(Options.StorageConnectionString, Options.ResultsContainer);
 
     public TableClient VideoRows => new(Options.StorageConnectionString, Options.VideosTable);
 
@@ -164,7 +167,7 @@ public sealed class PipelineHarness : IAsyncDisposable
             await _host.DisposeAsync();
         }
 
-        foreach (var c in new[] { Videos, Artifacts })
+        foreach (var c in new[] { Videos, Artifacts, Results })
         {
             await c.DeleteIfExistsAsync();
         }

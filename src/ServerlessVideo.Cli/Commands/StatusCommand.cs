@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 
 namespace ServerlessVideo.Cli.Commands;
 
-/// <summary><c>status ID</c>: one video from the running host, as a summary or (<c>--json</c>) the API's JSON.</summary>
+/// <summary><c>status ID</c>: one video from the running host, as a summary with its timeline or (<c>--json</c>) the API's JSON.</summary>
 public static class StatusCommand
 {
     public static Command Create()
@@ -12,7 +12,7 @@ public static class StatusCommand
         var id = new Argument<string>("id") { Description = "the video id (submit prints it)" };
         var api = CliOptions.Api();
         var json = CliOptions.Json();
-        var command = new Command("status", "show one video: status, labels, each model's answer, timings") { id, api, json };
+        var command = new Command("status", "show one video: status, labels, each model's answer, labels over time") { id, api, json };
         command.SetAction(async (parse, ct) =>
         {
             using var client = new ApiClient(parse.GetValue(api)!);
@@ -24,7 +24,23 @@ public static class StatusCommand
                 return 1;
             }
 
-            await output.WriteLineAsync(parse.GetValue(json) ? ApiClient.Pretty(body) : Summary(body!));
+            if (parse.GetValue(json))
+            {
+                await output.WriteLineAsync(ApiClient.Pretty(body));
+                return 0;
+            }
+
+            var text = Summary(body!);
+            if (Text(body!["status"]) == "Completed")
+            {
+                var (timelineStatus, timeline) = await client.GetAsync($"/api/videos/{Uri.EscapeDataString(parse.GetValue(id)!)}/timeline", ct);
+                if (timelineStatus == 200 && timeline is not null)
+                {
+                    text += "\n\n" + Timeline(timeline);
+                }
+            }
+
+            await output.WriteLineAsync(text);
             return 0;
         });
         return command;
@@ -83,6 +99,21 @@ public static class StatusCommand
         }
 
         return text;
+    }
+
+    /// <summary>The video's answer over time (<c>GET /api/videos/{id}/timeline</c>): one line per segment.</summary>
+    public static string Timeline(JsonNode timeline)
+    {
+        var table = new TextTable("from", "to", $"labels over time [{Text(timeline["labelSpace"])}]");
+        foreach (var segment in (timeline["segments"] as JsonArray ?? []).OfType<JsonNode>())
+        {
+            table.Add(
+                string.Create(CultureInfo.InvariantCulture, $"{Number(segment["start"]):0.0} s"),
+                string.Create(CultureInfo.InvariantCulture, $"{Number(segment["end"]):0.0} s"),
+                Labels(segment["labels"] as JsonArray, 2));
+        }
+
+        return table.ToString();
     }
 
     internal static string Labels(JsonArray? labels, int count = 3) => labels is null

@@ -45,13 +45,20 @@ public static class Consensus
     public static IReadOnlyList<LabelSpaceConsensus> ByLabelSpace(IReadOnlyList<ModelScores> models, int k)
     {
         ArgumentOutOfRangeException.ThrowIfZero(models.Count);
-        return [.. models
-            .GroupBy(m => m.LabelSpace, StringComparer.Ordinal)
-            .OrderByDescending(g => g.Sum(m => Math.Max(m.Weight, 0)))
-            .ThenByDescending(g => g.Count())
-            .ThenBy(g => g.Key, StringComparer.Ordinal)
+        return [.. BySpace(models, m => m.LabelSpace, m => m.Weight)
             .Select(g => new LabelSpaceConsensus(g.Key, [.. g.Select(m => m.ModelId)], AcrossModels([.. g], k)))];
     }
+
+    /// <summary>
+    /// Groups by label space, the video's answer first: the space with the greatest total consensus weight, then the
+    /// most models, then by name.
+    /// </summary>
+    public static IEnumerable<IGrouping<string, T>> BySpace<T>(IEnumerable<T> items, Func<T, string> space, Func<T, double> weight) =>
+        items
+            .GroupBy(space, StringComparer.Ordinal)
+            .OrderByDescending(g => g.Sum(m => Math.Max(weight(m), 0)))
+            .ThenByDescending(g => g.Count())
+            .ThenBy(g => g.Key, StringComparer.Ordinal);
 
     /// <summary>
     /// Combines models of one label space by label name (models may have different label sets; a label a model lacks scores 0 for it):
@@ -59,40 +66,15 @@ public static class Consensus
     /// </summary>
     public static ConsensusResult AcrossModels(IReadOnlyList<ModelScores> models, int k)
     {
-        ArgumentOutOfRangeException.ThrowIfZero(models.Count);
-        // Non-positive weights count as 0; if every weight is 0, models count equally.
-        var weights = models.Select(m => Math.Max(m.Weight, 0)).ToList();
-        if (weights.Sum() <= 0)
-        {
-            weights = models.Select(_ => 1.0).ToList();
-        }
-
-        var totalWeight = weights.Sum();
-
-        var weighted = new Dictionary<string, double>(StringComparer.Ordinal);
-        var order = new List<string>();
-        for (var mi = 0; mi < models.Count; mi++)
-        {
-            var m = models[mi];
-            var w = weights[mi];
-            for (var i = 0; i < m.Labels.Count; i++)
-            {
-                if (!weighted.TryGetValue(m.Labels[i], out var acc))
-                {
-                    order.Add(m.Labels[i]);
-                }
-
-                weighted[m.Labels[i]] = acc + (w * m.Probabilities[i] / totalWeight);
-            }
-        }
-
-        var top = order
-            .Select((label, i) => (label, i, p: weighted[label]))
-            .OrderByDescending(x => x.p)
+        var distribution = WeightedMean(models);
+        var top = distribution
+            .Select((score, i) => (score, i))
+            .OrderByDescending(x => x.score.Confidence)
             .ThenBy(x => x.i)
             .Take(k)
-            .Select(x => new LabelScore(x.label, Math.Round(x.p, 6)))
+            .Select(x => x.score with { Confidence = Math.Round(x.score.Confidence, 6) })
             .ToList();
+        var weighted = distribution.ToDictionary(s => s.Label, s => s.Confidence, StringComparer.Ordinal);
 
         var votes = models
             .Select(m => m.Labels[TensorPrimitives.IndexOfMax(m.Probabilities.ToArray())])
@@ -103,5 +85,38 @@ public static class Consensus
             .First();
 
         return new ConsensusResult(top, votes.label, Math.Round((double)votes.count / models.Count, 6));
+    }
+
+    /// <summary>
+    /// The weighted mean probability of every label any model has, in the order labels are first met (a label a model
+    /// lacks scores 0 for it). Non-positive weights count as 0; if every weight is 0, models count equally.
+    /// </summary>
+    public static IReadOnlyList<LabelScore> WeightedMean(IReadOnlyList<ModelScores> models)
+    {
+        ArgumentOutOfRangeException.ThrowIfZero(models.Count);
+        var weights = models.Select(m => Math.Max(m.Weight, 0)).ToList();
+        if (weights.Sum() <= 0)
+        {
+            weights = models.Select(_ => 1.0).ToList();
+        }
+
+        var totalWeight = weights.Sum();
+        var weighted = new Dictionary<string, double>(StringComparer.Ordinal);
+        var order = new List<string>();
+        for (var mi = 0; mi < models.Count; mi++)
+        {
+            var m = models[mi];
+            for (var i = 0; i < m.Labels.Count; i++)
+            {
+                if (!weighted.TryGetValue(m.Labels[i], out var acc))
+                {
+                    order.Add(m.Labels[i]);
+                }
+
+                weighted[m.Labels[i]] = acc + (weights[mi] * m.Probabilities[i] / totalWeight);
+            }
+        }
+
+        return [.. order.Select(label => new LabelScore(label, weighted[label]))];
     }
 }

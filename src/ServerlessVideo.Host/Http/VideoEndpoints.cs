@@ -11,6 +11,8 @@ public static class VideoEndpoints
     {
         app.MapGet("/api/videos/{id}", async (string id, VideoApi api, DurableTaskClient client, HttpResponse http, CancellationToken ct) =>
             Send(http, await api.GetVideoAsync(client, id, ct)));
+        app.MapGet("/api/videos/{id}/timeline", async (string id, VideoApi api, HttpResponse http, CancellationToken ct) =>
+            Send(http, await api.GetTimelineAsync(id, ct)));
         app.MapGet("/api/videos", async (string? limit, string? cursor, VideoApi api, DurableTaskClient client, HttpResponse http, CancellationToken ct) =>
             Send(http, await api.ListVideosAsync(client, limit, cursor, ct)));
         app.MapGet("/api/health", async (VideoApi api, HttpResponse http, CancellationToken ct) =>

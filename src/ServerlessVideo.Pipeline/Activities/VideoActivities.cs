@@ -25,6 +25,7 @@ namespace ServerlessVideo.Pipeline.Activities;
 public sealed partial class VideoActivities(
     VideoFileCache files,
     ArtifactStore artifacts,
+    TimelineStore timelines,
     ResultStore results,
     VideoProber prober,
     FrameSource frames,
@@ -258,6 +259,7 @@ public sealed partial class VideoActivities(
 
         var perModel = new List<ModelScores>();
         var modelRows = new List<ModelResultRow>();
+        var modelTimelines = new List<ModelTimeline>();
         foreach (var group in request.Inferences.GroupBy(i => i.ModelId).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             var clipScores = new List<float[]>();
@@ -267,6 +269,11 @@ public sealed partial class VideoActivities(
             }
 
             var model = models.Get(group.Key);
+            if (request.Plan is not null)
+            {
+                modelTimelines.Add(TimelineOf(model, group, blobs, request.Plan, request.Probe.DurationSeconds));
+            }
+
             var mean = Consensus.MeanOverClips(clipScores);
             if (model.Manifest.Output.AveragesLogits)
             {
@@ -305,6 +312,11 @@ public sealed partial class VideoActivities(
         row.ModelsJson = JsonSerializer.Serialize(modelRows.Select(m => m.RowKey), PipelineJson.Options);
         row.Provider = string.Join(",", modelRows.SelectMany(m => m.Provider.Split(',')).Distinct().Order(StringComparer.Ordinal));
         row.UnavailableModelsJson = UnavailableJson(request.UnavailableModels);
+        if (modelTimelines.Count > 0)
+        {
+            await timelines.WriteAsync(new VideoTimeline(request.Job.VideoId, request.Probe.DurationSeconds, modelTimelines), CancellationToken.None);
+        }
+
         await results.WriteFinalAsync(row, modelRows, CancellationToken.None);
         PipelineTelemetry.CurrentSpan?
             .SetTag(TelemetryTags.Status, VideoStatuses.Completed)
@@ -348,6 +360,36 @@ public sealed partial class VideoActivities(
 
         var admitted = await admission.ReleaseAsync(job, CancellationToken.None);
         return new FinishOutcome(outcome, admitted);
+    }
+
+    /// <summary>
+    /// One model's clips in time order with where each lies in the video (from the plan) and its probabilities: a clip
+    /// seen through several test-time crops gets the mean over them, and raw scores (<c>average: logits</c>) get the
+    /// model's activation clip by clip.
+    /// </summary>
+    private static ModelTimeline TimelineOf(
+        LoadedModel model, IEnumerable<InferResult> parts, Dictionary<string, Dictionary<string, float[][]>> blobs, VideoPlan plan, double durationSeconds)
+    {
+        var view = plan.Views.First(v => v.ModelIds.Contains(model.Id, StringComparer.Ordinal));
+        var clips = new List<ClipScores>();
+        foreach (var segment in parts.GroupBy(p => p.SegmentIndex).OrderBy(g => g.Key))
+        {
+            var spans = view.Segments.Single(s => s.Index == segment.Key).Clips;
+            var crops = segment.Select(p => p.Scores ?? blobs[p.ScoresBlob!][p.ModelId]).ToList();
+            for (var c = 0; c < spans.Count; c++)
+            {
+                var probabilities = Consensus.MeanOverClips([.. crops.Select(crop => crop[c])]);
+                if (model.Manifest.Output.AveragesLogits)
+                {
+                    Activations.Apply(model.Manifest.Output.Activation, probabilities);
+                }
+
+                var (start, end) = spans[c].Extent(view.View, durationSeconds);
+                clips.Add(new ClipScores(Math.Round(start, 3), Math.Round(end, 3), probabilities));
+            }
+        }
+
+        return new ModelTimeline(model.Id, model.Manifest.ConsensusWeight, model.Labels, model.LabelSpace, [.. clips.OrderBy(c => c.Start)]);
     }
 
     private static string? UnavailableJson(IReadOnlyList<UnavailableModel>? models) =>

@@ -21,7 +21,7 @@ namespace ServerlessVideo.Pipeline.Api;
 /// <see cref="PipelineOptions.ApiTimeout"/>: when storage does not answer within it, or fails, the answer is 503
 /// <c>{"error":"storage_unavailable"}</c> with <c>Retry-After</c>, never a hang or a 500.
 /// </summary>
-public sealed partial class VideoApi(ResultQueries results, ModelRegistry models, IOptions<PipelineOptions> options, ILogger<VideoApi> logger)
+public sealed partial class VideoApi(ResultQueries results, TimelineStore timelines, ModelRegistry models, IOptions<PipelineOptions> options, ILogger<VideoApi> logger)
 {
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 500;
@@ -34,6 +34,13 @@ public sealed partial class VideoApi(ResultQueries results, ModelRegistry models
 
     public Task<ApiResponse> ListVideosAsync(DurableTaskClient client, string? limit, string? cursor, CancellationToken cancellationToken) =>
         WithinBudgetAsync("GET /api/videos", budget => ListVideosCoreAsync(client, limit, cursor, budget), cancellationToken);
+
+    /// <summary>
+    /// <c>GET /api/videos/{id}/timeline</c> (<see cref="TimelineResource"/>): 409 <c>not_completed</c> until the video is
+    /// Completed; 404 <c>no_timeline</c> for a video completed before timelines were kept.
+    /// </summary>
+    public Task<ApiResponse> GetTimelineAsync(string id, CancellationToken cancellationToken) =>
+        WithinBudgetAsync("GET /api/videos/{id}/timeline", budget => GetTimelineCoreAsync(id, budget), cancellationToken);
 
     /// <summary>
     /// <c>GET /api/health</c>: see <see cref="HealthResource"/> for the states. The first call in a process opens every
@@ -73,6 +80,40 @@ public sealed partial class VideoApi(ResultQueries results, ModelRegistry models
 
         var modelRows = VideoStatuses.IsFinal(row.Status) ? await results.GetModelRowsAsync(id, cancellationToken) : [];
         var resource = await ToResourceAsync(client, row, modelRows, cancellationToken);
+        return new ApiResponse(200, JsonSerializer.Serialize(resource, PipelineJson.Options));
+    }
+
+    private async Task<ApiResponse> GetTimelineCoreAsync(string id, CancellationToken cancellationToken)
+    {
+        if (!VideoIds.IsValid(id))
+        {
+            return Error(400, "invalid_id", $"'{id}' is not a video id.");
+        }
+
+        var row = await results.GetAsync(id, cancellationToken);
+        if (row is null)
+        {
+            return Error(404, "not_found", $"No video '{id}'.");
+        }
+
+        if (row.Status != VideoStatuses.Completed)
+        {
+            return Error(409, "not_completed", $"Video '{id}' is {row.Status}; it has a timeline once it is Completed.");
+        }
+
+        var timeline = await timelines.ReadAsync(id, cancellationToken);
+        if (timeline is null || timeline.Models.Count == 0)
+        {
+            return Error(404, "no_timeline", $"Video '{id}' was completed before timelines were kept; upload it again to get one.");
+        }
+
+        var k = options.Value.TopK;
+        var spaces = Timelines.ByLabelSpace(timeline.Models, timeline.DurationSeconds, k);
+        var clips = timeline.Models
+            .Select(m => new ModelClipsResource(m.ModelId, m.LabelSpace, [.. m.Clips.Select(c =>
+                new TimelineSegment(c.Start, c.End, Consensus.TopK(m.Labels, c.Probabilities, k)))]))
+            .ToList();
+        var resource = new TimelineResource(id, timeline.DurationSeconds, spaces[0].LabelSpace, spaces[0].Segments, spaces, clips);
         return new ApiResponse(200, JsonSerializer.Serialize(resource, PipelineJson.Options));
     }
 

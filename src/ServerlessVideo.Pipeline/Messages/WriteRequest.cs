@@ -5,7 +5,8 @@ namespace ServerlessVideo.Pipeline.Messages;
 
 /// <summary>
 /// Everything the final activity needs to aggregate and store a video's results; <paramref name="UnavailableModels"/>
-/// are the models the plan left out because they cannot load.
+/// are the models the plan left out because they cannot load; <paramref name="Plan"/> says where each clip lies (null in
+/// histories recorded before timelines were kept: the video then has no timeline).
 /// </summary>
 public sealed record WriteRequest(
     VideoJob Job,
@@ -14,7 +15,8 @@ public sealed record WriteRequest(
     IReadOnlyDictionary<string, double> StageMs,
     DateTimeOffset StartedAt,
     DateTimeOffset CompletedAt,
-    IReadOnlyList<UnavailableModel>? UnavailableModels = null) : IVideoMessage
+    IReadOnlyList<UnavailableModel>? UnavailableModels = null,
+    Core.Planning.VideoPlan? Plan = null) : IVideoMessage
 {
     string IVideoMessage.VideoId => Job.VideoId;
 }

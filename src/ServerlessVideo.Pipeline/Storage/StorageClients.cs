@@ -47,6 +47,7 @@ public sealed class StorageClients
 
         Videos = blobs.GetBlobContainerClient(o.VideosContainer);
         Artifacts = blobs.GetBlobContainerClient(o.ArtifactsContainer);
+        Results = blobs.GetBlobContainerClient(o.ResultsContainer);
         _tables = tables;
         VideoRows = tables.GetTableClient(o.VideosTable);
         ModelRows = tables.GetTableClient(o.ModelResultsTable);
@@ -58,6 +59,9 @@ public sealed class StorageClients
     public BlobContainerClient Videos { get; }
 
     public BlobContainerClient Artifacts { get; }
+
+    /// <summary>What is kept of each video beside its rows (<see cref="PipelineOptions.ResultsContainer"/>).</summary>
+    public BlobContainerClient Results { get; }
 
     public TableClient VideoRows { get; }
 
@@ -117,6 +121,7 @@ public sealed class StorageClients
     {
         await Videos.CreateIfNotExistsAsync();
         await Artifacts.CreateIfNotExistsAsync();
+        await Results.CreateIfNotExistsAsync();
         await VideoRows.CreateIfNotExistsAsync();
         await ModelRows.CreateIfNotExistsAsync();
         await Admission.CreateIfNotExistsAsync();

@@ -1,0 +1,19 @@
+using ServerlessVideo.Core.Results;
+
+namespace ServerlessVideo.Pipeline.Api;
+
+/// <summary>
+/// <c>GET /api/videos/{id}/timeline</c>: <see cref="Segments"/> is the video's answer over time (the consensus of the
+/// first label space, neighbouring clips that agree merged); <see cref="Spaces"/> has one such timeline per label space;
+/// <see cref="Models"/> has every model's clips with their best labels.
+/// </summary>
+public sealed record TimelineResource(
+    string Id,
+    double DurationSeconds,
+    string LabelSpace,
+    IReadOnlyList<TimelineSegment> Segments,
+    IReadOnlyList<LabelSpaceTimeline> Spaces,
+    IReadOnlyList<ModelClipsResource> Models);
+
+/// <summary>One model's clips: where each lies, seconds, and its best labels there.</summary>
+public sealed record ModelClipsResource(string Id, string LabelSpace, IReadOnlyList<TimelineSegment> Clips);

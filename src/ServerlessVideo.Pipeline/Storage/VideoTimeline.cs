@@ -1,0 +1,6 @@
+using ServerlessVideo.Core.Results;
+
+namespace ServerlessVideo.Pipeline.Storage;
+
+/// <summary>Every clip's scores of a video, per model, as stored with its result (<see cref="TimelineStore"/>).</summary>
+public sealed record VideoTimeline(string VideoId, double DurationSeconds, IReadOnlyList<ModelTimeline> Models);
