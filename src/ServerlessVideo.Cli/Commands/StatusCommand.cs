@@ -85,13 +85,19 @@ public static class StatusCommand
                 $"{Number(video["agreement"]):0.##} (majority {video["majorityLabel"]}), on {video["provider"]}")));
         }
 
+        foreach (var model in (video["failedModels"] as JsonArray ?? []).OfType<JsonNode>())
+        {
+            lines.Add(("failed", $"{model["id"]}: {model["reasonCode"]} {model["message"]}"));
+        }
+
         var text = string.Join('\n', lines.Select(l => $"{l.Key,-10} {l.Value}"));
         if (video["models"] is JsonArray models)
         {
             var table = new TextTable("model", "family", "labels", "clips", "ms");
             foreach (var model in models.OfType<JsonNode>())
             {
-                table.Add(Text(model["id"]), Text(model["family"]), Labels(model["labels"] as JsonArray, 2),
+                var answer = Text(model["status"]) == "Failed" ? $"FAILED ({model["reasonCode"]})" : Labels(model["labels"] as JsonArray, 2);
+                table.Add(Text(model["id"]), Text(model["family"]), answer,
                     Text(model["clips"]), string.Create(CultureInfo.InvariantCulture, $"{Number(model["inferenceMs"]):0}"));
             }
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Microsoft.ML.OnnxRuntime;
 using ServerlessVideo.Core;
 using ServerlessVideo.Core.Manifests;
 using ServerlessVideo.Core.Planning;
@@ -211,7 +212,7 @@ public sealed partial class VideoActivities(
         }
 
         var scores = new Dictionary<string, float[][]>(StringComparer.Ordinal);
-        var runs = new List<(string ModelId, string Provider, double Ms)>(modelIds.Count);
+        var runs = new List<(string ModelId, string Provider, double Ms, string? Error)>(modelIds.Count);
         foreach (var modelId in modelIds)
         {
             var session = models.Session(modelId);
@@ -222,8 +223,28 @@ public sealed partial class VideoActivities(
             }
 
             var watch = Stopwatch.StartNew();
-            scores[modelId] = session.Run(streams);
-            runs.Add((modelId, session.Provider, Math.Round(watch.Elapsed.TotalMilliseconds, 1)));
+            string? error = null;
+            for (var attempt = 1; ; attempt++)
+            {
+                try
+                {
+                    scores[modelId] = session.Run(streams);
+                    break;
+                }
+                catch (Exception ex) when (ex is OnnxRuntimeException or ArgumentException or InvalidOperationException or OutOfMemoryException)
+                {
+                    // One model failing must not fail the others of the view: try once more, then report it with its
+                    // reason and let the video complete with the rest.
+                    LogModelFailed(logger, modelId, videoId, attempt, ex.Message);
+                    if (attempt >= ModelRunAttempts)
+                    {
+                        error = FirstLine(ex.Message);
+                        break;
+                    }
+                }
+            }
+
+            runs.Add((modelId, session.Provider, Math.Round(watch.Elapsed.TotalMilliseconds, 1), error));
         }
 
         string? scoresBlob = null;
@@ -235,8 +256,15 @@ public sealed partial class VideoActivities(
 
         PipelineTelemetry.CurrentSpan?
             .SetTag(TelemetryTags.Provider, string.Join(",", runs.Select(r => r.Provider).Distinct(StringComparer.Ordinal)));
-        return [.. runs.Select(r => new InferResult(r.ModelId, segmentIndex, scoresBlob, r.Provider, clips.Count, r.Ms, scoresBlob is null ? scores[r.ModelId] : null))];
+        return [.. runs.Select(r => r.Error is null
+            ? new InferResult(r.ModelId, segmentIndex, scoresBlob, r.Provider, clips.Count, r.Ms, scoresBlob is null ? scores[r.ModelId] : null)
+            : new InferResult(r.ModelId, segmentIndex, null, r.Provider, clips.Count, r.Ms, Error: r.Error))];
     }
+
+    /// <summary>Runs of one model on one segment before it is reported failed.</summary>
+    private const int ModelRunAttempts = 2;
+
+    private static string FirstLine(string text) => text.Split('\n', 2)[0].Trim();
 
     /// <summary>
     /// Probabilities per (view, segment) small enough to travel in the durable messages (4,096 floats, about 40 KB of
@@ -260,8 +288,29 @@ public sealed partial class VideoActivities(
         var perModel = new List<ModelScores>();
         var modelRows = new List<ModelResultRow>();
         var modelTimelines = new List<ModelTimeline>();
+        var failed = new List<UnavailableModel>();
         foreach (var group in request.Inferences.GroupBy(i => i.ModelId).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
+            if (group.FirstOrDefault(p => p.Error is not null) is { } failure)
+            {
+                // A model that failed on any segment has no answer for the video: its row says why, the others decide.
+                var failedModel = models.Get(group.Key);
+                failed.Add(new UnavailableModel(group.Key, ReasonCodes.InferenceFailed, failure.Error!));
+                modelRows.Add(new ModelResultRow
+                {
+                    PartitionKey = request.Job.VideoId,
+                    RowKey = group.Key,
+                    Family = failedModel.Manifest.Family,
+                    LabelSpace = failedModel.LabelSpace,
+                    Provider = string.Join(",", group.Select(g => g.Provider).Distinct().Order(StringComparer.Ordinal)),
+                    InferenceMs = Math.Round(group.Sum(g => g.ElapsedMs), 1),
+                    Status = VideoStatuses.Failed,
+                    ReasonCode = ReasonCodes.InferenceFailed,
+                    Message = failure.Error,
+                });
+                continue;
+            }
+
             var clipScores = new List<float[]>();
             foreach (var part in group.OrderBy(p => p.SegmentIndex))
             {
@@ -298,6 +347,11 @@ public sealed partial class VideoActivities(
             });
         }
 
+        if (perModel.Count == 0)
+        {
+            return await RecordFailedModelsAsync(request, modelRows, failed);
+        }
+
         // One consensus per label space; the first (the space with the most consensus weight) is the video's answer.
         var spaces = Consensus.ByLabelSpace(perModel, topK);
         var consensus = spaces[0].Result;
@@ -309,9 +363,10 @@ public sealed partial class VideoActivities(
         row.Agreement = consensus.Agreement;
         row.LabelSpace = spaces[0].LabelSpace;
         row.ConsensusJson = JsonSerializer.Serialize(spaces.Select(ConsensusBlock.Of), PipelineJson.Options);
-        row.ModelsJson = JsonSerializer.Serialize(modelRows.Select(m => m.RowKey), PipelineJson.Options);
         row.Provider = string.Join(",", modelRows.SelectMany(m => m.Provider.Split(',')).Distinct().Order(StringComparer.Ordinal));
         row.UnavailableModelsJson = UnavailableJson(request.UnavailableModels);
+        row.FailedModelsJson = UnavailableJson(failed);
+        row.ModelsJson = JsonSerializer.Serialize(modelRows.Where(m => m.Status is null).Select(m => m.RowKey), PipelineJson.Options);
         if (modelTimelines.Count > 0)
         {
             await timelines.WriteAsync(new VideoTimeline(request.Job.VideoId, request.Probe.DurationSeconds, modelTimelines), CancellationToken.None);
@@ -327,6 +382,25 @@ public sealed partial class VideoActivities(
     }
 
     /// <summary><see cref="TaskNames.RecordFailure"/>: the row says Failed with the reason code and message.</summary>
+    /// <summary>Every model that ran failed: the video fails with their reasons, and each keeps its own Failed row.</summary>
+    private async Task<FinishOutcome> RecordFailedModelsAsync(WriteRequest request, List<ModelResultRow> modelRows, List<UnavailableModel> failed)
+    {
+        var failure = new VideoFailure(
+            ReasonCodes.InferenceFailed,
+            $"Every model failed: {string.Join("; ", failed.Select(f => $"{f.Id}: {f.Message}"))}");
+        var row = FinalRow(VideoStatuses.Failed, request.Job, request.Probe, request.StageMs, request.StartedAt, request.CompletedAt);
+        row.ReasonCode = failure.ReasonCode;
+        row.Message = failure.Message;
+        row.UnavailableModelsJson = UnavailableJson(request.UnavailableModels);
+        row.FailedModelsJson = UnavailableJson(failed);
+        await results.WriteFinalAsync(row, modelRows, CancellationToken.None);
+        PipelineTelemetry.CurrentSpan?
+            .SetTag(TelemetryTags.Status, VideoStatuses.Failed)
+            .SetTag(TelemetryTags.ReasonCode, failure.ReasonCode);
+        telemetry.RecordVideo(request.Job.VideoId, VideoStatuses.Failed, failure.ReasonCode, request.StageMs, request.StartedAt, request.CompletedAt);
+        return await FinishAsync(request.Job, new VideoOutcome(request.Job.VideoId, VideoStatuses.Failed, null, null, failure));
+    }
+
     public async Task<FinishOutcome> RecordFailureAsync(FailureRequest request)
     {
         var row = FinalRow(VideoStatuses.Failed, request.Job, request.Probe, request.StageMs, request.StartedAt, request.CompletedAt);
@@ -419,4 +493,7 @@ public sealed partial class VideoActivities(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Video {VideoId} refused: {ReasonCode} {Reason}")]
     private static partial void LogRejected(ILogger logger, string videoId, string reasonCode, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Model {ModelId} failed on video {VideoId} (attempt {Attempt}): {Reason}")]
+    private static partial void LogModelFailed(ILogger logger, string modelId, string videoId, int attempt, string reason);
 }

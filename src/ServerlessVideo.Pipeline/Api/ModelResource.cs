@@ -7,4 +7,11 @@ public sealed record ModelResource(string Id, string Family, IReadOnlyList<Label
 {
     /// <summary>The label space of <see cref="Labels"/>.</summary>
     public string? LabelSpace { get; init; }
+
+    /// <summary>Completed, or Failed (no labels) with <see cref="ReasonCode"/> and <see cref="Message"/>.</summary>
+    public string Status { get; init; } = Messages.VideoStatuses.Completed;
+
+    public string? ReasonCode { get; init; }
+
+    public string? Message { get; init; }
 }

@@ -217,9 +217,16 @@ public sealed partial class VideoApi(ResultQueries results, TimelineStore timeli
             Provider = row.Provider,
             Models = models.Count == 0 ? null : models
                 .OrderBy(m => m.RowKey, StringComparer.Ordinal)
-                .Select(m => new ModelResource(m.RowKey, m.Family, Parse<List<LabelScore>>(m.LabelsJson) ?? [], m.Provider, m.Clips, m.InferenceMs) { LabelSpace = m.LabelSpace })
+                .Select(m => new ModelResource(m.RowKey, m.Family, Parse<List<LabelScore>>(m.LabelsJson) ?? [], m.Provider, m.Clips, m.InferenceMs)
+                {
+                    LabelSpace = m.LabelSpace,
+                    Status = m.Status ?? VideoStatuses.Completed,
+                    ReasonCode = m.ReasonCode,
+                    Message = m.Message,
+                })
                 .ToList(),
             UnavailableModels = Parse<List<UnavailableModel>>(row.UnavailableModelsJson),
+            FailedModels = Parse<List<UnavailableModel>>(row.FailedModelsJson),
             TimingsMs = Parse<Dictionary<string, double>>(row.TimingsJson),
             Url = $"/api/videos/{row.PartitionKey}",
         };

@@ -29,6 +29,8 @@ public sealed record VideoResource
     public IReadOnlyList<ModelResource>? Models { get; init; }
     /// <summary>Models that did not run for this video and why (e.g. <c>MODEL_UNAVAILABLE</c>: it cannot load); omitted when all ran.</summary>
     public IReadOnlyList<UnavailableModel>? UnavailableModels { get; init; }
+    /// <summary>Models that ran but failed for this video (after a retry), and why; the video's labels come from the others. Omitted when none failed.</summary>
+    public IReadOnlyList<UnavailableModel>? FailedModels { get; init; }
     public IReadOnlyDictionary<string, double>? TimingsMs { get; init; }
     public required string Url { get; init; }
 }

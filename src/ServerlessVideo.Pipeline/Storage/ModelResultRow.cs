@@ -21,4 +21,11 @@ public sealed class ModelResultRow : ITableEntity
     public string Provider { get; set; } = string.Empty;
     public int Clips { get; set; }
     public double InferenceMs { get; set; }
+
+    /// <summary>Completed, or Failed with <see cref="ReasonCode"/> and <see cref="Message"/> (null: Completed, as rows written before models could fail alone).</summary>
+    public string? Status { get; set; }
+
+    public string? ReasonCode { get; set; }
+
+    public string? Message { get; set; }
 }

@@ -62,6 +62,8 @@ public sealed class VideoRow : ITableEntity
     public string? ModelsJson { get; set; }
     /// <summary>JSON array of {id, reasonCode, message}: models that did not run for this video and why; null when all ran.</summary>
     public string? UnavailableModelsJson { get; set; }
+    /// <summary>JSON array of the models that ran but failed ({id, reasonCode, message}); null when none did.</summary>
+    public string? FailedModelsJson { get; set; }
     /// <summary>Execution provider(s) that ran inference, comma-separated when models differ.</summary>
     public string? Provider { get; set; }
     /// <summary>JSON object stage → milliseconds.</summary>
