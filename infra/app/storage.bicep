@@ -18,7 +18,7 @@ param resultsContainer string = 'results'
 @description('Container the Flex Consumption plan deploys the app package from.')
 param deploymentContainer string = 'app-package'
 
-param tables array = ['videos', 'videomodels']
+param tables array = ['videos', 'videomodels', 'videoindex']
 
 @description('Durable task hub name (host.json hubName): its work-item queue drives the GPU worker\'s scale rule.')
 param taskHubName string = 'serverlessvideo'

@@ -32,7 +32,10 @@ public sealed class VideoHttpFunctions(VideoApi api)
     public async Task<IActionResult> ListVideosAsync(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "videos")] HttpRequest request,
         [DurableClient] DurableTaskClient client) =>
-        Send(request, await api.ListVideosAsync(client, request.Query["limit"].FirstOrDefault(), request.Query["cursor"].FirstOrDefault(), request.HttpContext.RequestAborted));
+        Send(request, await api.ListVideosAsync(client, ListQuery(request.Query), request.HttpContext.RequestAborted));
+
+    private static VideoListQuery ListQuery(IQueryCollection query) => new(
+        query["limit"].FirstOrDefault(), query["cursor"].FirstOrDefault(), query["status"].FirstOrDefault(), query["label"].FirstOrDefault(), query["minConfidence"].FirstOrDefault());
 
     /// <summary><c>GET /api/health</c>: models that serve or cannot load, and whether storage answers (see <see cref="HealthResource"/>).</summary>
     [Function(HealthName)]

@@ -35,6 +35,9 @@ public sealed class PipelineOptions
     /// <summary>Table of processing slots and the queue waiting for them (see <see cref="MaxVideosInFlight"/>).</summary>
     public string AdmissionTable { get; set; } = "admission";
 
+    /// <summary>Table of every video newest first (a copy of its row's columns), which lists and filters read.</summary>
+    public string VideoIndexTable { get; set; } = "videoindex";
+
     /// <summary>
     /// Videos processed at once across the task hub (every worker sharing it); later ones wait, first submitted first,
     /// so each finishes about its own processing time after it starts instead of all finishing together at the end of

@@ -30,6 +30,7 @@ public sealed class HttpParityTests : IAsyncLifetime
             "--urls", $"http://127.0.0.1:{_port}",
             $"--Pipeline:StorageConnectionString={Azurite.ConnectionString}",
             $"--Pipeline:VideosTable={_table}",
+            $"--Pipeline:VideoIndexTable={TestNames.Unique("videoindex")}",
             $"--Pipeline:ModelResultsTable={_modelsTable}",
             $"--Pipeline:VideosContainer={TestNames.Unique("videos")}",
             $"--Pipeline:ResultsContainer={TestNames.Unique("results")}",
@@ -70,7 +71,7 @@ public sealed class HttpParityTests : IAsyncLifetime
         await results.WriteFinalAsync(new VideoRow
         {
             PartitionKey = failed, Status = VideoStatuses.Failed, ReasonCode = ReasonCodes.StillImage, Message = "The file is a still image (png), not a video.",
-            Container = "videos", BlobName = "b.mp4",
+            Container = "videos", BlobName = "b.mp4", SubmittedAt = DateTimeOffset.Parse("2026-01-02T03:05:00+00:00"),
         }, [], CancellationToken.None);
 
         await _app.Services.GetRequiredService<TimelineStore>().WriteAsync(new VideoTimeline(completed, 12.5,
@@ -95,12 +96,21 @@ public sealed class HttpParityTests : IAsyncLifetime
         await Same("/api/videos?limit=1", r => functions.ListVideosAsync(r, client));
         await Same("/api/videos?limit=5000", r => functions.ListVideosAsync(r, client));
         await Same("/api/videos", r => functions.ListVideosAsync(r, client));
+        await Same("/api/videos?status=failed", r => functions.ListVideosAsync(r, client));
+        await Same("/api/videos?status=Done", r => functions.ListVideosAsync(r, client));
+        await Same("/api/videos?label=red", r => functions.ListVideosAsync(r, client));
+        await Same("/api/videos?label=blue&minConfidence=0.05", r => functions.ListVideosAsync(r, client));
+        await Same("/api/videos?minConfidence=0.5", r => functions.ListVideosAsync(r, client));
         await Same("/api/health", functions.HealthAsync);
 
         using var check = await http.GetAsync(new Uri($"/api/videos/{completed}", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, check.StatusCode);
         Assert.Contains("\"labels\":[{\"label\":\"red\"", await check.Content.ReadAsStringAsync(), StringComparison.Ordinal);
         Assert.Contains("\"unavailableModels\":[{\"id\":\"tsn-synthmotion\",\"reasonCode\":\"MODEL_UNAVAILABLE\"", await check.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        // Newest first: the failed video was submitted a minute after the completed one.
+        using var list = await http.GetAsync(new Uri("/api/videos", UriKind.Relative));
+        var ids = System.Text.Json.Nodes.JsonNode.Parse(await list.Content.ReadAsStringAsync())!["items"]!.AsArray().Select(v => v!["id"]!.GetValue<string>());
+        Assert.Equal([failed, completed], ids);
         using var timeline = await http.GetAsync(new Uri($"/api/videos/{completed}/timeline", UriKind.Relative));
         Assert.Contains(
             """segments":[{"start":0,"end":6,"labels":[{"label":"red","confidence":0.9},{"label":"blue","confidence":0.1}]},{"start":6,"end":12.5,"labels":[{"label":"blue","confidence":0.8}""",

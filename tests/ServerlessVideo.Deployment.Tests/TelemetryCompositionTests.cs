@@ -37,6 +37,7 @@ public sealed class TelemetryCompositionTests
         [
             $"--Pipeline:StorageConnectionString={Azurite.ConnectionString}",
             $"--Pipeline:VideosTable={table}",
+            $"--Pipeline:VideoIndexTable={TestNames.Unique("videoindex")}",
             $"--Pipeline:ModelResultsTable={TestNames.Unique("models")}",
             $"--Pipeline:AdmissionTable={TestNames.Unique("admission")}",
             $"--Pipeline:ArtifactsContainer={artifacts}",

@@ -27,6 +27,8 @@ public sealed class HostEnvironment : IAsyncDisposable
             ["Pipeline__VideosContainer"] = VideosContainer,
             ["Pipeline__ArtifactsContainer"] = TestNames.Unique("artifacts"),
             ["Pipeline__VideosTable"] = VideosTable,
+            ["Pipeline__VideoIndexTable"] = TestNames.Unique("videoindex"),
+            ["Pipeline__ResultsContainer"] = TestNames.Unique("results"),
             ["Pipeline__ModelResultsTable"] = ModelsTable,
             ["Pipeline__AdmissionTable"] = TestNames.Unique("admission"),
             ["Pipeline__WorkFolder"] = Path.Combine(_temp.Path, "work"),

@@ -95,5 +95,17 @@ public sealed class HttpApiTests
         (code, _, error) = await CliProcess.RunAsync(null, Timeout, ["list", "--cursor", "abc", .. api]);
         Assert.Equal(1, code);
         Assert.Contains("invalid_cursor", error, StringComparison.Ordinal);
+
+        // Filters: a table with the top label and confidence of each Completed video; a status that does not exist is an error.
+        (code, var completed, error) = await CliProcess.RunAsync(null, Timeout, ["list", "--status", "completed", .. api]);
+        Assert.True(code == 0, completed + error);
+        Assert.Contains("top label", completed.Split('\n')[0], StringComparison.Ordinal);
+        Assert.All(ids, id => Assert.Contains(completed.Split('\n'), l => l.StartsWith(id, StringComparison.Ordinal) && l.Contains("Completed", StringComparison.Ordinal)));
+        (code, var none, error) = await CliProcess.RunAsync(null, Timeout, ["list", "--status", "Failed", "--json", .. api]);
+        Assert.True(code == 0, none + error);
+        Assert.Empty(System.Text.Json.Nodes.JsonNode.Parse(none)!["items"]!.AsArray());
+        (code, _, error) = await CliProcess.RunAsync(null, Timeout, ["list", "--status", "Done", .. api]);
+        Assert.Equal(1, code);
+        Assert.Contains("invalid_status", error, StringComparison.Ordinal);
     }
 }

@@ -31,6 +31,7 @@ public sealed class PipelineHarness : IAsyncDisposable
         ArtifactsContainer = TestNames.Unique("artifacts"),
         ResultsContainer = TestNames.Unique("results"),
         VideosTable = TestNames.Unique("videos"),
+        VideoIndexTable = TestNames.Unique("videoindex"),
         ModelResultsTable = TestNames.Unique("models"),
         AdmissionTable = TestNames.Unique("admission"),
         ClipsPerSegment = 2,

@@ -13,6 +13,7 @@ public sealed class ResultQueriesTests
         {
             StorageConnectionString = Azurite.ConnectionString,
             VideosTable = TestNames.Unique("videos"),
+            VideoIndexTable = TestNames.Unique("videoindex"),
             ModelResultsTable = TestNames.Unique("models"),
         };
         var storage = new StorageClients(Microsoft.Extensions.Options.Options.Create(options));
@@ -27,7 +28,7 @@ public sealed class ResultQueriesTests
 
         // The API only reads: creating tables is the worker's job.
         var tables = new List<string>();
-        await foreach (var t in new Azure.Data.Tables.TableServiceClient(Azurite.ConnectionString).QueryAsync(t => t.Name == options.VideosTable))
+        await foreach (var t in new Azure.Data.Tables.TableServiceClient(Azurite.ConnectionString).QueryAsync(t => t.Name == options.VideosTable || t.Name == options.VideoIndexTable))
         {
             tables.Add(t.Name);
         }

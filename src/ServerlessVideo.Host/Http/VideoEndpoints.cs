@@ -13,8 +13,8 @@ public static class VideoEndpoints
             Send(http, await api.GetVideoAsync(client, id, ct)));
         app.MapGet("/api/videos/{id}/timeline", async (string id, VideoApi api, HttpResponse http, CancellationToken ct) =>
             Send(http, await api.GetTimelineAsync(id, ct)));
-        app.MapGet("/api/videos", async (string? limit, string? cursor, VideoApi api, DurableTaskClient client, HttpResponse http, CancellationToken ct) =>
-            Send(http, await api.ListVideosAsync(client, limit, cursor, ct)));
+        app.MapGet("/api/videos", async (string? limit, string? cursor, string? status, string? label, string? minConfidence, VideoApi api, DurableTaskClient client, HttpResponse http, CancellationToken ct) =>
+            Send(http, await api.ListVideosAsync(client, new VideoListQuery(limit, cursor, status, label, minConfidence), ct)));
         app.MapGet("/api/health", async (VideoApi api, HttpResponse http, CancellationToken ct) =>
             Send(http, await api.GetHealthAsync(ct)));
         return app;

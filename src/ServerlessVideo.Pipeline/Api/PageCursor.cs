@@ -1,5 +1,4 @@
 using System.Text;
-using ServerlessVideo.Core;
 using ServerlessVideo.Pipeline.Storage;
 
 namespace ServerlessVideo.Pipeline.Api;
@@ -7,7 +6,7 @@ namespace ServerlessVideo.Pipeline.Api;
 /// <summary>
 /// The <c>cursor</c> of <c>GET /api/videos</c>: the table's continuation token ("next partition key, space, next row
 /// key", each as the service returns it: raw, base64, or Azure's <c>1!length!base64</c> form), base64url-encoded. Only a cursor
-/// that names a video row is accepted, so a made-up value is a 400 rather than a page that starts at an arbitrary row.
+/// that names an entry of the videos index is accepted, so a made-up value is a 400 rather than a page that starts at an arbitrary row.
 /// </summary>
 public static class PageCursor
 {
@@ -44,7 +43,7 @@ public static class PageCursor
         }
 
         var parts = text.Split(' ');
-        if (parts.Length != 2 || !VideoIds.IsValid(KeyOf(parts[0])) || KeyOf(parts[1]) != VideoRow.Key)
+        if (parts.Length != 2 || KeyOf(parts[0]) != VideoRow.IndexPartition || !VideoRow.IsIndexKey(KeyOf(parts[1])))
         {
             return false;
         }
@@ -59,7 +58,7 @@ public static class PageCursor
     /// </summary>
     private static string? KeyOf(string part)
     {
-        if (VideoIds.IsValid(part) || part == VideoRow.Key)
+        if (part == VideoRow.IndexPartition || VideoRow.IsIndexKey(part))
         {
             return part;
         }

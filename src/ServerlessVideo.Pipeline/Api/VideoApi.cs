@@ -32,8 +32,9 @@ public sealed partial class VideoApi(ResultQueries results, TimelineStore timeli
     public Task<ApiResponse> GetVideoAsync(DurableTaskClient client, string id, CancellationToken cancellationToken) =>
         WithinBudgetAsync("GET /api/videos/{id}", budget => GetVideoCoreAsync(client, id, budget), cancellationToken);
 
-    public Task<ApiResponse> ListVideosAsync(DurableTaskClient client, string? limit, string? cursor, CancellationToken cancellationToken) =>
-        WithinBudgetAsync("GET /api/videos", budget => ListVideosCoreAsync(client, limit, cursor, budget), cancellationToken);
+    /// <summary><c>GET /api/videos</c>: newest first, filtered by <see cref="VideoListQuery"/>.</summary>
+    public Task<ApiResponse> ListVideosAsync(DurableTaskClient client, VideoListQuery query, CancellationToken cancellationToken) =>
+        WithinBudgetAsync("GET /api/videos", budget => ListVideosCoreAsync(client, query, budget), cancellationToken);
 
     /// <summary>
     /// <c>GET /api/videos/{id}/timeline</c> (<see cref="TimelineResource"/>): 409 <c>not_completed</c> until the video is
@@ -117,18 +118,18 @@ public sealed partial class VideoApi(ResultQueries results, TimelineStore timeli
         return new ApiResponse(200, JsonSerializer.Serialize(resource, PipelineJson.Options));
     }
 
-    private async Task<ApiResponse> ListVideosCoreAsync(DurableTaskClient client, string? limit, string? cursor, CancellationToken cancellationToken)
+    private async Task<ApiResponse> ListVideosCoreAsync(DurableTaskClient client, VideoListQuery query, CancellationToken cancellationToken)
     {
         var size = DefaultPageSize;
-        if (limit is not null && (!int.TryParse(limit, out size) || size < 1 || size > MaxPageSize))
+        if (query.Limit is not null && (!int.TryParse(query.Limit, out size) || size < 1 || size > MaxPageSize))
         {
             return Error(400, "invalid_limit", $"limit must be an integer from 1 to {MaxPageSize}.");
         }
 
         string? token = null;
-        if (!string.IsNullOrEmpty(cursor))
+        if (!string.IsNullOrEmpty(query.Cursor))
         {
-            if (!PageCursor.TryDecode(cursor, out var continuation))
+            if (!PageCursor.TryDecode(query.Cursor, out var continuation))
             {
                 return Error(400, "invalid_cursor", "cursor is not one this API returned.");
             }
@@ -136,7 +137,41 @@ public sealed partial class VideoApi(ResultQueries results, TimelineStore timeli
             token = continuation;
         }
 
-        var (rows, next) = await results.ListAsync(size, token, cancellationToken);
+        string? status = null;
+        if (!string.IsNullOrEmpty(query.Status))
+        {
+            status = VideoStatuses.All.FirstOrDefault(s => string.Equals(s, query.Status, StringComparison.OrdinalIgnoreCase));
+            if (status is null)
+            {
+                return Error(400, "invalid_status", $"status must be one of {string.Join(", ", VideoStatuses.All)}.");
+            }
+        }
+
+        double? minConfidence = null;
+        if (!string.IsNullOrEmpty(query.MinConfidence))
+        {
+            if (!double.TryParse(query.MinConfidence, NumberStyles.Float, CultureInfo.InvariantCulture, out var c) || c is < 0 or > 1 || string.IsNullOrEmpty(query.Label))
+            {
+                return Error(400, "invalid_min_confidence", "minConfidence must be a number from 0 to 1, with label.");
+            }
+
+            minConfidence = c;
+        }
+
+        var label = string.IsNullOrEmpty(query.Label) ? null : query.Label;
+        var rows = new List<VideoRow>(size);
+        string? next;
+        var pages = 0;
+        do
+        {
+            // A top label is matched by the table; "any label at a confidence" is read from each row's labels, so a
+            // page may need several reads (never more rows than the page has room for, so no row is skipped).
+            (var page, next) = await results.ListAsync(size - rows.Count, token, cancellationToken, status, minConfidence is null ? label : null);
+            rows.AddRange(minConfidence is { } min ? page.Where(r => HasLabel(r, label!, min)) : page);
+            token = next;
+        }
+        while (minConfidence is not null && rows.Count < size && next is not null && ++pages < MaxFilteredReads);
+
         var items = new List<VideoResource>(rows.Count);
         foreach (var row in rows)
         {
@@ -231,6 +266,15 @@ public sealed partial class VideoApi(ResultQueries results, TimelineStore timeli
             Url = $"/api/videos/{row.PartitionKey}",
         };
     }
+
+    /// <summary>Table reads one filtered page may take before it answers with what it found and a cursor.</summary>
+    private const int MaxFilteredReads = 10;
+
+    /// <summary>Whether any of the row's labels (its answer, or any label space's consensus) is <paramref name="label"/> at <paramref name="min"/> or more.</summary>
+    private static bool HasLabel(VideoRow row, string label, double min) =>
+        (Parse<List<LabelScore>>(row.LabelsJson) ?? [])
+            .Concat((Parse<List<ConsensusBlock>>(row.ConsensusJson) ?? []).SelectMany(b => b.Labels))
+            .Any(l => string.Equals(l.Label, label, StringComparison.Ordinal) && l.Confidence >= min);
 
     private static T? Parse<T>(string? json) where T : class =>
         string.IsNullOrEmpty(json) ? null : JsonSerializer.Deserialize<T>(json, PipelineJson.Options);

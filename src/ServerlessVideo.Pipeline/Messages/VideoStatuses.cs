@@ -8,5 +8,7 @@ public static class VideoStatuses
     public const string Completed = "Completed";
     public const string Failed = "Failed";
 
+    public static IReadOnlyList<string> All { get; } = [Queued, Running, Completed, Failed];
+
     public static bool IsFinal(string? status) => status is Completed or Failed;
 }

@@ -34,17 +34,33 @@ public sealed class ResultQueries(StorageClients storage)
         return rows;
     }
 
-    /// <summary>One page of video rows in key order and the token of the next page (null at the end).</summary>
-    public async Task<(IReadOnlyList<VideoRow> Rows, string? Next)> ListAsync(int pageSize, string? continuation, CancellationToken cancellationToken)
+    /// <summary>
+    /// One page of videos, newest first, from the index, and the token of the next page (null at the end): those in
+    /// <paramref name="status"/> and with top label <paramref name="topLabel"/> when given. A page may hold fewer than
+    /// <paramref name="pageSize"/> rows and still have a next one.
+    /// </summary>
+    public async Task<(IReadOnlyList<VideoRow> Rows, string? Next)> ListAsync(
+        int pageSize, string? continuation, CancellationToken cancellationToken, string? status = null, string? topLabel = null)
     {
-        var pages = storage.QueryVideoRows
-            .QueryAsync<VideoRow>(TableClient.CreateQueryFilter($"RowKey eq {VideoRow.Key}"), maxPerPage: pageSize, cancellationToken: cancellationToken)
+        var filter = TableClient.CreateQueryFilter($"PartitionKey eq {VideoRow.IndexPartition}");
+        if (status is not null)
+        {
+            filter += " and " + TableClient.CreateQueryFilter($"Status eq {status}");
+        }
+
+        if (topLabel is not null)
+        {
+            filter += " and " + TableClient.CreateQueryFilter($"TopLabel eq {topLabel}");
+        }
+
+        var pages = storage.QueryVideoIndex
+            .QueryAsync<VideoRow>(filter, maxPerPage: pageSize, cancellationToken: cancellationToken)
             .AsPages(continuation, pageSize);
         try
         {
             await foreach (var page in pages)
             {
-                return (page.Values, page.ContinuationToken);
+                return ([.. page.Values.Select(e => e.FromIndexEntry())], page.ContinuationToken);
             }
         }
         catch (RequestFailedException ex) when (ex.Status == 404)

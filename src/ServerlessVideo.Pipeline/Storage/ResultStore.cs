@@ -13,6 +13,7 @@ public sealed class ResultStore(StorageClients storage)
         try
         {
             await storage.VideoRows.AddEntityAsync(row, cancellationToken);
+            await IndexAsync(row, cancellationToken);
             return true;
         }
         catch (RequestFailedException ex) when (ex.Status == 409)
@@ -26,6 +27,16 @@ public sealed class ResultStore(StorageClients storage)
     {
         await storage.EnsureCreatedAsync();
         await storage.VideoRows.UpsertEntityAsync(row, TableUpdateMode.Merge, cancellationToken);
+        await IndexAsync(row, cancellationToken);
+    }
+
+    /// <summary>The same columns into the video's index entry (after the row: the row is the truth, the index follows it).</summary>
+    private async Task IndexAsync(VideoRow row, CancellationToken cancellationToken)
+    {
+        if (row.AsIndexEntry() is { } entry)
+        {
+            await storage.VideoIndex.UpsertEntityAsync(entry, TableUpdateMode.Merge, cancellationToken);
+        }
     }
 
     /// <summary>Writes the model rows in one transaction (they share the video's partition), then the video row.</summary>
@@ -39,6 +50,7 @@ public sealed class ResultStore(StorageClients storage)
         }
 
         await storage.VideoRows.UpsertEntityAsync(video, TableUpdateMode.Merge, cancellationToken);
+        await IndexAsync(video, cancellationToken);
     }
 
     public async Task<VideoRow?> GetAsync(string videoId, CancellationToken cancellationToken)

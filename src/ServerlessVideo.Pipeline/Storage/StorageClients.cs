@@ -52,7 +52,9 @@ public sealed class StorageClients
         VideoRows = tables.GetTableClient(o.VideosTable);
         ModelRows = tables.GetTableClient(o.ModelResultsTable);
         Admission = tables.GetTableClient(o.AdmissionTable);
+        VideoIndex = tables.GetTableClient(o.VideoIndexTable);
         QueryVideoRows = queryTables.GetTableClient(o.VideosTable);
+        QueryVideoIndex = queryTables.GetTableClient(o.VideoIndexTable);
         QueryModelRows = queryTables.GetTableClient(o.ModelResultsTable);
     }
 
@@ -69,6 +71,12 @@ public sealed class StorageClients
 
     /// <summary>The admission table: the videos holding a processing slot, and the queue of those waiting for one.</summary>
     public TableClient Admission { get; }
+
+    /// <summary>Every video newest first (<see cref="VideoRow.AsIndexEntry"/>).</summary>
+    public TableClient VideoIndex { get; }
+
+    /// <summary>The index for HTTP reads, with the short budget of <see cref="QueryVideoRows"/>.</summary>
+    public TableClient QueryVideoIndex { get; }
 
     /// <summary>The videos table for HTTP reads: one quick retry, each try cut at the API timeout.</summary>
     public TableClient QueryVideoRows { get; }
@@ -125,5 +133,30 @@ public sealed class StorageClients
         await VideoRows.CreateIfNotExistsAsync();
         await ModelRows.CreateIfNotExistsAsync();
         await Admission.CreateIfNotExistsAsync();
+        if (await VideoIndex.CreateIfNotExistsAsync() is not null)
+        {
+            await IndexExistingRowsAsync();
+        }
+    }
+
+    /// <summary>
+    /// The index table was just created: copy in every video row written before it existed, so lists show them. An
+    /// entry written meanwhile by the pipeline is newer and stays.
+    /// </summary>
+    private async Task IndexExistingRowsAsync()
+    {
+        await foreach (var row in VideoRows.QueryAsync<VideoRow>(TableClient.CreateQueryFilter($"RowKey eq {VideoRow.Key}")))
+        {
+            if (row.AsIndexEntry() is { } entry)
+            {
+                try
+                {
+                    await VideoIndex.AddEntityAsync(entry);
+                }
+                catch (Azure.RequestFailedException ex) when (ex.Status == 409)
+                {
+                }
+            }
+        }
     }
 }
