@@ -13,6 +13,8 @@ public sealed class VideoHttpFunctions(VideoApi api)
     public const string GetVideoName = "GetVideo";
     public const string ListVideosName = "ListVideos";
     public const string GetTimelineName = "GetTimeline";
+    public const string DeleteVideoName = "DeleteVideo";
+    public const string ReprocessVideoName = "ReprocessVideo";
     public const string HealthName = "Health";
 
     [Function(GetVideoName)]
@@ -21,6 +23,20 @@ public sealed class VideoHttpFunctions(VideoApi api)
         string id,
         [DurableClient] DurableTaskClient client) =>
         Send(request, await api.GetVideoAsync(client, id, request.HttpContext.RequestAborted));
+
+    [Function(DeleteVideoName)]
+    public async Task<IActionResult> DeleteVideoAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "delete", Route = "videos/{id}")] HttpRequest request,
+        string id,
+        [DurableClient] DurableTaskClient client) =>
+        Send(request, await api.DeleteVideoAsync(client, id, request.Query["blob"].FirstOrDefault(), request.HttpContext.RequestAborted));
+
+    [Function(ReprocessVideoName)]
+    public async Task<IActionResult> ReprocessVideoAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "videos/{id}/reprocess")] HttpRequest request,
+        string id,
+        [DurableClient] DurableTaskClient client) =>
+        Send(request, await api.ReprocessVideoAsync(client, id, request.HttpContext.RequestAborted));
 
     [Function(GetTimelineName)]
     public async Task<IActionResult> GetTimelineAsync(

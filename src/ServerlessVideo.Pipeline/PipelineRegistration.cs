@@ -61,6 +61,7 @@ public static class PipelineRegistration
         services.TryAddSingleton<PipelineTelemetry>();
         services.TryAddSingleton<VideoActivities>();
         services.TryAddSingleton<VideoStarter>();
+        services.TryAddSingleton<VideoMaintenance>();
         services.TryAddSingleton<VideoApi>();
         return services;
     }

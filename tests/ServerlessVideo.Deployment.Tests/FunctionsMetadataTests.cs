@@ -46,6 +46,18 @@ public sealed class FunctionsMetadataTests
         Assert.Equal("Out", Binding(function, "http")["direction"]!.GetValue<string>());
     }
 
+    [Theory]
+    [InlineData(VideoHttpFunctions.DeleteVideoName, "videos/{id}", "delete")]
+    [InlineData(VideoHttpFunctions.ReprocessVideoName, "videos/{id}/reprocess", "post")]
+    public void Functions_that_change_a_video_serve_the_local_hosts_routes_and_methods(string name, string route, string method)
+    {
+        var function = Function(name);
+        var trigger = Binding(function, "httpTrigger");
+        Assert.Equal(route, trigger["route"]!.GetValue<string>());
+        Assert.Equal([method], trigger["methods"]!.AsArray().Select(m => m!.GetValue<string>()));
+        Binding(function, "durableClient");
+    }
+
     [Fact]
     public void The_health_function_serves_the_local_hosts_health_route()
     {
@@ -60,7 +72,7 @@ public sealed class FunctionsMetadataTests
     public void Every_http_function_is_one_the_local_host_also_serves()
     {
         Assert.Equal(
-            [VideoHttpFunctions.GetTimelineName, VideoHttpFunctions.GetVideoName, VideoHttpFunctions.HealthName, VideoHttpFunctions.ListVideosName],
+            [VideoHttpFunctions.DeleteVideoName, VideoHttpFunctions.GetTimelineName, VideoHttpFunctions.GetVideoName, VideoHttpFunctions.HealthName, VideoHttpFunctions.ListVideosName, VideoHttpFunctions.ReprocessVideoName],
             NamesWithTrigger("httpTrigger").Order(StringComparer.Ordinal));
     }
 

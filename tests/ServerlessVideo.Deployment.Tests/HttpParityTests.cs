@@ -83,7 +83,7 @@ public sealed class HttpParityTests : IAsyncLifetime
         var functions = new VideoHttpFunctions(_app.Services.GetRequiredService<VideoApi>());
         using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{_port}") };
 
-        async Task Same(string path, Func<HttpRequest, Task<IActionResult>> function) => await SameAsync(http, path, function);
+        async Task Same(string path, Func<HttpRequest, Task<IActionResult>> function, HttpMethod? method = null) => await SameAsync(http, path, function, method);
 
         await Same($"/api/videos/{completed}", r => functions.GetVideoAsync(r, completed, client));
         await Same($"/api/videos/{failed}", r => functions.GetVideoAsync(r, failed, client));
@@ -93,6 +93,11 @@ public sealed class HttpParityTests : IAsyncLifetime
         await Same($"/api/videos/{completed}/timeline", r => functions.GetTimelineAsync(r, completed));
         await Same($"/api/videos/{failed}/timeline", r => functions.GetTimelineAsync(r, failed));
         await Same($"/api/videos/{unknown}/timeline", r => functions.GetTimelineAsync(r, unknown));
+        await Same($"/api/videos/{unknown}", r => functions.DeleteVideoAsync(r, unknown, client), HttpMethod.Delete);
+        await Same($"/api/videos/{completed}?blob=maybe", r => functions.DeleteVideoAsync(r, completed, client), HttpMethod.Delete);
+        await Same("/api/videos/nope", r => functions.DeleteVideoAsync(r, "nope", client), HttpMethod.Delete);
+        await Same($"/api/videos/{failed}/reprocess", r => functions.ReprocessVideoAsync(r, failed, client), HttpMethod.Post);
+        await Same($"/api/videos/{unknown}/reprocess", r => functions.ReprocessVideoAsync(r, unknown, client), HttpMethod.Post);
         await Same("/api/videos?limit=1", r => functions.ListVideosAsync(r, client));
         await Same("/api/videos?limit=5000", r => functions.ListVideosAsync(r, client));
         await Same("/api/videos", r => functions.ListVideosAsync(r, client));
@@ -170,9 +175,11 @@ public sealed class HttpParityTests : IAsyncLifetime
     /// GETs <paramref name="path"/> from the local host and calls the Functions function for it; asserts the same
     /// status, body and Retry-After, and returns them.
     /// </summary>
-    private static async Task<(int Status, string Json, string? RetryAfter)> SameAsync(HttpClient http, string path, Func<HttpRequest, Task<IActionResult>> function)
+    private static async Task<(int Status, string Json, string? RetryAfter)> SameAsync(
+        HttpClient http, string path, Func<HttpRequest, Task<IActionResult>> function, HttpMethod? method = null)
     {
-        using var local = await http.GetAsync(new Uri(path, UriKind.Relative));
+        using var request = new HttpRequestMessage(method ?? HttpMethod.Get, new Uri(path, UriKind.Relative));
+        using var local = await http.SendAsync(request);
         var localJson = await local.Content.ReadAsStringAsync();
         var context = new DefaultHttpContext();
         context.Request.QueryString = new QueryString(path.Contains('?', StringComparison.Ordinal) ? path[path.IndexOf('?', StringComparison.Ordinal)..] : string.Empty);

@@ -9,6 +9,7 @@ using ServerlessVideo.Core.Manifests;
 using ServerlessVideo.Core.Results;
 using ServerlessVideo.Inference;
 using ServerlessVideo.Pipeline.Messages;
+using ServerlessVideo.Pipeline.Orchestration;
 using ServerlessVideo.Pipeline.Storage;
 
 namespace ServerlessVideo.Pipeline.Api;
@@ -21,7 +22,8 @@ namespace ServerlessVideo.Pipeline.Api;
 /// <see cref="PipelineOptions.ApiTimeout"/>: when storage does not answer within it, or fails, the answer is 503
 /// <c>{"error":"storage_unavailable"}</c> with <c>Retry-After</c>, never a hang or a 500.
 /// </summary>
-public sealed partial class VideoApi(ResultQueries results, TimelineStore timelines, ModelRegistry models, IOptions<PipelineOptions> options, ILogger<VideoApi> logger)
+public sealed partial class VideoApi(
+    ResultQueries results, TimelineStore timelines, VideoMaintenance maintenance, ModelRegistry models, IOptions<PipelineOptions> options, ILogger<VideoApi> logger)
 {
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 500;
@@ -42,6 +44,73 @@ public sealed partial class VideoApi(ResultQueries results, TimelineStore timeli
     /// </summary>
     public Task<ApiResponse> GetTimelineAsync(string id, CancellationToken cancellationToken) =>
         WithinBudgetAsync("GET /api/videos/{id}/timeline", budget => GetTimelineCoreAsync(id, budget), cancellationToken);
+
+    /// <summary>
+    /// <c>DELETE /api/videos/{id}[?blob=true]</c>: the video's rows, timeline and history, and with <c>blob=true</c> its
+    /// upload if still that version. 409 <c>not_finished</c> while it is Queued or Running.
+    /// </summary>
+    public Task<ApiResponse> DeleteVideoAsync(DurableTaskClient client, string id, string? blob, CancellationToken cancellationToken) =>
+        WithinBudgetAsync("DELETE /api/videos/{id}", async budget =>
+        {
+            if (!bool.TryParse(blob ?? "false", out var deleteUpload))
+            {
+                return Error(400, "invalid_blob", "blob must be true or false.");
+            }
+
+            var (row, refusal) = await FinishedRowAsync(client, id, budget);
+            if (row is null)
+            {
+                return refusal!;
+            }
+
+            var blobDeleted = await maintenance.DeleteAsync(client, row, deleteUpload, budget);
+            return new ApiResponse(200, JsonSerializer.Serialize(new { id, deleted = true, blobDeleted }, PipelineJson.Options));
+        }, cancellationToken);
+
+    /// <summary>
+    /// <c>POST /api/videos/{id}/reprocess</c>: runs a finished video again from its upload, under the same id; 202 with
+    /// the Queued video. 409 <c>not_finished</c> while it runs, 409 <c>upload_changed</c> when that blob version is gone.
+    /// </summary>
+    public Task<ApiResponse> ReprocessVideoAsync(DurableTaskClient client, string id, CancellationToken cancellationToken) =>
+        WithinBudgetAsync("POST /api/videos/{id}/reprocess", async budget =>
+        {
+            var (row, refusal) = await FinishedRowAsync(client, id, budget);
+            if (row is null)
+            {
+                return refusal!;
+            }
+
+            if (!await maintenance.ReprocessAsync(client, row, budget))
+            {
+                return Error(409, "upload_changed", $"The upload of video '{id}' ({row.Container}/{row.BlobName}, ETag {row.BlobETag}) was deleted or overwritten; upload it again instead.");
+            }
+
+            var queued = await results.GetAsync(id, budget);
+            var resource = queued is null ? null : await ToResourceAsync(client, queued, [], budget);
+            return new ApiResponse(202, JsonSerializer.Serialize(resource, PipelineJson.Options));
+        }, cancellationToken);
+
+    /// <summary>The video's row when it exists and its processing has ended; otherwise the error answer.</summary>
+    private async Task<(VideoRow? Row, ApiResponse? Refusal)> FinishedRowAsync(DurableTaskClient client, string id, CancellationToken cancellationToken)
+    {
+        if (!VideoIds.IsValid(id))
+        {
+            return (null, Error(400, "invalid_id", $"'{id}' is not a video id."));
+        }
+
+        var row = await results.GetAsync(id, cancellationToken);
+        if (row is null)
+        {
+            return (null, Error(404, "not_found", $"No video '{id}'."));
+        }
+
+        if (!VideoStatuses.IsFinal(row.Status) || await VideoMaintenance.IsRunningAsync(client, id, cancellationToken))
+        {
+            return (null, Error(409, "not_finished", $"Video '{id}' is {row.Status}; wait until it is Completed or Failed."));
+        }
+
+        return (row, null);
+    }
 
     /// <summary>
     /// <c>GET /api/health</c>: see <see cref="HealthResource"/> for the states. The first call in a process opens every

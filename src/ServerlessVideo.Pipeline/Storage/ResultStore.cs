@@ -30,6 +30,41 @@ public sealed class ResultStore(StorageClients storage)
         await IndexAsync(row, cancellationToken);
     }
 
+    /// <summary>
+    /// Deletes a video's index entry (it leaves lists first), its model rows and its row; returns how many entities
+    /// went. Rows already gone count as deleted.
+    /// </summary>
+    public async Task<int> DeleteAsync(VideoRow row, CancellationToken cancellationToken)
+    {
+        await storage.EnsureCreatedAsync();
+        var deleted = 0;
+        if (row.AsIndexEntry() is { } entry)
+        {
+            deleted += await DeleteEntityAsync(storage.VideoIndex, entry.PartitionKey, entry.RowKey, cancellationToken);
+        }
+
+        await foreach (var model in storage.ModelRows.QueryAsync<TableEntity>(
+            TableClient.CreateQueryFilter($"PartitionKey eq {row.PartitionKey}"), select: ["PartitionKey", "RowKey"], cancellationToken: cancellationToken))
+        {
+            deleted += await DeleteEntityAsync(storage.ModelRows, model.PartitionKey, model.RowKey, cancellationToken);
+        }
+
+        return deleted + await DeleteEntityAsync(storage.VideoRows, row.PartitionKey, VideoRow.Key, cancellationToken);
+    }
+
+    private static async Task<int> DeleteEntityAsync(TableClient table, string partitionKey, string rowKey, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var response = await table.DeleteEntityAsync(partitionKey, rowKey, ETag.All, cancellationToken);
+            return response.Status == 404 ? 0 : 1;
+        }
+        catch (RequestFailedException ex) when (ex.Status == 404)
+        {
+            return 0;
+        }
+    }
+
     /// <summary>The same columns into the video's index entry (after the row: the row is the truth, the index follows it).</summary>
     private async Task IndexAsync(VideoRow row, CancellationToken cancellationToken)
     {

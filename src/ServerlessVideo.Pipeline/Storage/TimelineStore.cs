@@ -18,6 +18,12 @@ public sealed class TimelineStore(StorageClients storage)
             .UploadAsync(BinaryData.FromObjectAsJson(timeline, PipelineJson.Options), overwrite: true, cancellationToken);
     }
 
+    public async Task DeleteAsync(string videoId, CancellationToken cancellationToken)
+    {
+        await storage.EnsureCreatedAsync();
+        await storage.Results.GetBlobClient(BlobName(videoId)).DeleteIfExistsAsync(cancellationToken: cancellationToken);
+    }
+
     /// <summary>The stored timeline, or null when the video has none (not completed, or completed before timelines were kept).</summary>
     public async Task<VideoTimeline?> ReadAsync(string videoId, CancellationToken cancellationToken)
     {

@@ -124,6 +124,21 @@ public sealed partial class VideoFileCache(StorageClients storage, IOptions<Pipe
     public async Task<long?> FindSizeAsync(string blobName, string etag, CancellationToken cancellationToken) =>
         (await FindAsync(blobName, etag, cancellationToken))?.Size;
 
+    /// <summary>Deletes the uploaded blob if it is still this version; false when it was deleted or overwritten (a newer upload is left alone).</summary>
+    public async Task<bool> DeleteUploadAsync(string blobName, string etag, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await storage.Videos.GetBlobClient(blobName).DeleteAsync(
+                DeleteSnapshotsOption.IncludeSnapshots, new BlobRequestConditions { IfMatch = new ETag(etag) }, cancellationToken);
+            return true;
+        }
+        catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Size and metadata of this exact version of a blob, or null when it was deleted or overwritten.</summary>
     private async Task<BlobFacts?> FindAsync(string blobName, string etag, CancellationToken cancellationToken)
     {
