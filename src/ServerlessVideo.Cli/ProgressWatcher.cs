@@ -86,7 +86,7 @@ public static class ProgressWatcher
         return results.Values.All(r => r["status"]!.GetValue<string>() == "Completed") ? 0 : 1;
     }
 
-    /// <summary>"Completed red 0.99 (agreement 1, CPUExecutionProvider)" or "Failed EMPTY_FILE: …".</summary>
+    /// <summary>"Completed red 0.99 (agreement 1, CPUExecutionProvider)", "Completed unknown (best red) 0.28 (…)" or "Failed EMPTY_FILE: …".</summary>
     public static string Summary(JsonNode video)
     {
         if (video["status"]!.GetValue<string>() != "Completed")
@@ -94,8 +94,10 @@ public static class ProgressWatcher
             return $"Failed {video["reasonCode"]}: {video["message"]}";
         }
 
+        // The answer ("unknown" below the open-set threshold) with the best candidate's confidence.
         var top = video["labels"]![0]!;
+        var label = video["label"]?.GetValue<string>() is "unknown" ? $"unknown (best {top["label"]})" : top["label"]!.GetValue<string>();
         return string.Create(CultureInfo.InvariantCulture,
-            $"Completed {top["label"]} {top["confidence"]!.GetValue<double>():0.000} (agreement {video["agreement"]!.GetValue<double>():0.##}, {video["provider"]})");
+            $"Completed {label} {top["confidence"]!.GetValue<double>():0.000} (agreement {video["agreement"]!.GetValue<double>():0.##}, {video["provider"]})");
     }
 }

@@ -18,6 +18,8 @@ public static class TrainingCli
           synth-videos <dir> [n] [split] encode n SynthMotion videos per class (split: train, validation, test, fresh)
           resnet18-probe [n]             frozen ImageNet ResNet18 features (NuGet featurizer) with a linear and an LSTM head, n clips per class
           evaluate <model-id> [split] [n] accuracy of a committed model on n videos of a split, through ONNX Runtime
+          open-set [n]                   the built-in models' consensus confidence on n validation videos, and the
+                                         unknown threshold that keeps 99 % of the right answers
         """;
 
     public static async Task<int> RunAsync(string[] args)
@@ -34,6 +36,7 @@ public static class TrainingCli
             "parity" => ParityAll(timing: args.Contains("--timing")),
             "readme" => Readme(args.Length > 1 ? args[1] : "models"),
             "evaluate" => Evaluate(args[1..]),
+            "open-set" => OpenSet(args[1..]),
             "resnet18-probe" => ResNet18Probe.Run(args[1..]),
             _ => Train(args),
         };
@@ -62,6 +65,31 @@ public static class TrainingCli
         var result = Evaluation.SynthMotionEvaluator.Evaluate(registry.Session(args[0]), split, n);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{args[0]} on {n} {split} videos: {result.Accuracy:P1} overall, {result.TemporalPairAccuracy:P1} on temporal-order classes, {result.MillisecondsPerClip:0.##} ms/clip"));
+        return 0;
+    }
+
+    private static readonly double[] Percentiles = [0.0, 0.01, 0.05, 0.25, 0.5];
+
+    private static int OpenSet(string[] args)
+    {
+        var n = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 600;
+        using var registry = new Inference.ModelRegistry(new Inference.InferenceOptions { ModelsPath = "models" }, Microsoft.Extensions.Logging.Abstractions.NullLogger<Inference.ModelRegistry>.Instance);
+        var sessions = registry.Available.Select(m => registry.Session(m.Id)).ToList();
+        var outcomes = Evaluation.ConsensusCalibration.Measure(sessions, Media.SynthMotion.SynthMotionSplit.Validation, n);
+        static string Quantiles(IEnumerable<double> values)
+        {
+            var sorted = values.Order().ToList();
+            return sorted.Count == 0
+                ? "none"
+                : string.Join(" ", Percentiles.Select(q => string.Create(CultureInfo.InvariantCulture, $"p{q * 100:0}={sorted[(int)(q * (sorted.Count - 1))]:0.000}")));
+        }
+
+        var right = outcomes.Where(o => o.Correct).Select(o => o.Confidence).ToList();
+        var wrong = outcomes.Where(o => !o.Correct).Select(o => o.Confidence).ToList();
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"consensus of {sessions.Count} models on {n} validation videos: {right.Count} right, {wrong.Count} wrong"));
+        Console.WriteLine($"right: {Quantiles(right)}");
+        Console.WriteLine($"wrong: {Quantiles(wrong)}");
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"threshold keeping 99 % of right answers: {Evaluation.ConsensusCalibration.Threshold(outcomes, 0.01):0.00}"));
         return 0;
     }
 

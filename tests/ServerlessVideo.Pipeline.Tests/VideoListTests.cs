@@ -89,4 +89,26 @@ public sealed class VideoListTests
 
         Assert.Equal([ids[1], ids[0]], (await queries.ListAsync(10, null, CancellationToken.None)).Rows.Select(r => r.PartitionKey));
     }
+
+    /// <summary>
+    /// <c>sv submit</c> records the Queued row when it uploads; the watcher starts the video a moment later. The video
+    /// keeps the first time: one list entry, which follows it to Completed.
+    /// </summary>
+    [Fact]
+    public async Task A_video_recorded_at_upload_and_started_later_is_listed_once_with_its_upload_time()
+    {
+        await using var h = await PipelineHarness.StartAsync();
+        var (name, etag) = await h.UploadAsync(await TestVideos.ColourAsync(h.Scratch, "blue", 160, 120, 25, 1));
+        var uploaded = DateTimeOffset.UtcNow.AddMinutes(-1);
+        var id = await h.Service<Orchestration.VideoStarter>().RecordSubmittedAsync(h.Options.VideosContainer, name, etag, uploaded, CancellationToken.None);
+
+        Assert.Equal(id, await h.StartAsync(name, etag));
+        using var wait = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        await h.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: false, wait.Token);
+
+        var items = JsonNode.Parse((await h.Service<VideoApi>().ListVideosAsync(h.Client, new VideoListQuery(), CancellationToken.None)).Json)!["items"]!.AsArray();
+        var item = Assert.Single(items)!;
+        Assert.Equal((id, VideoStatuses.Completed), (item["id"]!.GetValue<string>(), item["status"]!.GetValue<string>()));
+        Assert.Equal(uploaded, item["submittedAt"]!.GetValue<DateTimeOffset>(), TimeSpan.FromMilliseconds(1));
+    }
 }

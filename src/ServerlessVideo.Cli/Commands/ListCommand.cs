@@ -85,7 +85,7 @@ public static class ListCommand
             table.Add(
                 StatusCommand.Text(video["id"]),
                 status,
-                top is null ? StatusCommand.Text(video["reasonCode"]) : StatusCommand.Text(top["label"]),
+                top is null ? StatusCommand.Text(video["reasonCode"]) : StatusCommand.Text(video["label"] ?? top["label"]),
                 top is null ? string.Empty : string.Create(CultureInfo.InvariantCulture, $"{StatusCommand.Number(top["confidence"]):0.00}"),
                 double.IsNaN(duration) ? string.Empty : string.Create(CultureInfo.InvariantCulture, $"{duration:0.0} s"),
                 submitted);

@@ -66,6 +66,11 @@ public static class StatusCommand
                 $"{m["width"]}×{m["height"]}, {Number(m["durationSeconds"]):0.##} s, {Number(m["fps"]):0.##} fps, {m["codec"]} in {m["format"]}")));
         }
 
+        if (Text(video["label"]) == "unknown")
+        {
+            lines.Add(("answer", "unknown: the consensus is below the open-set threshold (Pipeline__UnknownBelow); its candidates follow"));
+        }
+
         if (video["consensus"] is JsonArray { Count: > 0 } spaces)
         {
             // One block per label space, the video's answer first; spaces are never averaged together.

@@ -5,6 +5,9 @@ namespace ServerlessVideo.Core.Results;
 /// <summary>Consensus over clips (one model) and over models (one video).</summary>
 public static class Consensus
 {
+    /// <summary>The answer of a consensus below the open-set threshold: none of the labels it knows.</summary>
+    public const string Unknown = "unknown";
+
     /// <summary>
     /// Mean of per-clip probability vectors: the video-level score of a model, as TSN and mmaction2's
     /// <c>average_clips='prob'</c> compute it.

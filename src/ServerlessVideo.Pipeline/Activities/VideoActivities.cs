@@ -356,7 +356,8 @@ public sealed partial class VideoActivities(
         var spaces = Consensus.ByLabelSpace(perModel, topK);
         var consensus = spaces[0].Result;
         var row = FinalRow(VideoStatuses.Completed, request.Job, request.Probe, request.StageMs, request.StartedAt, request.CompletedAt);
-        row.TopLabel = consensus.TopLabels[0].Label;
+        // Open set: a consensus this unsure answers "unknown" rather than forcing its best label (still listed in Labels).
+        row.TopLabel = consensus.TopLabels[0].Confidence < options.Value.UnknownBelow ? Consensus.Unknown : consensus.TopLabels[0].Label;
         row.Confidence = consensus.TopLabels[0].Confidence;
         row.LabelsJson = JsonSerializer.Serialize(consensus.TopLabels, PipelineJson.Options);
         row.MajorityLabel = consensus.MajorityLabel;

@@ -313,6 +313,7 @@ public sealed partial class VideoApi(
             Media = row.DurationSeconds is null && row.SizeBytes is null
                 ? null
                 : new MediaInfo(row.DurationSeconds, row.Fps, row.Width, row.Height, row.Rotation, row.Codec, row.Format, row.SizeBytes),
+            Label = row.TopLabel,
             Labels = Parse<List<LabelScore>>(row.LabelsJson),
             MajorityLabel = row.MajorityLabel,
             Agreement = row.Agreement,

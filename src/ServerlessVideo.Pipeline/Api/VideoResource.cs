@@ -17,7 +17,9 @@ public sealed record VideoResource
     public DateTimeOffset? CompletedAt { get; init; }
     public VideoProgress? Progress { get; init; }
     public MediaInfo? Media { get; init; }
-    /// <summary>The video's answer: the consensus of the first block of <see cref="Consensus"/>.</summary>
+    /// <summary>The video's answer: the best label of <see cref="Labels"/>, or <c>unknown</c> when the consensus is below the open-set threshold.</summary>
+    public string? Label { get; init; }
+    /// <summary>The consensus of the first block of <see cref="Consensus"/>, best first (the candidates, also when <see cref="Label"/> is unknown).</summary>
     public IReadOnlyList<LabelScore>? Labels { get; init; }
     public string? MajorityLabel { get; init; }
     public double? Agreement { get; init; }

@@ -75,7 +75,17 @@ public sealed partial class VideoStarter(ResultStore results, VideoFileCache fil
             return job.VideoId;
         }
 
-        await InsertQueuedAsync(job, cancellationToken);
+        // A video is submitted once: when its Queued row was recorded (by sv submit, or a watcher that got there first).
+        // Every later write carries the job's time, and the list's index is keyed by it.
+        if (row?.SubmittedAt is { } recorded)
+        {
+            job = job with { SubmittedAt = recorded };
+        }
+        else if (!await InsertQueuedAsync(job, cancellationToken) && (await results.GetAsync(job.VideoId, cancellationToken))?.SubmittedAt is { } first)
+        {
+            job = job with { SubmittedAt = first };
+        }
+
         try
         {
             await client.ScheduleNewOrchestrationInstanceAsync(
