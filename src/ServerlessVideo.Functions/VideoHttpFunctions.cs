@@ -13,6 +13,7 @@ public sealed class VideoHttpFunctions(VideoApi api)
     public const string GetVideoName = "GetVideo";
     public const string ListVideosName = "ListVideos";
     public const string GetTimelineName = "GetTimeline";
+    public const string GetShotsName = "GetShots";
     public const string DeleteVideoName = "DeleteVideo";
     public const string ReprocessVideoName = "ReprocessVideo";
     public const string HealthName = "Health";
@@ -37,6 +38,12 @@ public sealed class VideoHttpFunctions(VideoApi api)
         string id,
         [DurableClient] DurableTaskClient client) =>
         Send(request, await api.ReprocessVideoAsync(client, id, request.HttpContext.RequestAborted));
+
+    [Function(GetShotsName)]
+    public async Task<IActionResult> GetShotsAsync(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "videos/{id}/shots")] HttpRequest request,
+        string id) =>
+        Send(request, await api.GetShotsAsync(id, request.HttpContext.RequestAborted));
 
     [Function(GetTimelineName)]
     public async Task<IActionResult> GetTimelineAsync(

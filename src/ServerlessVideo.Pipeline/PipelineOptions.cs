@@ -64,6 +64,12 @@ public sealed class PipelineOptions
     /// </summary>
     public double UnknownBelow { get; set; } = 0.30;
 
+    /// <summary>
+    /// Shot detection: a frame whose scene-change score (0–1) exceeds this starts a new shot, and the result gets
+    /// per-shot labels. 0 (the default) skips it: it costs one more decode of every frame (at 160 px wide).
+    /// </summary>
+    public double ShotThreshold { get; set; }
+
     /// <summary>Clips per extraction and inference work item.</summary>
     public int ClipsPerSegment { get; set; } = 4;
 

@@ -56,6 +56,7 @@ public static class PipelineRegistration
         services.TryAddSingleton<VideoFileCache>();
         services.TryAddSingleton<VideoProber>();
         services.TryAddSingleton<FrameSource>();
+        services.TryAddSingleton<ShotDetector>();
         services.TryAddSingleton<AdmissionStore>();
         services.TryAddSingleton<ModelRegistry>();
         services.TryAddSingleton<PipelineTelemetry>();

@@ -35,6 +35,7 @@ public sealed class FunctionsMetadataTests
     [Theory]
     [InlineData(VideoHttpFunctions.GetVideoName, "videos/{id}", true)]
     [InlineData(VideoHttpFunctions.GetTimelineName, "videos/{id}/timeline", false)]
+    [InlineData(VideoHttpFunctions.GetShotsName, "videos/{id}/shots", false)]
     [InlineData(VideoHttpFunctions.ListVideosName, "videos", true)]
     public void Http_functions_serve_the_local_hosts_routes(string name, string route, bool readsOrchestrations)
     {
@@ -72,7 +73,7 @@ public sealed class FunctionsMetadataTests
     public void Every_http_function_is_one_the_local_host_also_serves()
     {
         Assert.Equal(
-            [VideoHttpFunctions.DeleteVideoName, VideoHttpFunctions.GetTimelineName, VideoHttpFunctions.GetVideoName, VideoHttpFunctions.HealthName, VideoHttpFunctions.ListVideosName, VideoHttpFunctions.ReprocessVideoName],
+            [VideoHttpFunctions.DeleteVideoName, VideoHttpFunctions.GetShotsName, VideoHttpFunctions.GetTimelineName, VideoHttpFunctions.GetVideoName, VideoHttpFunctions.HealthName, VideoHttpFunctions.ListVideosName, VideoHttpFunctions.ReprocessVideoName],
             NamesWithTrigger("httpTrigger").Order(StringComparer.Ordinal));
     }
 

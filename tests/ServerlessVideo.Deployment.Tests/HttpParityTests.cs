@@ -77,7 +77,7 @@ public sealed class HttpParityTests : IAsyncLifetime
         await _app.Services.GetRequiredService<TimelineStore>().WriteAsync(new VideoTimeline(completed, 12.5,
         [
             new ModelTimeline("colour-mean", 1, ["red", "blue"], "colours", [new ClipScores(0, 6, [0.9f, 0.1f]), new ClipScores(6, 12.5, [0.2f, 0.8f])]),
-        ]), CancellationToken.None);
+        ], Cuts: [6.04]), CancellationToken.None);
 
         var client = _app.Services.GetRequiredService<DurableTaskClient>();
         var functions = new VideoHttpFunctions(_app.Services.GetRequiredService<VideoApi>());
@@ -92,6 +92,8 @@ public sealed class HttpParityTests : IAsyncLifetime
         await Same($"/api/videos/{unknown}", r => functions.GetVideoAsync(r, unknown, client));
         await Same($"/api/videos/{completed}/timeline", r => functions.GetTimelineAsync(r, completed));
         await Same($"/api/videos/{failed}/timeline", r => functions.GetTimelineAsync(r, failed));
+        await Same($"/api/videos/{completed}/shots", r => functions.GetShotsAsync(r, completed));
+        await Same($"/api/videos/{unknown}/shots", r => functions.GetShotsAsync(r, unknown));
         await Same($"/api/videos/{unknown}/timeline", r => functions.GetTimelineAsync(r, unknown));
         await Same($"/api/videos/{unknown}", r => functions.DeleteVideoAsync(r, unknown, client), HttpMethod.Delete);
         await Same($"/api/videos/{completed}?blob=maybe", r => functions.DeleteVideoAsync(r, completed, client), HttpMethod.Delete);

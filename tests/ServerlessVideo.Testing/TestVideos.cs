@@ -39,6 +39,20 @@ public static class TestVideos
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown bad input"),
     };
 
+    /// <summary>
+    /// Scenes cut together at 25 fps, 160×120: each an ffmpeg colour name (a flat frame with no motion) or
+    /// <c>testsrc2</c> (a moving test pattern), for its seconds.
+    /// </summary>
+    public static async Task<string> ScenesAsync(string folder, params (string Source, double Seconds)[] scenes)
+    {
+        var path = Path.Combine(folder, $"scenes-{string.Join('-', scenes.Select(s => s.Source))}.mp4");
+        var inputs = string.Join(' ', scenes.Select(s => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"-f lavfi -i {(s.Source == "testsrc2" ? "testsrc2=" : $"color=c={s.Source}:")}s=160x120:r=25:d={s.Seconds}")));
+        var labels = string.Concat(scenes.Select((_, i) => $"[{i}]"));
+        await FfmpegAsync($"{inputs} -filter_complex \"{labels}concat=n={scenes.Length}:v=1:a=0\" -c:v libx264 -preset ultrafast -pix_fmt yuv420p", path);
+        return path;
+    }
+
     /// <summary>10 s of red, then 10 s of blue: when a frame was taken shows in its colour.</summary>
     public static async Task<string> RedThenBlueAsync(string folder)
     {

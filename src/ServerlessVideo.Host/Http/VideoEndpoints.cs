@@ -15,6 +15,8 @@ public static class VideoEndpoints
             Send(http, await api.DeleteVideoAsync(client, id, blob, ct)));
         app.MapPost("/api/videos/{id}/reprocess", async (string id, VideoApi api, DurableTaskClient client, HttpResponse http, CancellationToken ct) =>
             Send(http, await api.ReprocessVideoAsync(client, id, ct)));
+        app.MapGet("/api/videos/{id}/shots", async (string id, VideoApi api, HttpResponse http, CancellationToken ct) =>
+            Send(http, await api.GetShotsAsync(id, ct)));
         app.MapGet("/api/videos/{id}/timeline", async (string id, VideoApi api, HttpResponse http, CancellationToken ct) =>
             Send(http, await api.GetTimelineAsync(id, ct)));
         app.MapGet("/api/videos", async (string? limit, string? cursor, string? status, string? label, string? minConfidence, VideoApi api, DurableTaskClient client, HttpResponse http, CancellationToken ct) =>

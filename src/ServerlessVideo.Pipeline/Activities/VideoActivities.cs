@@ -30,6 +30,7 @@ public sealed partial class VideoActivities(
     ResultStore results,
     VideoProber prober,
     FrameSource frames,
+    ShotDetector shots,
     AdmissionStore admission,
     ModelRegistry models,
     PipelineTelemetry telemetry,
@@ -150,7 +151,9 @@ public sealed partial class VideoActivities(
             from segment in view.Segments
             from clip in segment.Clips
             select (View: view, Segment: segment.Index, Clip: clip)).ToList();
+        var cutting = DetectShotsAsync(request.Job.VideoId, input);
         var tensors = await frames.ExtractAsync(input, request.Probe, [.. wanted.Select(w => new ClipRequest(w.View.View, w.Clip))], CancellationToken.None);
+        var cuts = await cutting;
         await files.EnsureUnchangedAsync(request.Job, input, CancellationToken.None);
         var extractMs = Math.Round(watch.Elapsed.TotalMilliseconds, 1);
         var parts = wanted.Select((w, i) => (w.View, w.Segment, Tensor: tensors[i]))
@@ -171,13 +174,35 @@ public sealed partial class VideoActivities(
                 inferred.AddRange(await RunModelsAsync(request.Job.VideoId, part.View.View.Key, part.Segment, part.View.ModelIds, part.View.Flows ?? [], part.Clips));
             }
 
-            return new ExtractOutcome([], extractMs, inferred);
+            return new ExtractOutcome([], extractMs, inferred, cuts);
         }
 
         var stored = parts.Select(p => (Result: new ExtractResult(p.View.View.Key, p.Segment, ArtifactStore.ClipsBlobName(request.Job.VideoId, p.View.View.Key, p.Segment), p.Clips.Count), p.Clips)).ToList();
         await Parallel.ForEachAsync(stored, new ParallelOptions { MaxDegreeOfParallelism = 4 },
             async (part, ct) => await artifacts.WriteClipsAsync(part.Result.ClipsBlob, part.Clips, ct));
-        return new ExtractOutcome([.. stored.Select(p => p.Result)], extractMs);
+        return new ExtractOutcome([.. stored.Select(p => p.Result)], extractMs, Cuts: cuts);
+    }
+
+    /// <summary>
+    /// Shot boundaries when <see cref="PipelineOptions.ShotThreshold"/> is set, in a process of their own beside the
+    /// decode; null when off, or when detection fails (the video goes on without shots, and the log says why).
+    /// </summary>
+    private async Task<IReadOnlyList<double>?> DetectShotsAsync(string videoId, MediaInput input)
+    {
+        if (options.Value.ShotThreshold <= 0)
+        {
+            return null;
+        }
+
+        try
+        {
+            return await shots.CutsAsync(input, options.Value.ShotThreshold, CancellationToken.None);
+        }
+        catch (InvalidOperationException ex)
+        {
+            LogShotsFailed(logger, videoId, ex.Message);
+            return null;
+        }
     }
 
     /// <summary>
@@ -370,7 +395,7 @@ public sealed partial class VideoActivities(
         row.ModelsJson = JsonSerializer.Serialize(modelRows.Where(m => m.Status is null).Select(m => m.RowKey), PipelineJson.Options);
         if (modelTimelines.Count > 0)
         {
-            await timelines.WriteAsync(new VideoTimeline(request.Job.VideoId, request.Probe.DurationSeconds, modelTimelines), CancellationToken.None);
+            await timelines.WriteAsync(new VideoTimeline(request.Job.VideoId, request.Probe.DurationSeconds, modelTimelines, request.Cuts), CancellationToken.None);
         }
 
         await results.WriteFinalAsync(row, modelRows, CancellationToken.None);
@@ -494,6 +519,9 @@ public sealed partial class VideoActivities(
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Video {VideoId} refused: {ReasonCode} {Reason}")]
     private static partial void LogRejected(ILogger logger, string videoId, string reasonCode, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Shot detection failed for video {VideoId}; it goes on without shots: {Reason}")]
+    private static partial void LogShotsFailed(ILogger logger, string videoId, string reason);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Model {ModelId} failed on video {VideoId} (attempt {Attempt}): {Reason}")]
     private static partial void LogModelFailed(ILogger logger, string modelId, string videoId, int attempt, string reason);

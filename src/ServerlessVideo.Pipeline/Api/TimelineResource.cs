@@ -17,3 +17,10 @@ public sealed record TimelineResource(
 
 /// <summary>One model's clips: where each lies, seconds, and its best labels there.</summary>
 public sealed record ModelClipsResource(string Id, string LabelSpace, IReadOnlyList<TimelineSegment> Clips);
+
+/// <summary>
+/// <c>GET /api/videos/{id}/shots</c>: the video cut at its shot boundaries, each shot with the consensus of the clips
+/// over it in the answer's label space. <see cref="Detected"/> is false when shot detection was off for the video: then
+/// the one shot is the whole video.
+/// </summary>
+public sealed record ShotsResource(string Id, double DurationSeconds, string LabelSpace, bool Detected, IReadOnlyList<TimelineSegment> Shots);

@@ -153,28 +153,57 @@ public sealed partial class VideoApi(
         return new ApiResponse(200, JsonSerializer.Serialize(resource, PipelineJson.Options));
     }
 
-    private async Task<ApiResponse> GetTimelineCoreAsync(string id, CancellationToken cancellationToken)
+    /// <summary><c>GET /api/videos/{id}/shots</c> (<see cref="ShotsResource"/>), with the errors of the timeline.</summary>
+    public Task<ApiResponse> GetShotsAsync(string id, CancellationToken cancellationToken) =>
+        WithinBudgetAsync("GET /api/videos/{id}/shots", async budget =>
+        {
+            var (timeline, refusal) = await CompletedTimelineAsync(id, budget);
+            if (timeline is null)
+            {
+                return refusal!;
+            }
+
+            var k = options.Value.TopK;
+            var answer = Consensus.BySpace(timeline.Models, m => m.LabelSpace, m => m.Weight).First();
+            var bounds = (timeline.Cuts ?? []).Where(c => c > 0 && c < timeline.DurationSeconds).Prepend(0).Append(timeline.DurationSeconds).ToList();
+            var shots = bounds.Zip(bounds.Skip(1))
+                .Select(s => new TimelineSegment(s.First, s.Second, Timelines.Top(Timelines.Over([.. answer], s.First, s.Second), k)))
+                .ToList();
+            var resource = new ShotsResource(id, timeline.DurationSeconds, answer.Key, timeline.Cuts is not null, shots);
+            return new ApiResponse(200, JsonSerializer.Serialize(resource, PipelineJson.Options));
+        }, cancellationToken);
+
+    /// <summary>The stored timeline of a Completed video; otherwise the error answer.</summary>
+    private async Task<(VideoTimeline? Timeline, ApiResponse? Refusal)> CompletedTimelineAsync(string id, CancellationToken cancellationToken)
     {
         if (!VideoIds.IsValid(id))
         {
-            return Error(400, "invalid_id", $"'{id}' is not a video id.");
+            return (null, Error(400, "invalid_id", $"'{id}' is not a video id."));
         }
 
         var row = await results.GetAsync(id, cancellationToken);
         if (row is null)
         {
-            return Error(404, "not_found", $"No video '{id}'.");
+            return (null, Error(404, "not_found", $"No video '{id}'."));
         }
 
         if (row.Status != VideoStatuses.Completed)
         {
-            return Error(409, "not_completed", $"Video '{id}' is {row.Status}; it has a timeline once it is Completed.");
+            return (null, Error(409, "not_completed", $"Video '{id}' is {row.Status}; it has a timeline once it is Completed."));
         }
 
         var timeline = await timelines.ReadAsync(id, cancellationToken);
-        if (timeline is null || timeline.Models.Count == 0)
+        return timeline is null || timeline.Models.Count == 0
+            ? (null, Error(404, "no_timeline", $"Video '{id}' was completed before timelines were kept; upload it again to get one."))
+            : (timeline, null);
+    }
+
+    private async Task<ApiResponse> GetTimelineCoreAsync(string id, CancellationToken cancellationToken)
+    {
+        var (timeline, refusal) = await CompletedTimelineAsync(id, cancellationToken);
+        if (timeline is null)
         {
-            return Error(404, "no_timeline", $"Video '{id}' was completed before timelines were kept; upload it again to get one.");
+            return refusal!;
         }
 
         var k = options.Value.TopK;

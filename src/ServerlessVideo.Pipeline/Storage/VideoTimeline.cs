@@ -2,5 +2,8 @@ using ServerlessVideo.Core.Results;
 
 namespace ServerlessVideo.Pipeline.Storage;
 
-/// <summary>Every clip's scores of a video, per model, as stored with its result (<see cref="TimelineStore"/>).</summary>
-public sealed record VideoTimeline(string VideoId, double DurationSeconds, IReadOnlyList<ModelTimeline> Models);
+/// <summary>
+/// Every clip's scores of a video, per model, as stored with its result (<see cref="TimelineStore"/>), and the shot
+/// boundaries when they were detected (null: detection off).
+/// </summary>
+public sealed record VideoTimeline(string VideoId, double DurationSeconds, IReadOnlyList<ModelTimeline> Models, IReadOnlyList<double>? Cuts = null);
