@@ -27,6 +27,7 @@ ensure_apt() {
   local missing=()
   command -v ffmpeg >/dev/null 2>&1 && command -v ffprobe >/dev/null 2>&1 || missing+=(ffmpeg)
   dpkg -s libgtk-3-0 >/dev/null 2>&1 || missing+=(libgtk-3-0)
+  command -v chromium >/dev/null 2>&1 || missing+=(chromium)   # the results pages' browser tests
   [ ${#missing[@]} -eq 0 ] && return 0
   say "Installing ${missing[*]} (apt) …"
   need_root_for_apt apt-get update -qq >/dev/null

@@ -39,6 +39,7 @@ public static class HostComposition
 
         var app = builder.Build();
         app.MapVideoApi();
+        app.MapPortal();
         return app;
     }
 
