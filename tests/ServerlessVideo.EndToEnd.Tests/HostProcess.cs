@@ -131,6 +131,29 @@ public sealed class HostProcess : IDisposable
 
     public static bool IsFinal(JsonNode video) => video["status"]?.GetValue<string>() is "Completed" or "Failed";
 
+    /// <summary>Sends a signal (<c>INT</c>, <c>TERM</c>) as a terminal or service manager would, and returns how long the process took to exit (null: still running after <paramref name="wait"/>).</summary>
+    public async Task<TimeSpan?> StopWithAsync(string signal, TimeSpan wait)
+    {
+        var watch = Stopwatch.StartNew();
+        using (var kill = Process.Start(new ProcessStartInfo("kill", [$"-{signal}", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)])))
+        {
+            await kill!.WaitForExitAsync();
+        }
+
+        using var timeout = new CancellationTokenSource(wait);
+        try
+        {
+            await _process.WaitForExitAsync(timeout.Token);
+            return watch.Elapsed;
+        }
+        catch (OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
+    public int ExitCode => _process.ExitCode;
+
     /// <summary>SIGKILL, as a crashed or evicted worker.</summary>
     public void Kill()
     {

@@ -127,4 +127,33 @@ public sealed class StorageOutageTests(ITestOutputHelper output)
             return (path, 0, watch.Elapsed.TotalMilliseconds, "no answer in 10 s", null);
         }
     }
+
+    /// <summary>
+    /// A stop signal, and storage gone while the host stops: parts of the durable backend wait on storage while they
+    /// stop, which once kept the process alive for minutes. It ends within the shutdown timeout plus the margin.
+    /// </summary>
+    [Fact]
+    public async Task A_stop_signal_while_storage_is_down_ends_the_host_within_its_bound()
+    {
+        using var azurite = new RestartableAzurite();
+        await using var env = new HostEnvironment(s => s["Host__ShutdownTimeout"] = "00:00:03", connectionString: azurite.ConnectionString);
+        using var host = new HostProcess(env.Settings);
+        await host.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
+        try
+        {
+            // SIGTERM, as ./sv serve and service managers send it, and storage goes away while the host stops.
+            var stopping = host.StopWithAsync("TERM", TimeSpan.FromSeconds(40));
+            await azurite.StopAsync();
+            var took = await stopping;
+
+            output.WriteLine($"stopped after {took?.TotalSeconds:0.0} s, exit code {(took is null ? "-" : host.ExitCode)}");
+            Assert.True(took is not null, "still running 40 s after SIGTERM:\n" + host.Output);
+            Assert.True(took < TimeSpan.FromSeconds(3 + 10 + 5), $"took {took}");
+        }
+        finally
+        {
+            // The environment's clean-up needs storage.
+            azurite.Start();
+        }
+    }
 }
