@@ -24,18 +24,21 @@ public sealed class PipelineHarness : IAsyncDisposable
     private readonly TempFolder _temp = new();
     private DurableTaskTestHost? _host;
 
-    public PipelineOptions Options { get; } = new()
+    public PipelineOptions Options { get; } = UniqueStorage(new PipelineOptions { ClipsPerSegment = 2 });
+
+    /// <summary><paramref name="options"/> on the shared Azurite, with containers and tables no other test uses.</summary>
+    public static PipelineOptions UniqueStorage(PipelineOptions options)
     {
-        StorageConnectionString = Azurite.ConnectionString,
-        VideosContainer = TestNames.Unique("videos"),
-        ArtifactsContainer = TestNames.Unique("artifacts"),
-        ResultsContainer = TestNames.Unique("results"),
-        VideosTable = TestNames.Unique("videos"),
-        VideoIndexTable = TestNames.Unique("videoindex"),
-        ModelResultsTable = TestNames.Unique("models"),
-        AdmissionTable = TestNames.Unique("admission"),
-        ClipsPerSegment = 2,
-    };
+        options.StorageConnectionString = Azurite.ConnectionString;
+        options.VideosContainer = TestNames.Unique("videos");
+        options.ArtifactsContainer = TestNames.Unique("artifacts");
+        options.ResultsContainer = TestNames.Unique("results");
+        options.VideosTable = TestNames.Unique("videos");
+        options.VideoIndexTable = TestNames.Unique("videoindex");
+        options.ModelResultsTable = TestNames.Unique("models");
+        options.AdmissionTable = TestNames.Unique("admission");
+        return options;
+    }
 
     public MediaOptions Media { get; } = new();
 

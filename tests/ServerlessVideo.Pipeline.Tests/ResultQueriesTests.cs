@@ -9,13 +9,7 @@ public sealed class ResultQueriesTests
     [Fact]
     public async Task Tables_that_do_not_exist_yet_read_as_empty_and_are_not_created_by_reads()
     {
-        var options = new PipelineOptions
-        {
-            StorageConnectionString = Azurite.ConnectionString,
-            VideosTable = TestNames.Unique("videos"),
-            VideoIndexTable = TestNames.Unique("videoindex"),
-            ModelResultsTable = TestNames.Unique("models"),
-        };
+        var options = PipelineHarness.UniqueStorage(new PipelineOptions());
         var storage = new StorageClients(Microsoft.Extensions.Options.Options.Create(options));
         var queries = new ResultQueries(storage);
 

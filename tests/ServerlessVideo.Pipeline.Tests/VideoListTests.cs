@@ -62,17 +62,7 @@ public sealed class VideoListTests
     [Fact]
     public async Task Rows_written_before_the_index_existed_are_listed_once_the_worker_creates_it()
     {
-        var options = new PipelineOptions
-        {
-            StorageConnectionString = Azurite.ConnectionString,
-            VideosContainer = TestNames.Unique("videos"),
-            ArtifactsContainer = TestNames.Unique("artifacts"),
-            ResultsContainer = TestNames.Unique("results"),
-            VideosTable = TestNames.Unique("videos"),
-            ModelResultsTable = TestNames.Unique("models"),
-            AdmissionTable = TestNames.Unique("admission"),
-            VideoIndexTable = TestNames.Unique("videoindex"),
-        };
+        var options = PipelineHarness.UniqueStorage(new PipelineOptions());
         var old = new TableClient(options.StorageConnectionString, options.VideosTable);
         await old.CreateIfNotExistsAsync();
         var ids = new[] { "a.mp4", "b.mp4" }.Select(n => VideoIds.FromBlob("videos", n, "1")).ToList();

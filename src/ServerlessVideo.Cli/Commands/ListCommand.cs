@@ -20,25 +20,15 @@ public static class ListCommand
         command.SetAction(async (parse, ct) =>
         {
             using var client = new ApiClient(parse.GetValue(api)!);
-            var filters = new List<string>();
-            if (parse.GetValue(status) is { Length: > 0 } s)
+            // Each filter given: its option (repeated in the next page's command) and the API's query parameter.
+            var filters = new (string Option, string Query, string? Value)[]
             {
-                filters.Add("--status " + s);
-            }
-
-            if (parse.GetValue(label) is { Length: > 0 } l)
-            {
-                filters.Add("--label " + l);
-            }
-
-            if (parse.GetValue(minConfidence) is { } min)
-            {
-                filters.Add(string.Create(CultureInfo.InvariantCulture, $"--min-confidence {min}"));
-            }
-
-            var path = string.Create(CultureInfo.InvariantCulture, $"/api/videos?limit={parse.GetValue(limit)}");
-            path += Query("status", parse.GetValue(status)) + Query("label", parse.GetValue(label))
-                + Query("minConfidence", parse.GetValue(minConfidence) is { } m ? m.ToString(CultureInfo.InvariantCulture) : null);
+                ("--status", "status", parse.GetValue(status)),
+                ("--label", "label", parse.GetValue(label)),
+                ("--min-confidence", "minConfidence", parse.GetValue(minConfidence)?.ToString(CultureInfo.InvariantCulture)),
+            }.Where(f => !string.IsNullOrEmpty(f.Value)).ToList();
+            var path = string.Create(CultureInfo.InvariantCulture, $"/api/videos?limit={parse.GetValue(limit)}")
+                + string.Concat(filters.Select(f => $"&{f.Query}={Uri.EscapeDataString(f.Value!)}"));
             if (parse.GetValue(cursor) is { Length: > 0 } c)
             {
                 path += "&cursor=" + Uri.EscapeDataString(c);
@@ -61,7 +51,7 @@ public static class ListCommand
             await output.WriteLineAsync(Table(body!));
             if (body!["next"] is { } next)
             {
-                var again = string.Join(' ', filters.Prepend($"--limit {parse.GetValue(limit)}"));
+                var again = string.Join(' ', filters.Select(f => $"{f.Option} {f.Value}").Prepend($"--limit {parse.GetValue(limit)}"));
                 await output.WriteLineAsync($"next page: ./sv list {again} --cursor {next}");
             }
 
@@ -93,7 +83,4 @@ public static class ListCommand
 
         return table.ToString();
     }
-
-    private static string Query(string name, string? value) =>
-        string.IsNullOrEmpty(value) ? string.Empty : $"&{name}={Uri.EscapeDataString(value)}";
 }

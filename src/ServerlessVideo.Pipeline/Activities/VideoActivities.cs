@@ -316,23 +316,16 @@ public sealed partial class VideoActivities(
         var failed = new List<UnavailableModel>();
         foreach (var group in request.Inferences.GroupBy(i => i.ModelId).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
+            var model = models.Get(group.Key);
+            var modelRow = ModelRow(request.Job.VideoId, model, group);
+            modelRows.Add(modelRow);
             if (group.FirstOrDefault(p => p.Error is not null) is { } failure)
             {
                 // A model that failed on any segment has no answer for the video: its row says why, the others decide.
-                var failedModel = models.Get(group.Key);
                 failed.Add(new UnavailableModel(group.Key, ReasonCodes.InferenceFailed, failure.Error!));
-                modelRows.Add(new ModelResultRow
-                {
-                    PartitionKey = request.Job.VideoId,
-                    RowKey = group.Key,
-                    Family = failedModel.Manifest.Family,
-                    LabelSpace = failedModel.LabelSpace,
-                    Provider = string.Join(",", group.Select(g => g.Provider).Distinct().Order(StringComparer.Ordinal)),
-                    InferenceMs = Math.Round(group.Sum(g => g.ElapsedMs), 1),
-                    Status = VideoStatuses.Failed,
-                    ReasonCode = ReasonCodes.InferenceFailed,
-                    Message = failure.Error,
-                });
+                modelRow.Status = VideoStatuses.Failed;
+                modelRow.ReasonCode = ReasonCodes.InferenceFailed;
+                modelRow.Message = failure.Error;
                 continue;
             }
 
@@ -342,7 +335,6 @@ public sealed partial class VideoActivities(
                 clipScores.AddRange(part.Scores ?? blobs[part.ScoresBlob!][part.ModelId]);
             }
 
-            var model = models.Get(group.Key);
             if (request.Plan is not null)
             {
                 modelTimelines.Add(TimelineOf(model, group, blobs, request.Plan, request.Probe.DurationSeconds));
@@ -357,19 +349,10 @@ public sealed partial class VideoActivities(
 
             var top = Consensus.TopK(model.Labels, mean, topK);
             perModel.Add(new ModelScores(model.Id, model.Manifest.ConsensusWeight, model.Labels, mean, model.LabelSpace));
-            modelRows.Add(new ModelResultRow
-            {
-                PartitionKey = request.Job.VideoId,
-                RowKey = model.Id,
-                Family = model.Manifest.Family,
-                LabelSpace = model.LabelSpace,
-                TopLabel = top[0].Label,
-                Confidence = top[0].Confidence,
-                LabelsJson = JsonSerializer.Serialize(top, PipelineJson.Options),
-                Provider = string.Join(",", group.Select(g => g.Provider).Distinct().Order(StringComparer.Ordinal)),
-                Clips = clipScores.Count,
-                InferenceMs = Math.Round(group.Sum(g => g.ElapsedMs), 1),
-            });
+            modelRow.TopLabel = top[0].Label;
+            modelRow.Confidence = top[0].Confidence;
+            modelRow.LabelsJson = JsonSerializer.Serialize(top, PipelineJson.Options);
+            modelRow.Clips = clipScores.Count;
         }
 
         if (perModel.Count == 0)
@@ -409,31 +392,28 @@ public sealed partial class VideoActivities(
 
     /// <summary><see cref="TaskNames.RecordFailure"/>: the row says Failed with the reason code and message.</summary>
     /// <summary>Every model that ran failed: the video fails with their reasons, and each keeps its own Failed row.</summary>
-    private async Task<FinishOutcome> RecordFailedModelsAsync(WriteRequest request, List<ModelResultRow> modelRows, List<UnavailableModel> failed)
+    private Task<FinishOutcome> RecordFailedModelsAsync(WriteRequest request, List<ModelResultRow> modelRows, List<UnavailableModel> failed)
     {
         var failure = new VideoFailure(
             ReasonCodes.InferenceFailed,
             $"Every model failed: {string.Join("; ", failed.Select(f => $"{f.Id}: {f.Message}"))}");
-        var row = FinalRow(VideoStatuses.Failed, request.Job, request.Probe, request.StageMs, request.StartedAt, request.CompletedAt);
-        row.ReasonCode = failure.ReasonCode;
-        row.Message = failure.Message;
-        row.UnavailableModelsJson = UnavailableJson(request.UnavailableModels);
-        row.FailedModelsJson = UnavailableJson(failed);
-        await results.WriteFinalAsync(row, modelRows, CancellationToken.None);
-        PipelineTelemetry.CurrentSpan?
-            .SetTag(TelemetryTags.Status, VideoStatuses.Failed)
-            .SetTag(TelemetryTags.ReasonCode, failure.ReasonCode);
-        telemetry.RecordVideo(request.Job.VideoId, VideoStatuses.Failed, failure.ReasonCode, request.StageMs, request.StartedAt, request.CompletedAt);
-        return await FinishAsync(request.Job, new VideoOutcome(request.Job.VideoId, VideoStatuses.Failed, null, null, failure));
+        return WriteFailureAsync(
+            new FailureRequest(request.Job, failure, request.Probe, request.StageMs, request.StartedAt, request.CompletedAt, request.UnavailableModels),
+            modelRows,
+            failed);
     }
 
-    public async Task<FinishOutcome> RecordFailureAsync(FailureRequest request)
+    public Task<FinishOutcome> RecordFailureAsync(FailureRequest request) => WriteFailureAsync(request, [], null);
+
+    /// <summary>The Failed row with its reason, the rows of models that ran and failed (if any), then the video's hand-off.</summary>
+    private async Task<FinishOutcome> WriteFailureAsync(FailureRequest request, IReadOnlyList<ModelResultRow> modelRows, IReadOnlyList<UnavailableModel>? failedModels)
     {
         var row = FinalRow(VideoStatuses.Failed, request.Job, request.Probe, request.StageMs, request.StartedAt, request.CompletedAt);
         row.ReasonCode = request.Failure.ReasonCode;
         row.Message = request.Failure.Message;
         row.UnavailableModelsJson = UnavailableJson(request.UnavailableModels);
-        await results.WriteFinalAsync(row, [], CancellationToken.None);
+        row.FailedModelsJson = UnavailableJson(failedModels);
+        await results.WriteFinalAsync(row, modelRows, CancellationToken.None);
         PipelineTelemetry.CurrentSpan?
             .SetTag(TelemetryTags.Status, VideoStatuses.Failed)
             .SetTag(TelemetryTags.ReasonCode, request.Failure.ReasonCode);
@@ -461,6 +441,17 @@ public sealed partial class VideoActivities(
         var admitted = await admission.ReleaseAsync(job, CancellationToken.None);
         return new FinishOutcome(outcome, admitted);
     }
+
+    /// <summary>A model's row with what every run of it says, answered or failed: where it ran and for how long.</summary>
+    private static ModelResultRow ModelRow(string videoId, LoadedModel model, IEnumerable<InferResult> parts) => new()
+    {
+        PartitionKey = videoId,
+        RowKey = model.Id,
+        Family = model.Manifest.Family,
+        LabelSpace = model.LabelSpace,
+        Provider = string.Join(",", parts.Select(p => p.Provider).Distinct().Order(StringComparer.Ordinal)),
+        InferenceMs = Math.Round(parts.Sum(p => p.ElapsedMs), 1),
+    };
 
     /// <summary>
     /// One model's clips in time order with where each lies in the video (from the plan) and its probabilities: a clip

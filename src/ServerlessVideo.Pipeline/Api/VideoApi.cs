@@ -90,8 +90,8 @@ public sealed partial class VideoApi(
             return new ApiResponse(202, JsonSerializer.Serialize(resource, PipelineJson.Options));
         }, cancellationToken);
 
-    /// <summary>The video's row when it exists and its processing has ended; otherwise the error answer.</summary>
-    private async Task<(VideoRow? Row, ApiResponse? Refusal)> FinishedRowAsync(DurableTaskClient client, string id, CancellationToken cancellationToken)
+    /// <summary>The video's row; otherwise 400 <c>invalid_id</c> or 404 <c>not_found</c>.</summary>
+    private async Task<(VideoRow? Row, ApiResponse? Refusal)> ExistingRowAsync(string id, CancellationToken cancellationToken)
     {
         if (!VideoIds.IsValid(id))
         {
@@ -99,9 +99,16 @@ public sealed partial class VideoApi(
         }
 
         var row = await results.GetAsync(id, cancellationToken);
+        return row is null ? (null, Error(404, "not_found", $"No video '{id}'.")) : (row, null);
+    }
+
+    /// <summary>The video's row when it exists and its processing has ended; otherwise the error answer.</summary>
+    private async Task<(VideoRow? Row, ApiResponse? Refusal)> FinishedRowAsync(DurableTaskClient client, string id, CancellationToken cancellationToken)
+    {
+        var (row, refusal) = await ExistingRowAsync(id, cancellationToken);
         if (row is null)
         {
-            return (null, Error(404, "not_found", $"No video '{id}'."));
+            return (null, refusal);
         }
 
         if (!VideoStatuses.IsFinal(row.Status) || await VideoMaintenance.IsRunningAsync(client, id, cancellationToken))
@@ -137,15 +144,10 @@ public sealed partial class VideoApi(
 
     private async Task<ApiResponse> GetVideoCoreAsync(DurableTaskClient client, string id, CancellationToken cancellationToken)
     {
-        if (!VideoIds.IsValid(id))
-        {
-            return Error(400, "invalid_id", $"'{id}' is not a video id.");
-        }
-
-        var row = await results.GetAsync(id, cancellationToken);
+        var (row, refusal) = await ExistingRowAsync(id, cancellationToken);
         if (row is null)
         {
-            return Error(404, "not_found", $"No video '{id}'.");
+            return refusal!;
         }
 
         var modelRows = VideoStatuses.IsFinal(row.Status) ? await results.GetModelRowsAsync(id, cancellationToken) : [];
@@ -176,15 +178,10 @@ public sealed partial class VideoApi(
     /// <summary>The stored timeline of a Completed video; otherwise the error answer.</summary>
     private async Task<(VideoTimeline? Timeline, ApiResponse? Refusal)> CompletedTimelineAsync(string id, CancellationToken cancellationToken)
     {
-        if (!VideoIds.IsValid(id))
-        {
-            return (null, Error(400, "invalid_id", $"'{id}' is not a video id."));
-        }
-
-        var row = await results.GetAsync(id, cancellationToken);
+        var (row, refusal) = await ExistingRowAsync(id, cancellationToken);
         if (row is null)
         {
-            return (null, Error(404, "not_found", $"No video '{id}'."));
+            return (null, refusal);
         }
 
         if (row.Status != VideoStatuses.Completed)
