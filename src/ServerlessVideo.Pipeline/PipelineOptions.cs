@@ -65,8 +65,9 @@ public sealed class PipelineOptions
     public double UnknownBelow { get; set; } = 0.30;
 
     /// <summary>
-    /// Shot detection: a frame whose scene-change score (0–1) exceeds this starts a new shot, and the result gets
-    /// per-shot labels. 0 (the default) skips it: it costs one more decode of every frame (at 160 px wide).
+    /// Shot detection: a frame whose scene-change score (0–1) exceeds this starts a new shot; clips are then planned per
+    /// shot and the result gets per-shot labels. 0 (the default) skips it: it costs one more decode of every frame (at
+    /// 160 px wide), before the clips are decoded.
     /// </summary>
     public double ShotThreshold { get; set; }
 

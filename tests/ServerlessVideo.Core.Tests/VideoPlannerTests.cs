@@ -94,4 +94,45 @@ public sealed class VideoPlannerTests
         var b = VideoPlanner.Plan(Probe(77.7), [Model("y", clip: 16, clips: 5), Model("x")], new PlanOptions());
         Assert.Equal(System.Text.Json.JsonSerializer.Serialize(a), System.Text.Json.JsonSerializer.Serialize(b));
     }
+
+    [Fact]
+    public void With_shots_every_shot_gets_clips_of_its_own_and_none_straddles_a_cut()
+    {
+        // 30 s in shots of 6, 21 and 3 s; 2 s clips (8 at 4 fps), 5 clips: shares round(5·6/30) = 1, round(3.5) = 4, round(0.5) → 1.
+        var plan = VideoPlanner.Plan(Probe(30), [Model("a", clips: 5)], new PlanOptions(), cuts: [27, 6, 45, 0]);
+
+        var cuts = Assert.IsAssignableFrom<IReadOnlyList<double>>(plan.Cuts);
+        Assert.Equal([6.0, 27.0], cuts);
+        var clips = Assert.Single(plan.Views).Segments.SelectMany(s => s.Clips).ToList();
+        Assert.Equal(Enumerable.Range(0, 6), clips.Select(c => c.Index));
+        Assert.Equal([2.0, 8.375, 13.125, 17.875, 22.625, 27.5], clips.Select(c => c.StartSeconds));
+        var view = plan.Views[0].View;
+        foreach (var clip in clips)
+        {
+            var (start, end) = clip.Extent(view, 30);
+            Assert.DoesNotContain(cuts, cut => start < cut && cut < end);
+        }
+    }
+
+    [Fact]
+    public void A_shot_shorter_than_a_clip_gets_one_clip_from_its_start()
+    {
+        var starts = VideoPlanner.ShotClipStarts([(0, 10), (10, 10.5), (10.5, 20)], 20, 2, 4);
+
+        Assert.Equal([2.0, 6.0, 10.0, 12.375, 16.125], starts);
+    }
+
+    [Fact]
+    public void Without_cuts_or_for_tsn_segments_the_sampling_is_the_usual_one()
+    {
+        var tsn = Model("tsn", clip: 8, fps: null) with { Sampling = new SamplingSpec(8, null, null, 1, SamplingSpec.Segments) };
+        var plain = VideoPlanner.Plan(Probe(30), [Model("a"), tsn], new PlanOptions());
+        var cut = VideoPlanner.Plan(Probe(30), [Model("a"), tsn], new PlanOptions(), cuts: []);
+
+        Assert.Null(plain.Cuts);
+        Assert.Equal([], cut.Cuts);
+        Assert.Equal(
+            System.Text.Json.JsonSerializer.Serialize(plain.Views),
+            System.Text.Json.JsonSerializer.Serialize(cut.Views));
+    }
 }

@@ -1,4 +1,6 @@
 using System.Text.Json.Nodes;
+using ServerlessVideo.Core.Manifests;
+using ServerlessVideo.Inference;
 using ServerlessVideo.Pipeline.Api;
 using ServerlessVideo.Testing;
 
@@ -24,6 +26,21 @@ public sealed class ShotsTests
         Assert.Equal(2.0, shots[1]!["start"]!.GetValue<double>(), 0.04);
         Assert.Equal(5.2, shots[2]!["start"]!.GetValue<double>(), 0.04);
         Assert.Equal(7.2, shots[2]!["end"]!.GetValue<double>(), 0.05);
+
+        // Clips were planned per shot: every model that spreads clips has some in each shot and none across a cut.
+        var bounds = shots.Select(s => (Start: s!["start"]!.GetValue<double>(), End: s["end"]!.GetValue<double>())).ToList();
+        var timeline = JsonNode.Parse((await h.Service<VideoApi>().GetTimelineAsync(id, CancellationToken.None)).Json)!;
+        var registry = h.Service<ModelRegistry>();
+        var spreading = timeline["models"]!.AsArray()
+            .Where(m => registry.Get(m!["id"]!.GetValue<string>()).Manifest.Sampling.Strategy != SamplingSpec.Segments)
+            .ToList();
+        Assert.NotEmpty(spreading);
+        foreach (var model in spreading)
+        {
+            var clips = model!["clips"]!.AsArray().Select(c => (Start: c!["start"]!.GetValue<double>(), End: c["end"]!.GetValue<double>())).ToList();
+            Assert.All(clips, c => Assert.Contains(bounds, s => s.Start - 1e-6 <= c.Start && c.End <= s.End + 1e-6));
+            Assert.All(bounds, s => Assert.Contains(clips, c => s.Start - 1e-6 <= c.Start && c.End <= s.End + 1e-6));
+        }
     }
 
     [Fact]

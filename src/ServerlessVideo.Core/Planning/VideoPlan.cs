@@ -11,4 +11,10 @@ public sealed record VideoPlan(IReadOnlyList<ViewPlan> Views)
     /// parameter) so plans stored by orchestrations started before it existed still read.
     /// </summary>
     public IReadOnlyList<UnavailableModel>? UnavailableModels { get; init; }
+
+    /// <summary>
+    /// The shot boundaries the clips were planned around, seconds (the start of every shot after the first); null when
+    /// shot detection was off or failed.
+    /// </summary>
+    public IReadOnlyList<double>? Cuts { get; init; }
 }

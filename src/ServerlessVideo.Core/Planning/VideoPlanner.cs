@@ -8,9 +8,18 @@ namespace ServerlessVideo.Core.Planning;
 /// </summary>
 public static class VideoPlanner
 {
-    public static VideoPlan Plan(VideoProbe probe, IEnumerable<ModelManifest> models, PlanOptions options)
+    /// <summary>
+    /// The plan for <paramref name="probe"/>. With shot boundaries (<paramref name="cuts"/>, seconds), a view of evenly
+    /// spread clips spreads them per shot instead (<see cref="ShotClipStarts"/>), so that every shot has clips of its
+    /// own and no clip straddles a cut when the shot is long enough to hold it. Views that sample as a reference library
+    /// does, and TSN's segments over the whole video, keep their sampling: it is what the model was evaluated with.
+    /// </summary>
+    public static VideoPlan Plan(VideoProbe probe, IEnumerable<ModelManifest> models, PlanOptions options, IReadOnlyList<double>? cuts = null)
     {
+        ArgumentNullException.ThrowIfNull(probe);
+        ArgumentNullException.ThrowIfNull(options);
         ArgumentOutOfRangeException.ThrowIfLessThan(options.ClipsPerSegment, 1);
+        var shots = cuts is null ? null : Shots(probe.DurationSeconds, cuts);
         var views = models
             .SelectMany(m => CropViews(ViewOf(m, probe), m.Preprocessing).Select(view => (View: view, Model: m)))
             .GroupBy(x => x.View, x => x.Model)
@@ -27,7 +36,9 @@ public static class VideoPlanner
                 {
                     var starts = g.Any(m => m.Sampling.Strategy == SamplingSpec.Segments)
                         ? [SegmentsStart(g.Key)]
-                        : ClipStarts(probe.DurationSeconds, g.Key.ClipSeconds, numClips);
+                        : shots is { Count: > 1 }
+                            ? ShotClipStarts(shots, probe.DurationSeconds, g.Key.ClipSeconds, numClips)
+                            : ClipStarts(probe.DurationSeconds, g.Key.ClipSeconds, numClips);
                     // A start inside the last frame's display time (a one-frame file, TSN's last segment of a short
                     // video) would seek past every frame: sample within the frames that exist.
                     clips = [.. starts.Select(s => Math.Min(s, probe.LastFrameSeconds)).Distinct().Select((start, i) => new ClipSpan(i, start))];
@@ -45,7 +56,40 @@ public static class VideoPlanner
                 return new ViewPlan(g.Key, segments, g.Select(m => m.Id).Order(StringComparer.Ordinal).ToList(), flows);
             })
             .ToList();
-        return new VideoPlan(views);
+        return new VideoPlan(views) { Cuts = cuts is null ? null : [.. shots!.Skip(1).Select(s => s.Start)] };
+    }
+
+    /// <summary>The shots between <paramref name="cuts"/>: cuts outside (0, duration) are dropped, the rest sorted.</summary>
+    private static List<(double Start, double End)> Shots(double durationSeconds, IReadOnlyList<double> cuts)
+    {
+        var bounds = cuts.Where(c => c > 0 && c < durationSeconds).Distinct().Order().Prepend(0.0).Append(durationSeconds).ToList();
+        return [.. bounds.Zip(bounds.Skip(1))];
+    }
+
+    /// <summary>
+    /// <paramref name="numClips"/> clips shared among the shots by length (rounded, at least one each), each shot's
+    /// spread over it as <see cref="ClipStarts"/> spreads them over a video. A shot shorter than a clip gets one clip from
+    /// its start.
+    /// </summary>
+    public static IReadOnlyList<double> ShotClipStarts(IReadOnlyList<(double Start, double End)> shots, double durationSeconds, double clipSeconds, int numClips)
+    {
+        ArgumentNullException.ThrowIfNull(shots);
+        ArgumentOutOfRangeException.ThrowIfLessThan(numClips, 1);
+        var starts = new List<double>();
+        foreach (var (start, end) in shots)
+        {
+            var share = Math.Max(1, (int)Math.Round(numClips * (end - start) / durationSeconds, MidpointRounding.AwayFromZero));
+            foreach (var offset in ClipStarts(end - start, clipSeconds, share))
+            {
+                var at = Math.Round(start + offset, 3);
+                if (starts.Count == 0 || at > starts[^1])
+                {
+                    starts.Add(at);
+                }
+            }
+        }
+
+        return starts;
     }
 
     /// <summary>

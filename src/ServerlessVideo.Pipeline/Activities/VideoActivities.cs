@@ -63,8 +63,9 @@ public sealed partial class VideoActivities(
             var input = await files.GetInputAsync(job, size, CancellationToken.None);
             PipelineTelemetry.CurrentSpan?.SetTag(TelemetryTags.Streamed, input.IsRemote);
             var probe = await prober.ProbeAsync(input, CancellationToken.None);
+            var cuts = await DetectShotsAsync(job.VideoId, input);
             await files.EnsureUnchangedAsync(job, input, CancellationToken.None);
-            return new PrepareOutcome(true, 0, startedAt, probe, Plan(probe, selection), null);
+            return new PrepareOutcome(true, 0, startedAt, probe, Plan(probe, selection, cuts), null);
         }
         catch (ModelSelectionException ex)
         {
@@ -116,12 +117,13 @@ public sealed partial class VideoActivities(
         return selection;
     }
 
-    private VideoPlan Plan(VideoProbe probe, ModelSelection selection)
+    private VideoPlan Plan(VideoProbe probe, ModelSelection selection, IReadOnlyList<double>? cuts)
     {
         var plan = VideoPlanner.Plan(
             probe,
             models.Available.Where(selection.Includes).Select(m => m.Manifest),
-            new PlanOptions { ClipsPerSegment = options.Value.ClipsPerSegment });
+            new PlanOptions { ClipsPerSegment = options.Value.ClipsPerSegment },
+            cuts);
         PipelineTelemetry.CurrentSpan?
             .SetTag(TelemetryTags.Views, plan.Views.Count)
             .SetTag(TelemetryTags.Segments, plan.Views.Sum(v => v.Segments.Count))
@@ -151,9 +153,7 @@ public sealed partial class VideoActivities(
             from segment in view.Segments
             from clip in segment.Clips
             select (View: view, Segment: segment.Index, Clip: clip)).ToList();
-        var cutting = DetectShotsAsync(request.Job.VideoId, input);
         var tensors = await frames.ExtractAsync(input, request.Probe, [.. wanted.Select(w => new ClipRequest(w.View.View, w.Clip))], CancellationToken.None);
-        var cuts = await cutting;
         await files.EnsureUnchangedAsync(request.Job, input, CancellationToken.None);
         var extractMs = Math.Round(watch.Elapsed.TotalMilliseconds, 1);
         var parts = wanted.Select((w, i) => (w.View, w.Segment, Tensor: tensors[i]))
@@ -174,18 +174,18 @@ public sealed partial class VideoActivities(
                 inferred.AddRange(await RunModelsAsync(request.Job.VideoId, part.View.View.Key, part.Segment, part.View.ModelIds, part.View.Flows ?? [], part.Clips));
             }
 
-            return new ExtractOutcome([], extractMs, inferred, cuts);
+            return new ExtractOutcome([], extractMs, inferred);
         }
 
         var stored = parts.Select(p => (Result: new ExtractResult(p.View.View.Key, p.Segment, ArtifactStore.ClipsBlobName(request.Job.VideoId, p.View.View.Key, p.Segment), p.Clips.Count), p.Clips)).ToList();
         await Parallel.ForEachAsync(stored, new ParallelOptions { MaxDegreeOfParallelism = 4 },
             async (part, ct) => await artifacts.WriteClipsAsync(part.Result.ClipsBlob, part.Clips, ct));
-        return new ExtractOutcome([.. stored.Select(p => p.Result)], extractMs, Cuts: cuts);
+        return new ExtractOutcome([.. stored.Select(p => p.Result)], extractMs);
     }
 
     /// <summary>
-    /// Shot boundaries when <see cref="PipelineOptions.ShotThreshold"/> is set, in a process of their own beside the
-    /// decode; null when off, or when detection fails (the video goes on without shots, and the log says why).
+    /// Shot boundaries when <see cref="PipelineOptions.ShotThreshold"/> is set, found before planning so that clips are
+    /// planned per shot; null when off, or when detection fails (the video goes on without shots, and the log says why).
     /// </summary>
     private async Task<IReadOnlyList<double>?> DetectShotsAsync(string videoId, MediaInput input)
     {

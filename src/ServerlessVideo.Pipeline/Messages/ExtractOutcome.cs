@@ -4,7 +4,6 @@ namespace ServerlessVideo.Pipeline.Messages;
 /// What the decode produced: the clip tensors written per (view, segment) for inference to fan out over
 /// (<paramref name="Parts"/>), or, when the plan is one segment per view, the models' results computed in the same
 /// activity from the decoded clips (<paramref name="Inferred"/>, with <paramref name="Parts"/> empty).
-/// <paramref name="ExtractMs"/> is the decode's share of the activity. <paramref name="Cuts"/> are the shot boundaries,
-/// seconds, when shot detection is on (null when it is off or failed).
+/// <paramref name="ExtractMs"/> is the decode's share of the activity.
 /// </summary>
-public sealed record ExtractOutcome(IReadOnlyList<ExtractResult> Parts, double ExtractMs, IReadOnlyList<InferResult>? Inferred = null, IReadOnlyList<double>? Cuts = null);
+public sealed record ExtractOutcome(IReadOnlyList<ExtractResult> Parts, double ExtractMs, IReadOnlyList<InferResult>? Inferred = null);
