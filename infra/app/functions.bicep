@@ -91,6 +91,8 @@ resource site 'Microsoft.Web/sites@2024-04-01' = {
         { name: 'APPLICATIONINSIGHTS_CONNECTION_STRING', value: applicationInsightsConnectionString }
         { name: 'Inference__ExecutionProvider', value: 'cpu' }
         { name: 'Inference__ModelsPath', value: 'models' }
+        // The results pages take the site root (host.json's empty route prefix); the host's own home page stays out of the way.
+        { name: 'AzureWebJobsDisableHomepage', value: 'true' }
       ])
     }
   }

@@ -71,6 +71,18 @@ public sealed class PipelineOptions
     /// </summary>
     public double ShotThreshold { get; set; }
 
+    /// <summary>
+    /// Keep pictures with the results: a strip of key frames and a flow picture per optical flow, made from the decoded
+    /// clips (no extra decode) and shown on the video's page. False skips them (two or three fewer blob writes per video).
+    /// </summary>
+    public bool Pictures { get; set; } = true;
+
+    /// <summary>
+    /// With shot detection on, each shot gets a model's clips per video (as if it were a video of its own) while a view
+    /// then has at most this many clips; beyond that, the clips are shared among the shots by length, at least one each.
+    /// </summary>
+    public int MaxShotClips { get; set; } = 48;
+
     /// <summary>Clips per extraction and inference work item.</summary>
     public int ClipsPerSegment { get; set; } = 4;
 

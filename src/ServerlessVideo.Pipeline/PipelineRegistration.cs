@@ -50,13 +50,14 @@ public static class PipelineRegistration
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton<StorageClients>();
         services.TryAddSingleton<ArtifactStore>();
-        services.TryAddSingleton<TimelineStore>();
+        services.TryAddSingleton<ResultBlobStore>();
         services.TryAddSingleton<ResultStore>();
         services.TryAddSingleton<ResultQueries>();
         services.TryAddSingleton<VideoFileCache>();
         services.TryAddSingleton<VideoProber>();
         services.TryAddSingleton<FrameSource>();
         services.TryAddSingleton<ShotDetector>();
+        services.TryAddSingleton<PictureMaker>();
         services.TryAddSingleton<AdmissionStore>();
         services.TryAddSingleton<ModelRegistry>();
         services.TryAddSingleton<PipelineTelemetry>();

@@ -96,10 +96,22 @@ public sealed class VideoPlannerTests
     }
 
     [Fact]
-    public void With_shots_every_shot_gets_clips_of_its_own_and_none_straddles_a_cut()
+    public void With_shots_each_shot_is_sampled_as_a_video_of_its_own()
     {
-        // 30 s in shots of 6, 21 and 3 s; 2 s clips (8 at 4 fps), 5 clips: shares round(5·6/30) = 1, round(3.5) = 4, round(0.5) → 1.
-        var plan = VideoPlanner.Plan(Probe(30), [Model("a", clips: 5)], new PlanOptions(), cuts: [27, 6, 45, 0]);
+        // 30 s in shots of 6, 21 and 3 s; 2 s clips (8 at 4 fps), 3 clips per shot, each centred in its third of the slack.
+        var plan = VideoPlanner.Plan(Probe(30), [Model("a", clips: 3)], new PlanOptions(), cuts: [27, 6, 45, 0]);
+
+        Assert.Equal([6.0, 27.0], plan.Cuts);
+        var clips = Assert.Single(plan.Views).Segments.SelectMany(s => s.Clips).ToList();
+        Assert.Equal(Enumerable.Range(0, 9), clips.Select(c => c.Index));
+        Assert.Equal([0.667, 2.0, 3.333, 9.167, 15.5, 21.833, 27.167, 27.5, 27.833], clips.Select(c => c.StartSeconds));
+    }
+
+    [Fact]
+    public void With_more_shots_than_the_clip_budget_holds_clips_are_shared_by_length_and_none_straddles_a_cut()
+    {
+        // As above with 5 clips and a budget of 5: shares round(5·6/30) = 1, round(3.5) = 4, round(0.5) → 1.
+        var plan = VideoPlanner.Plan(Probe(30), [Model("a", clips: 5)], new PlanOptions { MaxShotClips = 5 }, cuts: [27, 6, 45, 0]);
 
         var cuts = Assert.IsAssignableFrom<IReadOnlyList<double>>(plan.Cuts);
         Assert.Equal([6.0, 27.0], cuts);
@@ -117,7 +129,7 @@ public sealed class VideoPlannerTests
     [Fact]
     public void A_shot_shorter_than_a_clip_gets_one_clip_from_its_start()
     {
-        var starts = VideoPlanner.ShotClipStarts([(0, 10), (10, 10.5), (10.5, 20)], 20, 2, 4);
+        var starts = VideoPlanner.ShotClipStarts([(0, 10), (10, 10.5), (10.5, 20)], 20, 2, 4, maxClips: 4);
 
         Assert.Equal([2.0, 6.0, 10.0, 12.375, 16.125], starts);
     }

@@ -33,10 +33,11 @@ public sealed class FunctionsMetadataTests
     }
 
     [Theory]
-    [InlineData(VideoHttpFunctions.GetVideoName, "videos/{id}", true)]
-    [InlineData(VideoHttpFunctions.GetTimelineName, "videos/{id}/timeline", false)]
-    [InlineData(VideoHttpFunctions.GetShotsName, "videos/{id}/shots", false)]
-    [InlineData(VideoHttpFunctions.ListVideosName, "videos", true)]
+    [InlineData(VideoHttpFunctions.GetVideoName, "api/videos/{id}", true)]
+    [InlineData(VideoHttpFunctions.GetTimelineName, "api/videos/{id}/timeline", false)]
+    [InlineData(VideoHttpFunctions.GetShotsName, "api/videos/{id}/shots", false)]
+    [InlineData(VideoHttpFunctions.GetPictureName, "api/videos/{id}/pictures/{name}", false)]
+    [InlineData(VideoHttpFunctions.ListVideosName, "api/videos", true)]
     public void Http_functions_serve_the_local_hosts_routes(string name, string route, bool readsOrchestrations)
     {
         var function = Function(name);
@@ -45,11 +46,31 @@ public sealed class FunctionsMetadataTests
         Assert.Equal(["get"], trigger["methods"]!.AsArray().Select(m => m!.GetValue<string>()));
         Assert.Equal(readsOrchestrations, function["bindings"]!.AsArray().Any(b => b!["type"]!.GetValue<string>() == "durableClient"));
         Assert.Equal("Out", Binding(function, "http")["direction"]!.GetValue<string>());
+        Assert.Equal("Function", trigger["authLevel"]!.GetValue<string>());
     }
 
     [Theory]
-    [InlineData(VideoHttpFunctions.DeleteVideoName, "videos/{id}", "delete")]
-    [InlineData(VideoHttpFunctions.ReprocessVideoName, "videos/{id}/reprocess", "post")]
+    [InlineData(PortalFunctions.ListPageName, "{root:maxlength(0)?}")]
+    [InlineData(PortalFunctions.VideoPageName, "videos/{id}")]
+    [InlineData(PortalFunctions.FileName, "portal/{file}")]
+    public void The_results_pages_are_served_at_the_local_hosts_paths_without_a_key(string name, string route)
+    {
+        var trigger = Binding(Function(name), "httpTrigger");
+        Assert.Equal(route, trigger["route"]!.GetValue<string>());
+        Assert.Equal(["get"], trigger["methods"]!.AsArray().Select(m => m!.GetValue<string>()));
+        Assert.Equal("Anonymous", trigger["authLevel"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public void Routes_start_at_the_site_root_so_the_pages_can_take_it()
+    {
+        var shipped = JsonNode.Parse(File.ReadAllText(Path.Combine(BuildOutputs.FunctionsBin, "host.json")))!;
+        Assert.Equal(string.Empty, shipped["extensions"]!["http"]!["routePrefix"]!.GetValue<string>());
+    }
+
+    [Theory]
+    [InlineData(VideoHttpFunctions.DeleteVideoName, "api/videos/{id}", "delete")]
+    [InlineData(VideoHttpFunctions.ReprocessVideoName, "api/videos/{id}/reprocess", "post")]
     public void Functions_that_change_a_video_serve_the_local_hosts_routes_and_methods(string name, string route, string method)
     {
         var function = Function(name);
@@ -64,7 +85,7 @@ public sealed class FunctionsMetadataTests
     {
         var function = Function(VideoHttpFunctions.HealthName);
         var trigger = Binding(function, "httpTrigger");
-        Assert.Equal("health", trigger["route"]!.GetValue<string>());
+        Assert.Equal("api/health", trigger["route"]!.GetValue<string>());
         Assert.Equal(["get"], trigger["methods"]!.AsArray().Select(m => m!.GetValue<string>()));
         Assert.Equal("Out", Binding(function, "http")["direction"]!.GetValue<string>());
     }
@@ -73,7 +94,10 @@ public sealed class FunctionsMetadataTests
     public void Every_http_function_is_one_the_local_host_also_serves()
     {
         Assert.Equal(
-            [VideoHttpFunctions.DeleteVideoName, VideoHttpFunctions.GetShotsName, VideoHttpFunctions.GetTimelineName, VideoHttpFunctions.GetVideoName, VideoHttpFunctions.HealthName, VideoHttpFunctions.ListVideosName, VideoHttpFunctions.ReprocessVideoName],
+            [
+                VideoHttpFunctions.DeleteVideoName, VideoHttpFunctions.GetPictureName, VideoHttpFunctions.GetShotsName, VideoHttpFunctions.GetTimelineName, VideoHttpFunctions.GetVideoName,
+                VideoHttpFunctions.HealthName, VideoHttpFunctions.ListVideosName, PortalFunctions.FileName, PortalFunctions.ListPageName, PortalFunctions.VideoPageName, VideoHttpFunctions.ReprocessVideoName,
+            ],
             NamesWithTrigger("httpTrigger").Order(StringComparer.Ordinal));
     }
 

@@ -74,10 +74,14 @@ public sealed class HttpParityTests : IAsyncLifetime
             Container = "videos", BlobName = "b.mp4", SubmittedAt = DateTimeOffset.Parse("2026-01-02T03:05:00+00:00"),
         }, [], CancellationToken.None);
 
-        await _app.Services.GetRequiredService<TimelineStore>().WriteAsync(new VideoTimeline(completed, 12.5,
+        await _app.Services.GetRequiredService<ResultBlobStore>().WriteTimelineAsync(new VideoTimeline(completed, 12.5,
         [
             new ModelTimeline("colour-mean", 1, ["red", "blue"], "colours", [new ClipScores(0, 6, [0.9f, 0.1f]), new ClipScores(6, 12.5, [0.2f, 0.8f])]),
-        ], Cuts: [6.04]), CancellationToken.None);
+        ], Cuts: [6.04], Pictures: new VideoPictures(
+            new KeyFramesPicture("keyframes.jpg", 64, 36, [0.5, 6.5]),
+            [new FlowPicture("flow-0.png", "flow-tvl1-b20", "rgb-f8-s64-c64-t6", 1.25, ["two-stream"])])), CancellationToken.None);
+        byte[] jpeg = [0xFF, 0xD8, 0xFF, 0xE0, 1, 2, 3];
+        await _app.Services.GetRequiredService<ResultBlobStore>().WritePictureAsync(completed, "keyframes.jpg", jpeg, "image/jpeg", CancellationToken.None);
 
         var client = _app.Services.GetRequiredService<DurableTaskClient>();
         var functions = new VideoHttpFunctions(_app.Services.GetRequiredService<VideoApi>());
@@ -109,6 +113,19 @@ public sealed class HttpParityTests : IAsyncLifetime
         await Same("/api/videos?label=blue&minConfidence=0.05", r => functions.ListVideosAsync(r, client));
         await Same("/api/videos?minConfidence=0.5", r => functions.ListVideosAsync(r, client));
         await Same("/api/health", functions.HealthAsync);
+        await Same($"/api/videos/{completed}/pictures/flow-0.png", r => functions.GetPictureAsync(r, completed, "flow-0.png"));
+        await Same($"/api/videos/{completed}/pictures/timeline.json", r => functions.GetPictureAsync(r, completed, "timeline.json"));
+        await Same($"/api/videos/{unknown}/pictures/keyframes.jpg", r => functions.GetPictureAsync(r, unknown, "keyframes.jpg"));
+        Assert.Equal(jpeg, await SameFileAsync(http, $"/api/videos/{completed}/pictures/keyframes.jpg", "image/jpeg", r => functions.GetPictureAsync(r, completed, "keyframes.jpg")));
+
+        Assert.Contains("data-page=\"list\"", System.Text.Encoding.UTF8.GetString(await SameFileAsync(http, "/", "text/html; charset=utf-8", r => Task.FromResult(PortalFunctions.ListPage(r)))), StringComparison.Ordinal);
+        Assert.Contains("data-page=\"video\"", System.Text.Encoding.UTF8.GetString(await SameFileAsync(http, $"/videos/{completed}", "text/html; charset=utf-8", r => Task.FromResult(PortalFunctions.VideoPage(r, completed)))), StringComparison.Ordinal);
+        await SameFileAsync(http, "/portal/portal.js", "text/javascript; charset=utf-8", r => Task.FromResult(PortalFunctions.File(r, "portal.js")));
+        using (var missing = await http.GetAsync(new Uri("/portal/nope.js", UriKind.Relative)))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, missing.StatusCode);
+            Assert.IsType<NotFoundResult>(PortalFunctions.File(new DefaultHttpContext().Request, "nope.js"));
+        }
 
         using var check = await http.GetAsync(new Uri($"/api/videos/{completed}", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, check.StatusCode);
@@ -122,6 +139,9 @@ public sealed class HttpParityTests : IAsyncLifetime
         Assert.Contains(
             """segments":[{"start":0,"end":6,"labels":[{"label":"red","confidence":0.9},{"label":"blue","confidence":0.1}]},{"start":6,"end":12.5,"labels":[{"label":"blue","confidence":0.8}""",
             await timeline.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        Assert.Contains(
+            $$"""keyFrames":{"href":"/api/videos/{{completed}}/pictures/keyframes.jpg","tileWidth":64,"tileHeight":36,"times":[0.5,6.5]},"flows":[{"href":"/api/videos/{{completed}}/pictures/flow-0.png","flow":"flow-tvl1-b20",""",
+            await (await http.GetAsync(new Uri($"/api/videos/{completed}/timeline", UriKind.Relative))).Content.ReadAsStringAsync(), StringComparison.Ordinal);
         using var health = await http.GetAsync(new Uri("/api/health", UriKind.Relative));
         var models = RepoPaths.BuiltInModelIds.Count;
         Assert.Equal($$"""{"status":"ok","models":{"available":{{models}},"unavailable":[]},"storage":"ok"}""", await health.Content.ReadAsStringAsync());
@@ -171,6 +191,25 @@ public sealed class HttpParityTests : IAsyncLifetime
             azurite.Start();
             await app.StopAsync();
         }
+    }
+
+    /// <summary>
+    /// GETs <paramref name="path"/> from the local host and calls the Functions function for it; asserts both answer 200
+    /// with the same bytes and content type (and, for pages, the same content policy), and returns the bytes.
+    /// </summary>
+    private static async Task<byte[]> SameFileAsync(HttpClient http, string path, string contentType, Func<HttpRequest, Task<IActionResult>> function)
+    {
+        using var local = await http.GetAsync(new Uri(path, UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, local.StatusCode);
+        Assert.Equal(contentType, local.Content.Headers.ContentType?.ToString());
+        var bytes = await local.Content.ReadAsByteArrayAsync();
+        var context = new DefaultHttpContext();
+        var result = Assert.IsType<FileContentResult>(await function(context.Request));
+        Assert.Equal(contentType, result.ContentType);
+        Assert.Equal(bytes, result.FileContents);
+        local.Headers.TryGetValues("Content-Security-Policy", out var policy);
+        Assert.Equal(string.Join(",", policy ?? []), context.Response.Headers.ContentSecurityPolicy.ToString());
+        return bytes;
     }
 
     /// <summary>

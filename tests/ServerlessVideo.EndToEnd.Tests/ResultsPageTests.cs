@@ -1,3 +1,5 @@
+using ServerlessVideo.Core.Manifests;
+using ServerlessVideo.Onnx;
 using ServerlessVideo.Testing;
 using Xunit.Abstractions;
 
@@ -11,7 +13,11 @@ public sealed class ResultsPageTests(ITestOutputHelper output)
     [Fact]
     public async Task The_list_and_video_pages_render_each_videos_labels_bars_and_timeline_in_chromium()
     {
-        await using var env = new HostEnvironment();
+        await using var env = new HostEnvironment(settings => settings["Pipeline__ShotThreshold"] = "0.3");
+        // A second model, of another label space and less weight, that reads optical flow: the page shows its flow picture.
+        var flowModel = Path.Combine(env.ModelsPath, StreamMeansModel.Id);
+        StreamMeansModel.WriteTo(flowModel);
+        File.WriteAllText(Path.Combine(flowModel, ManifestLoader.ManifestFileName), ManifestWriter.ToJson(StreamMeansModel.Manifest() with { ConsensusWeight = 0.5 }));
         using var host = new HostProcess(env.Settings);
         await host.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
         var red = await env.UploadAsync(await TestVideos.ScenesAsync(env.Scratch, ("red", 3), ("blue", 1.5)));
@@ -32,6 +38,15 @@ public sealed class ResultsPageTests(ITestOutputHelper output)
         // Red for 3 s, then blue: the consensus track starts red and ends blue.
         Assert.Contains("class=\"segment\" data-label=\"red\" data-start=\"0\"", page, StringComparison.Ordinal);
         Assert.Contains("class=\"segment\" data-label=\"blue\"", page, StringComparison.Ordinal);
+        // Shots detected at the cut, the strip of frames, the flow picture of the model that reads flow.
+        Assert.Contains(">shots</text>", page, StringComparison.Ordinal);
+        Assert.InRange(System.Text.RegularExpressions.Regex.Count(page, "<figure class=\"frame\" data-time="), 6, 10);
+        Assert.Contains($"<figure class=\"flow\" data-flow=\"{StreamMeansModel.Flow.Key}\"><img src=\"/api/videos/{red}/pictures/flow-0.png\"", page, StringComparison.Ordinal);
+        using (var strip = await host.Http.GetAsync(new Uri($"/api/videos/{red}/pictures/keyframes.jpg", UriKind.Relative)))
+        {
+            Assert.Equal("image/jpeg", strip.Content.Headers.ContentType?.MediaType);
+        }
+
         Assert.DoesNotContain("class=\"error\">", page.Replace("class=\"error\" hidden", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
 
         var screenshot = Path.Combine(env.Scratch, "video-page.png");

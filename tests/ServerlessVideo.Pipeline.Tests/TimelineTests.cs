@@ -62,7 +62,7 @@ public sealed class TimelineTests
         }
 
         Assert.Equal(0, await h.ArtifactCountAsync(id));
-        Assert.True(await h.Results.GetBlobClient(TimelineStore.BlobName(id)).ExistsAsync());
+        Assert.True(await h.Results.GetBlobClient(ResultBlobStore.TimelineBlobName(id)).ExistsAsync());
     }
 
     [Fact]

@@ -11,13 +11,14 @@ namespace ServerlessVideo.Pipeline.Tests;
 public sealed class VideoMaintenanceTests
 {
     [Fact]
-    public async Task Deleting_a_video_removes_its_rows_timeline_history_and_on_request_its_upload()
+    public async Task Deleting_a_video_removes_its_rows_timeline_pictures_history_and_on_request_its_upload()
     {
         await using var h = await PipelineHarness.StartAsync();
         var api = h.Service<VideoApi>();
         var (kept, _, _) = await h.RunAsync(await TestVideos.ColourAsync(h.Scratch, "red", 160, 120, 25, 2));
         var blue = await TestVideos.ColourAsync(h.Scratch, "blue", 160, 120, 25, 2);
         var (gone, _, _) = await h.RunAsync(blue);
+        Assert.True(await h.Results.GetBlobClient(ResultBlobStore.PictureBlobName(kept, "keyframes.jpg")).ExistsAsync());
 
         var first = await api.DeleteVideoAsync(h.Client, kept, null, CancellationToken.None);
         var second = await api.DeleteVideoAsync(h.Client, gone, "true", CancellationToken.None);
@@ -29,7 +30,7 @@ public sealed class VideoMaintenanceTests
             Assert.Equal(404, (await api.GetVideoAsync(h.Client, id, CancellationToken.None)).StatusCode);
             Assert.Empty(await h.RowsAsync(h.ModelRows, id));
             Assert.Null(await h.Client.GetInstanceAsync(id));
-            Assert.False(await h.Results.GetBlobClient(TimelineStore.BlobName(id)).ExistsAsync());
+            Assert.Empty(h.Results.GetBlobs(Azure.Storage.Blobs.Models.BlobTraits.None, Azure.Storage.Blobs.Models.BlobStates.None, $"{id}/", CancellationToken.None));
         }
 
         Assert.Empty(JsonNode.Parse((await api.ListVideosAsync(h.Client, new VideoListQuery(), CancellationToken.None)).Json)!["items"]!.AsArray());

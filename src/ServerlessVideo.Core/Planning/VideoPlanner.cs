@@ -10,8 +10,8 @@ public static class VideoPlanner
 {
     /// <summary>
     /// The plan for <paramref name="probe"/>. With shot boundaries (<paramref name="cuts"/>, seconds), a view of evenly
-    /// spread clips spreads them per shot instead (<see cref="ShotClipStarts"/>), so that every shot has clips of its
-    /// own and no clip straddles a cut when the shot is long enough to hold it. Views that sample as a reference library
+    /// spread clips spreads them per shot instead (<see cref="ShotClipStarts"/>), so that every shot is sampled as a
+    /// video of its own would be and no clip straddles a cut when the shot is long enough to hold it. Views that sample as a reference library
     /// does, and TSN's segments over the whole video, keep their sampling: it is what the model was evaluated with.
     /// </summary>
     public static VideoPlan Plan(VideoProbe probe, IEnumerable<ModelManifest> models, PlanOptions options, IReadOnlyList<double>? cuts = null)
@@ -37,7 +37,7 @@ public static class VideoPlanner
                     var starts = g.Any(m => m.Sampling.Strategy == SamplingSpec.Segments)
                         ? [SegmentsStart(g.Key)]
                         : shots is { Count: > 1 }
-                            ? ShotClipStarts(shots, probe.DurationSeconds, g.Key.ClipSeconds, numClips)
+                            ? ShotClipStarts(shots, probe.DurationSeconds, g.Key.ClipSeconds, numClips, options.MaxShotClips)
                             : ClipStarts(probe.DurationSeconds, g.Key.ClipSeconds, numClips);
                     // A start inside the last frame's display time (a one-frame file, TSN's last segment of a short
                     // video) would seek past every frame: sample within the frames that exist.
@@ -67,18 +67,20 @@ public static class VideoPlanner
     }
 
     /// <summary>
-    /// <paramref name="numClips"/> clips shared among the shots by length (rounded, at least one each), each shot's
-    /// spread over it as <see cref="ClipStarts"/> spreads them over a video. A shot shorter than a clip gets one clip from
-    /// its start.
+    /// Each shot's clips spread over it as <see cref="ClipStarts"/> spreads them over a video: <paramref name="numClips"/>
+    /// per shot, as if each shot were a video of its own; when that would be more than <paramref name="maxClips"/> in
+    /// all, <paramref name="numClips"/> shared among the shots by length instead (rounded, at least one each). A shot
+    /// shorter than a clip gets one clip from its start.
     /// </summary>
-    public static IReadOnlyList<double> ShotClipStarts(IReadOnlyList<(double Start, double End)> shots, double durationSeconds, double clipSeconds, int numClips)
+    public static IReadOnlyList<double> ShotClipStarts(IReadOnlyList<(double Start, double End)> shots, double durationSeconds, double clipSeconds, int numClips, int maxClips)
     {
         ArgumentNullException.ThrowIfNull(shots);
         ArgumentOutOfRangeException.ThrowIfLessThan(numClips, 1);
+        var each = shots.Count * numClips <= maxClips;
         var starts = new List<double>();
         foreach (var (start, end) in shots)
         {
-            var share = Math.Max(1, (int)Math.Round(numClips * (end - start) / durationSeconds, MidpointRounding.AwayFromZero));
+            var share = each ? numClips : Math.Max(1, (int)Math.Round(numClips * (end - start) / durationSeconds, MidpointRounding.AwayFromZero));
             foreach (var offset in ClipStarts(end - start, clipSeconds, share))
             {
                 var at = Math.Round(start + offset, 3);

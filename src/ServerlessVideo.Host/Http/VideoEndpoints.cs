@@ -17,6 +17,8 @@ public static class VideoEndpoints
             Send(http, await api.ReprocessVideoAsync(client, id, ct)));
         app.MapGet("/api/videos/{id}/shots", async (string id, VideoApi api, HttpResponse http, CancellationToken ct) =>
             Send(http, await api.GetShotsAsync(id, ct)));
+        app.MapGet("/api/videos/{id}/pictures/{name}", async (string id, string name, VideoApi api, HttpResponse http, CancellationToken ct) =>
+            Send(http, await api.GetPictureAsync(id, name, ct)));
         app.MapGet("/api/videos/{id}/timeline", async (string id, VideoApi api, HttpResponse http, CancellationToken ct) =>
             Send(http, await api.GetTimelineAsync(id, ct)));
         app.MapGet("/api/videos", async (string? limit, string? cursor, string? status, string? label, string? minConfidence, VideoApi api, DurableTaskClient client, HttpResponse http, CancellationToken ct) =>
@@ -33,6 +35,8 @@ public static class VideoEndpoints
             http.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
         }
 
-        return Results.Content(response.Json, "application/json", System.Text.Encoding.UTF8, response.StatusCode);
+        return response.Bytes is { } bytes
+            ? Results.File(bytes, response.ContentType)
+            : Results.Content(response.Json, "application/json", System.Text.Encoding.UTF8, response.StatusCode);
     }
 }

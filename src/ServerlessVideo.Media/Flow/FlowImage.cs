@@ -85,6 +85,20 @@ public static class FlowImage
         return ToPng(field, flowClip.Width, flowClip.Height, maxMagnitude);
     }
 
+    /// <summary>
+    /// PNG of the flow <paramref name="flow"/> asks for from frame <paramref name="frame"/> to the next of an RGB clip,
+    /// computed as the models' flow is (<see cref="FlowStack"/>), drawn with the field's own largest magnitude at full brightness.
+    /// </summary>
+    public static byte[] OfFrames(ClipTensor rgb, int frame, Core.Manifests.FlowSpec flow)
+    {
+        ArgumentNullException.ThrowIfNull(rgb);
+        ArgumentNullException.ThrowIfNull(flow);
+        ArgumentOutOfRangeException.ThrowIfNegative(frame);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(frame + 1, rgb.Frames);
+        var pair = new ClipTensor(2, rgb.Height, rgb.Width, rgb.Channels, rgb.Data.AsSpan(frame * rgb.FrameBytes, 2 * rgb.FrameBytes).ToArray());
+        return ToPng(FlowStack.Compute(pair, flow), 0, flow.Bound);
+    }
+
     private static double Magnitude(double x, double y) =>
         double.IsFinite(x) && double.IsFinite(y) ? Math.Sqrt((x * x) + (y * y)) : 0;
 }

@@ -26,11 +26,12 @@ namespace ServerlessVideo.Pipeline.Activities;
 public sealed partial class VideoActivities(
     VideoFileCache files,
     ArtifactStore artifacts,
-    TimelineStore timelines,
+    ResultBlobStore resultBlobs,
     ResultStore results,
     VideoProber prober,
     FrameSource frames,
     ShotDetector shots,
+    PictureMaker pictures,
     AdmissionStore admission,
     ModelRegistry models,
     PipelineTelemetry telemetry,
@@ -122,7 +123,7 @@ public sealed partial class VideoActivities(
         var plan = VideoPlanner.Plan(
             probe,
             models.Available.Where(selection.Includes).Select(m => m.Manifest),
-            new PlanOptions { ClipsPerSegment = options.Value.ClipsPerSegment },
+            new PlanOptions { ClipsPerSegment = options.Value.ClipsPerSegment, MaxShotClips = options.Value.MaxShotClips },
             cuts);
         PipelineTelemetry.CurrentSpan?
             .SetTag(TelemetryTags.Views, plan.Views.Count)
@@ -155,6 +156,9 @@ public sealed partial class VideoActivities(
             select (View: view, Segment: segment.Index, Clip: clip)).ToList();
         var tensors = await frames.ExtractAsync(input, request.Probe, [.. wanted.Select(w => new ClipRequest(w.View.View, w.Clip))], CancellationToken.None);
         await files.EnsureUnchangedAsync(request.Job, input, CancellationToken.None);
+        var pictured = options.Value.Pictures
+            ? await pictures.WriteAsync(request.Job.VideoId, request.Probe, [.. wanted.Select((w, i) => (w.View, w.Clip, tensors[i]))], CancellationToken.None)
+            : null;
         var extractMs = Math.Round(watch.Elapsed.TotalMilliseconds, 1);
         var parts = wanted.Select((w, i) => (w.View, w.Segment, Tensor: tensors[i]))
             .GroupBy(p => (p.View, p.Segment))
@@ -174,13 +178,13 @@ public sealed partial class VideoActivities(
                 inferred.AddRange(await RunModelsAsync(request.Job.VideoId, part.View.View.Key, part.Segment, part.View.ModelIds, part.View.Flows ?? [], part.Clips));
             }
 
-            return new ExtractOutcome([], extractMs, inferred);
+            return new ExtractOutcome([], extractMs, inferred, pictured);
         }
 
         var stored = parts.Select(p => (Result: new ExtractResult(p.View.View.Key, p.Segment, ArtifactStore.ClipsBlobName(request.Job.VideoId, p.View.View.Key, p.Segment), p.Clips.Count), p.Clips)).ToList();
         await Parallel.ForEachAsync(stored, new ParallelOptions { MaxDegreeOfParallelism = 4 },
             async (part, ct) => await artifacts.WriteClipsAsync(part.Result.ClipsBlob, part.Clips, ct));
-        return new ExtractOutcome([.. stored.Select(p => p.Result)], extractMs);
+        return new ExtractOutcome([.. stored.Select(p => p.Result)], extractMs, Pictures: pictured);
     }
 
     /// <summary>
@@ -378,7 +382,7 @@ public sealed partial class VideoActivities(
         row.ModelsJson = JsonSerializer.Serialize(modelRows.Where(m => m.Status is null).Select(m => m.RowKey), PipelineJson.Options);
         if (modelTimelines.Count > 0)
         {
-            await timelines.WriteAsync(new VideoTimeline(request.Job.VideoId, request.Probe.DurationSeconds, modelTimelines, request.Cuts), CancellationToken.None);
+            await resultBlobs.WriteTimelineAsync(new VideoTimeline(request.Job.VideoId, request.Probe.DurationSeconds, modelTimelines, request.Cuts, request.Pictures), CancellationToken.None);
         }
 
         await results.WriteFinalAsync(row, modelRows, CancellationToken.None);

@@ -8,6 +8,7 @@ using ServerlessVideo.Core;
 using ServerlessVideo.Core.Manifests;
 using ServerlessVideo.Core.Results;
 using ServerlessVideo.Inference;
+using ServerlessVideo.Pipeline.Activities;
 using ServerlessVideo.Pipeline.Messages;
 using ServerlessVideo.Pipeline.Orchestration;
 using ServerlessVideo.Pipeline.Storage;
@@ -23,7 +24,7 @@ namespace ServerlessVideo.Pipeline.Api;
 /// <c>{"error":"storage_unavailable"}</c> with <c>Retry-After</c>, never a hang or a 500.
 /// </summary>
 public sealed partial class VideoApi(
-    ResultQueries results, TimelineStore timelines, VideoMaintenance maintenance, ModelRegistry models, IOptions<PipelineOptions> options, ILogger<VideoApi> logger)
+    ResultQueries results, ResultBlobStore resultBlobs, VideoMaintenance maintenance, ModelRegistry models, IOptions<PipelineOptions> options, ILogger<VideoApi> logger)
 {
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 500;
@@ -155,6 +156,25 @@ public sealed partial class VideoApi(
         return new ApiResponse(200, JsonSerializer.Serialize(resource, PipelineJson.Options));
     }
 
+    /// <summary>
+    /// <c>GET /api/videos/{id}/pictures/{name}</c>: a picture kept with the video (its timeline lists them), as JPEG or
+    /// PNG; 404 <c>no_picture</c> when the video has no such picture (yet).
+    /// </summary>
+    public Task<ApiResponse> GetPictureAsync(string id, string name, CancellationToken cancellationToken) =>
+        WithinBudgetAsync("GET /api/videos/{id}/pictures/{name}", async budget =>
+        {
+            var (row, refusal) = await ExistingRowAsync(id, budget);
+            if (row is null)
+            {
+                return refusal!;
+            }
+
+            var bytes = PictureMaker.IsPictureName(name) ? await resultBlobs.ReadPictureAsync(id, name, budget) : null;
+            return bytes is null
+                ? Error(404, "no_picture", $"Video '{id}' has no picture '{name}'.")
+                : ApiResponse.File(bytes, name.EndsWith(".png", StringComparison.Ordinal) ? "image/png" : "image/jpeg");
+        }, cancellationToken);
+
     /// <summary><c>GET /api/videos/{id}/shots</c> (<see cref="ShotsResource"/>), with the errors of the timeline.</summary>
     public Task<ApiResponse> GetShotsAsync(string id, CancellationToken cancellationToken) =>
         WithinBudgetAsync("GET /api/videos/{id}/shots", async budget =>
@@ -189,7 +209,7 @@ public sealed partial class VideoApi(
             return (null, Error(409, "not_completed", $"Video '{id}' is {row.Status}; it has a timeline once it is Completed."));
         }
 
-        var timeline = await timelines.ReadAsync(id, cancellationToken);
+        var timeline = await resultBlobs.ReadTimelineAsync(id, cancellationToken);
         return timeline is null || timeline.Models.Count == 0
             ? (null, Error(404, "no_timeline", $"Video '{id}' was completed before timelines were kept; upload it again to get one."))
             : (timeline, null);
@@ -209,9 +229,16 @@ public sealed partial class VideoApi(
             .Select(m => new ModelClipsResource(m.ModelId, m.LabelSpace, [.. m.Clips.Select(c =>
                 new TimelineSegment(c.Start, c.End, Consensus.TopK(m.Labels, c.Probabilities, k)))]))
             .ToList();
-        var resource = new TimelineResource(id, timeline.DurationSeconds, spaces[0].LabelSpace, spaces[0].Segments, spaces, clips);
+        var pictures = timeline.Pictures;
+        var resource = new TimelineResource(id, timeline.DurationSeconds, spaces[0].LabelSpace, spaces[0].Segments, spaces, clips)
+        {
+            KeyFrames = pictures?.KeyFrames is { } strip ? new KeyFramesResource(PictureHref(id, strip.Name), strip.TileWidth, strip.TileHeight, strip.Times) : null,
+            Flows = pictures is null ? [] : [.. pictures.Flows.Select(f => new FlowPictureResource(PictureHref(id, f.Name), f.Flow, f.ViewKey, f.Time, f.ModelIds))],
+        };
         return new ApiResponse(200, JsonSerializer.Serialize(resource, PipelineJson.Options));
     }
+
+    private static string PictureHref(string id, string name) => $"/api/videos/{id}/pictures/{name}";
 
     private async Task<ApiResponse> ListVideosCoreAsync(DurableTaskClient client, VideoListQuery query, CancellationToken cancellationToken)
     {

@@ -9,7 +9,7 @@ namespace ServerlessVideo.Pipeline.Orchestration;
 /// so the same id). Both refuse a video whose orchestration has not ended: the caller waits for it.
 /// </summary>
 public sealed partial class VideoMaintenance(
-    ResultStore results, TimelineStore timelines, VideoFileCache files, VideoStarter starter, TimeProvider time, ILogger<VideoMaintenance> logger)
+    ResultStore results, ResultBlobStore resultBlobs, VideoFileCache files, VideoStarter starter, TimeProvider time, ILogger<VideoMaintenance> logger)
 {
     /// <summary>
     /// Removes the rows, index entry, timeline and durable history of <paramref name="row"/>'s video, and with
@@ -55,7 +55,7 @@ public sealed partial class VideoMaintenance(
     private async Task ForgetAsync(DurableTaskClient client, VideoRow row, CancellationToken cancellationToken)
     {
         await client.PurgeInstanceAsync(row.PartitionKey, cancellation: cancellationToken).WaitAsync(cancellationToken);
-        await timelines.DeleteAsync(row.PartitionKey, cancellationToken);
+        await resultBlobs.DeleteVideoAsync(row.PartitionKey, cancellationToken);
         await results.DeleteAsync(row, cancellationToken);
     }
 

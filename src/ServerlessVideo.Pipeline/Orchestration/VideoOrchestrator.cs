@@ -96,7 +96,7 @@ public sealed class VideoOrchestrator : TaskOrchestrator<VideoJob, VideoOutcome>
             context.SetCustomStatus(new VideoProgress("write", 90));
             var finished = await context.CallActivityAsync<FinishOutcome>(
                 TaskNames.WriteResults,
-                new WriteRequest(job, probe, inferred, stages.Snapshot(), startedAt, context.CurrentUtcDateTime, unavailable, plan, plan.Cuts),
+                new WriteRequest(job, probe, inferred, stages.Snapshot(), startedAt, context.CurrentUtcDateTime, unavailable, plan, plan.Cuts, extracted.Pictures),
                 Retry);
             Wake(context, finished);
             context.SetCustomStatus(new VideoProgress("done", 100));

@@ -23,8 +23,11 @@ const Portal = (() => {
     return v.progress ? el('span', {}, badge, ' ' + v.progress.stage + ' ' + v.progress.percent + ' %') : badge;
   };
   const answer = v => v.label ?? (v.labels && v.labels.length ? v.labels[0].label : '');
+  // Behind function keys (the Functions app), the page is opened with ?code=KEY and passes it on to every API call.
+  const key = new URLSearchParams(location.search).get('code');
+  const withKey = path => key ? path + (path.includes('?') ? '&' : '?') + 'code=' + encodeURIComponent(key) : path;
   async function get(path) {
-    const r = await fetch(path, { headers: { accept: 'application/json' } });
+    const r = await fetch(withKey(path), { headers: { accept: 'application/json' } });
     const body = await r.json().catch(() => ({}));
     if (!r.ok) throw new Error(body.message || body.error || ('HTTP ' + r.status));
     return body;
@@ -76,6 +79,22 @@ const Portal = (() => {
     return chart;
   }
 
+  // The key-frame strip cut into its tiles (one image, each tile a window onto it), each captioned with its time.
+  function keyFrames(strip) {
+    const height = 96, scale = height / strip.tileHeight, width = Math.round(strip.tileWidth * scale);
+    const url = withKey(strip.href);
+    return el('div', { class: 'frames' }, ...strip.times.map((t, i) => el('figure', { class: 'frame', 'data-time': t },
+      el('div', { class: 'tile', role: 'img', 'aria-label': 'frame at ' + seconds(t),
+        style: `width:${width}px;height:${height}px;background-image:url("${url}");background-size:${width * strip.times.length}px ${height}px;background-position:${-i * width}px 0` }),
+      el('figcaption', {}, t.toFixed(2) + ' s'))));
+  }
+
+  function flowPictures(flows) {
+    return el('div', { class: 'flows' }, ...flows.map(f => el('figure', { class: 'flow', 'data-flow': f.flow },
+      el('img', { src: withKey(f.href), alt: `${f.flow} at ${f.time.toFixed(2)} s` }),
+      el('figcaption', {}, `${f.flow} from ${f.time.toFixed(2)} s to the next frame; read by ${f.models.join(', ')}`))));
+  }
+
   async function list() {
     const form = document.getElementById('filters');
     const params = new URLSearchParams(location.search);
@@ -94,7 +113,7 @@ const Portal = (() => {
         body.replaceChildren(...page.items.map(v => {
           const top = v.labels && v.labels.length ? v.labels[0] : null;
           return el('tr', { 'data-id': v.id, 'data-status': v.status },
-            el('td', {}, el('a', { class: 'id', href: '/videos/' + encodeURIComponent(v.id) }, v.id), el('br'), el('small', {}, (v.blob || '').split('/').pop())),
+            el('td', {}, el('a', { class: 'id', href: withKey('/videos/' + encodeURIComponent(v.id)) }, v.id), el('br'), el('small', {}, (v.blob || '').split('/').pop())),
             el('td', {}, statusOf(v)),
             el('td', { class: 'label' }, top ? answer(v) : (v.reasonCode || '')),
             el('td', { class: 'num' }, top ? pct(top.confidence) : ''),
@@ -146,8 +165,20 @@ const Portal = (() => {
       for (const m of timeline.models) rows.push({ name: m.id.replace(/-synthmotion$/, ''), segments: m.clips });
       document.getElementById('timeline').replaceChildren(track(timeline.durationSeconds || 1, rows));
       document.getElementById('over-time').hidden = false;
+      if (timeline.keyFrames) {
+        document.getElementById('key-frames').replaceChildren(keyFrames(timeline.keyFrames));
+        document.getElementById('frames').hidden = false;
+      }
+      if (timeline.flows && timeline.flows.length) {
+        document.getElementById('flow-pictures').replaceChildren(flowPictures(timeline.flows));
+        document.getElementById('motion').hidden = false;
+      }
     } catch (e) { showError(e); }
   }
+
+  // The header's home link keeps the key too.
+  const home = document.querySelector('a.home');
+  if (home) home.href = withKey('/');
 
   return { list, video };
 })();
