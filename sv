@@ -251,7 +251,7 @@ cmd_train() {
   [ $# -ge 1 ] || { dotnet "$train" 2>&1 | sed 's/sv-train/.\/sv train/' || true; exit 0; }
   case "$1" in
     synth-videos) dotnet "$train" "$@" ;;                                   # DIR is the user's, relative to here
-    readme | parity | evaluate | open-set | resnet18-probe) (cd "$ROOT" && dotnet "$train" "$@") ;;  # they read ./models
+    readme | parity | evaluate | open-set | consensus | resnet18-probe) (cd "$ROOT" && dotnet "$train" "$@") ;;  # they read ./models
     -*) die "train: unknown option $1 (./sv train lists the commands)" ;;
     *) dotnet "$train" "$1" "$ROOT/models" "${@:2}" ;;                      # a model id: retrain into models/<id>
   esac
@@ -311,7 +311,7 @@ set-up and local services (this script):
   test [OPTIONS]       set up and run every test (unit, orchestration, end-to-end, durability); OPTIONS go to
                        dotnet test (e.g. --filter FullyQualifiedName~FrameExtractor). Exits non-zero if any test fails
   serve [--urls URL]   Azurite + the worker host (durable worker, blob watcher, HTTP API; default http://127.0.0.1:7071)
-  train [MODEL-ID|COMMAND]  retrain a built-in model on SynthMotion, or evaluate/open-set/synth-videos/parity (./sv train lists them)
+  train [MODEL-ID|COMMAND]  retrain a built-in model on SynthMotion, or evaluate/open-set/consensus/synth-videos/parity (./sv train lists them)
   setup                install what is missing and build
 
 the sv CLI (talks to the host ./sv serve runs):

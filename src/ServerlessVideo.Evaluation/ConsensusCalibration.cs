@@ -11,9 +11,27 @@ namespace ServerlessVideo.Evaluation;
 public static class ConsensusCalibration
 {
     /// <summary>Per video: the consensus's best confidence and whether its label is the true one.</summary>
-    public static IReadOnlyList<(double Confidence, bool Correct)> Measure(IReadOnlyList<ModelSession> sessions, SynthMotionSplit split, int count)
+    public static IReadOnlyList<(double Confidence, bool Correct)> Measure(IReadOnlyList<ModelSession> sessions, SynthMotionSplit split, int count) =>
+        [.. Videos(sessions, split, count).Select(v => (v.Consensus.Confidence, v.Consensus.Label == v.Truth))];
+
+    /// <summary>
+    /// Accuracy of the consensus and of each model alone on the same videos: overall, and on the temporal-order classes.
+    /// </summary>
+    public static IReadOnlyList<(string Name, double Accuracy, double TemporalPairAccuracy)> Compare(IReadOnlyList<ModelSession> sessions, SynthMotionSplit split, int count)
     {
-        var outcomes = new List<(double, bool)>(count);
+        var videos = Videos(sessions, split, count).ToList();
+        var pairs = videos.Where(v => SynthMotionClasses.IsTemporalPairClass(SynthMotionClasses.Labels.ToList().IndexOf(v.Truth))).ToList();
+        static double Share(IEnumerable<bool> right) => right.DefaultIfEmpty(false).Average(r => r ? 1.0 : 0.0);
+        return
+        [
+            ("consensus", Share(videos.Select(v => v.Consensus.Label == v.Truth)), Share(pairs.Select(v => v.Consensus.Label == v.Truth))),
+            .. sessions.Select((s, i) => (s.Model.Id, Share(videos.Select(v => v.ModelLabels[i] == v.Truth)), Share(pairs.Select(v => v.ModelLabels[i] == v.Truth)))),
+        ];
+    }
+
+    /// <summary>Each video's true label, consensus (as the pipeline forms it) and every model's own best label.</summary>
+    private static IEnumerable<(string Truth, LabelScore Consensus, string[] ModelLabels)> Videos(IReadOnlyList<ModelSession> sessions, SynthMotionSplit split, int count)
+    {
         for (var index = 0; index < count; index++)
         {
             var label = index % SynthMotionClasses.Labels.Count;
@@ -30,10 +48,8 @@ public static class ConsensusCalibration
                 return new ModelScores(session.Model.Id, manifest.ConsensusWeight, session.Model.Labels, mean, session.Model.LabelSpace);
             }).ToList();
             var best = Timelines.Top(Consensus.WeightedMean(models), 1)[0];
-            outcomes.Add((best.Confidence, best.Label == SynthMotionClasses.Labels[label]));
+            yield return (SynthMotionClasses.Labels[label], best, [.. models.Select(m => Timelines.Top(Consensus.WeightedMean([m]), 1)[0].Label)]);
         }
-
-        return outcomes;
     }
 
     /// <summary>

@@ -45,6 +45,28 @@ public static class ModelsReadme
         File.WriteAllText(path, text);
     }
 
+    /// <summary>
+    /// The consensus table: the consensus of every model (the pipeline's weighted mean of probabilities) and each model
+    /// alone, best first, on the same <paramref name="videos"/> test videos.
+    /// </summary>
+    public static void UpdateConsensus(string modelsRoot, IReadOnlyList<(string Name, double Accuracy, double TemporalPairAccuracy)> rows, int videos)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var path = Path.Combine(modelsRoot, "README.md");
+        var table = new StringBuilder();
+        table.AppendLine(string.Create(CultureInfo.InvariantCulture, $"On the first {videos} test videos (`./sv train consensus {videos}`):"));
+        table.AppendLine();
+        table.AppendLine("| | test accuracy | temporal-order pairs |");
+        table.AppendLine("|---|---|---|");
+        foreach (var (name, accuracy, pairs) in rows.OrderByDescending(r => r.Accuracy).ThenBy(r => r.Name, StringComparer.Ordinal))
+        {
+            var label = name == "consensus" ? "**consensus of all models**" : $"`{name}`";
+            table.AppendLine(string.Create(CultureInfo.InvariantCulture, $"| {label} | {accuracy:P1} | {pairs:P1} |"));
+        }
+
+        File.WriteAllText(path, Replace(File.ReadAllText(path), "consensus", table.ToString()));
+    }
+
     private static string Replace(string text, string name, string table)
     {
         var begin = $"<!-- {name}:begin -->";

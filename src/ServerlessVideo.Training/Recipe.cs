@@ -20,8 +20,23 @@ public sealed record Recipe(
     /// <summary>Epochs of linear learning-rate warm-up before the cosine decay (0: none).</summary>
     public int WarmupEpochs { get; init; }
 
-    /// <summary>A committed frame-level model whose 2D CNN initialises this one by inflation (I3D), or null.</summary>
-    public string? InflateFrom { get; init; }
+    /// <summary>
+    /// A committed frame-level model whose trained 2D CNN this one starts from (<see cref="VideoNet.InitialiseFrom"/>:
+    /// inflated for I3D, the patch-embedding stem of the transformers), or null for a start from random weights.
+    /// </summary>
+    public string? InitialiseFrom { get; init; }
+
+    /// <summary>
+    /// Render new training clips for every epoch (from the next seeds of the train split) instead of repeating one set:
+    /// SynthMotion is procedural, so data need never repeat.
+    /// </summary>
+    public bool FreshData { get; init; }
+
+    /// <summary>AdamW (decoupled weight decay) instead of Adam with L2 regularisation.</summary>
+    public bool AdamW { get; init; }
+
+    /// <summary>Weight decay: L2 with Adam, decoupled with <see cref="AdamW"/>.</summary>
+    public double WeightDecay { get; init; } = 1e-4;
 
     /// <summary>Architecture hyper-parameters recorded in the manifest (attention scheme, windows, α, β …).</summary>
     public IReadOnlyDictionary<string, object>? Architecture { get; init; }
@@ -38,10 +53,16 @@ public sealed record Recipe(
             classes => new NetVladNet(classes), new SamplingSpec(8, 4, null, 3), Epochs: 20),
         new("cnn-lstm-synthmotion", "cnn-lstm", "CNN + LSTM over the frame sequence",
             classes => new CnnLstmNet(classes, FrameSize), new SamplingSpec(8, 4, null, 3), Epochs: 20),
+        new("two-stream-synthmotion", "two-stream", "Two-stream: RGB frames + stacked TV-L1 flow, late fusion",
+            classes => new TwoStreamNet(classes), new SamplingSpec(TwoStreamNet.Flows + 1, 8, null, 3), Epochs: 15)
+        {
+            FreshData = true,
+            Architecture = new Dictionary<string, object> { ["flowFields"] = TwoStreamNet.Flows, ["fusion"] = "late, weighted softmax average" },
+        },
         new("c3d-synthmotion", "c3d", "C3D: 3×3×3 convolutions throughout",
             Cnn3dFamilies.C3d, Clip8, Epochs: 12),
         new("i3d-synthmotion", "i3d", "I3D: the TSN frame CNN inflated to 3D",
-            Cnn3dFamilies.I3d, Clip8, Epochs: 12) { InflateFrom = "tsn-synthmotion" },
+            Cnn3dFamilies.I3d, Clip8, Epochs: 12) { InitialiseFrom = "tsn-synthmotion" },
         new("r2plus1d-synthmotion", "r2plus1d", "R(2+1)D: 3D convolutions factorised into spatial and temporal ones",
             Cnn3dFamilies.R2Plus1d, Clip8, Epochs: 12),
         new("slowfast-synthmotion", "slowfast", "SlowFast: slow and fast pathways with lateral connections",
@@ -51,8 +72,14 @@ public sealed record Recipe(
         },
         .. TimeSformerNet.Schemes.Select(scheme => new Recipe(
             $"timesformer-{scheme}-synthmotion", "timesformer", $"TimeSformer, {scheme} attention",
-            classes => new TimeSformerNet(scheme, classes, Clip8.ClipLength, FrameSize), Clip8, Epochs: 12, LearningRate: 1e-3)
+            classes => new TimeSformerNet(scheme, classes, Clip8.ClipLength, FrameSize), Clip8, Epochs: 16, LearningRate: 5e-4)
         {
+            // The same start, data, schedule, width and depth for every scheme, so the table compares attention alone.
+            InitialiseFrom = "tsn-synthmotion",
+            FreshData = true,
+            AdamW = true,
+            WeightDecay = 0.05,
+            WarmupEpochs = 1,
             Architecture = new Dictionary<string, object>
             {
                 ["attention"] = scheme,
@@ -63,8 +90,13 @@ public sealed record Recipe(
             },
         }),
         new("video-swin-synthmotion", "video-swin", "Video Swin: shifted 3D-window attention",
-            classes => new VideoSwinNet(classes, Clip8.ClipLength, FrameSize), Clip8, Epochs: 12, LearningRate: 1e-3)
+            classes => new VideoSwinNet(classes, Clip8.ClipLength, FrameSize), Clip8, Epochs: 16, LearningRate: 5e-4)
         {
+            InitialiseFrom = "tsn-synthmotion",
+            FreshData = true,
+            AdamW = true,
+            WeightDecay = 0.05,
+            WarmupEpochs = 1,
             Architecture = new Dictionary<string, object>
             {
                 ["patch"] = Triple(VideoSwinNet.PatchSize),

@@ -28,7 +28,11 @@ public sealed class SynthMotionData
 
     private readonly ClipPreprocessor _preprocessor;
 
-    public static SynthMotionData Render(SynthMotionSplit split, int perClass, SamplingSpec sampling, int seed)
+    /// <summary>
+    /// <paramref name="perClass"/> clips of each class from the split's seeds <paramref name="firstIndex"/> onwards,
+    /// placed in time by <paramref name="seed"/>.
+    /// </summary>
+    public static SynthMotionData Render(SynthMotionSplit split, int perClass, SamplingSpec sampling, int seed, int firstIndex = 0)
     {
         var classes = SynthMotionClasses.Labels.Count;
         var count = perClass * classes;
@@ -37,8 +41,8 @@ public sealed class SynthMotionData
         Parallel.For(0, count, i =>
         {
             var label = i % classes;
-            var scene = new SynthMotionScene(SynthMotionSeeds.Of(split, i), label);
-            var random = new Random(SynthMotionSeeds.Mix(i, seed));
+            var scene = new SynthMotionScene(SynthMotionSeeds.Of(split, firstIndex + i), label);
+            var random = new Random(SynthMotionSeeds.Mix(firstIndex + i, seed));
             clips[i] = SynthMotionRenderer.RenderClip(scene, Times(scene, sampling, random), Recipe.FrameSize);
             labels[i] = label;
         });

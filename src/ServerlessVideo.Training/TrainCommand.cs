@@ -14,16 +14,16 @@ namespace ServerlessVideo.Training;
 /// </summary>
 public static class TrainCommand
 {
-    public static int Run(string id, string modelsRoot, int? epochs = null, int? threads = null, int? perClass = null, int? warmup = null)
+    public static int Run(string id, string modelsRoot, int? epochs = null, int? threads = null, int? perClass = null, int? warmup = null, double? learningRate = null, bool scratch = false)
     {
         torch.set_num_threads(threads ?? Math.Max(1, Environment.ProcessorCount));
-        if (id == TwoStreamTraining.Id)
+        var recipe = Recipe.Get(id);
+        recipe = recipe with { Epochs = epochs ?? recipe.Epochs, TrainPerClass = perClass ?? recipe.TrainPerClass, WarmupEpochs = warmup ?? recipe.WarmupEpochs, LearningRate = learningRate ?? recipe.LearningRate };
+        if (scratch)
         {
-            return TwoStreamTraining.Run(modelsRoot);
+            recipe = recipe with { InitialiseFrom = null };
         }
 
-        var recipe = Recipe.Get(id);
-        recipe = recipe with { Epochs = epochs ?? recipe.Epochs, TrainPerClass = perClass ?? recipe.TrainPerClass, WarmupEpochs = warmup ?? recipe.WarmupEpochs };
         var total = Stopwatch.StartNew();
         random.manual_seed(recipe.Seed);
         var classes = SynthMotionClasses.Labels.Count;
@@ -31,19 +31,24 @@ public static class TrainCommand
         var train = SynthMotionData.Render(SynthMotionSplit.Train, recipe.TrainPerClass, recipe.Sampling, recipe.Seed);
         var validation = SynthMotionData.Render(SynthMotionSplit.Validation, recipe.ValidationPerClass, recipe.Sampling, recipe.Seed + 1);
         var net = recipe.Create(classes);
-        if (recipe.InflateFrom is not null)
+        string? start = null;
+        if (recipe.InitialiseFrom is not null)
         {
-            Nets.Inflation.From2d((Nets.Cnn3dNet)net, Path.Combine(modelsRoot, recipe.InflateFrom, "model.onnx"));
-            Console.WriteLine($"{recipe.Id}: initialised by inflating {recipe.InflateFrom}'s 2D CNN");
+            start = $"{net.InitialiseFrom(Path.Combine(modelsRoot, recipe.InitialiseFrom, "model.onnx"))} of {recipe.InitialiseFrom}";
+            Console.WriteLine($"{recipe.Id}: initialised by {start}");
         }
 
-        var valAccuracy = Trainer.Train(net, train, validation, recipe, Console.Out);
+        var fresh = recipe.FreshData
+            ? epoch => SynthMotionData.Render(SynthMotionSplit.Train, recipe.TrainPerClass, recipe.Sampling, recipe.Seed, firstIndex: (epoch - 1) * train.Labels.Count)
+            : (Func<int, SynthMotionData>?)null;
+        var fitted = net.Fit(train, validation, recipe, Console.Out, fresh);
+        var valAccuracy = fitted.ValidationAccuracy;
         net.eval();
         var trainMinutes = total.Elapsed.TotalMinutes;
 
         var frames = recipe.Sampling.ClipLength;
-        var onnx = OnnxExporter.Export(net, frames, Recipe.FrameSize, $"{recipe.Name}; trained on SynthMotion by sv-train {recipe.Id}");
-        var parity = Parity.Compare(net, onnx, frames, Recipe.FrameSize, recipe.Seed).MaxDifference;
+        var onnx = net.ToOnnx(frames, Recipe.FrameSize, $"{recipe.Name}; trained on SynthMotion by sv-train {recipe.Id}");
+        var parity = net.ParityDifference(onnx, frames, Recipe.FrameSize, recipe.Seed).MaxDifference;
         var manifest = new ModelManifest
         {
             Schema = "../manifest.schema.json",
@@ -52,25 +57,30 @@ public static class TrainCommand
             Family = recipe.Family,
             LabelSpace = "synthmotion",
             Inputs = net.ManifestInputs(),
-            Output = new ModelOutput(OnnxExporter.Output, "softmax"),
+            Output = net.ManifestOutput(),
             Sampling = recipe.Sampling,
             Preprocessing = Recipe.Preprocessing,
             Architecture = recipe.Architecture?.ToDictionary(p => p.Key, p => System.Text.Json.JsonSerializer.SerializeToElement(p.Value)),
-            Provenance = ModelPublisher.Provenance(recipe.Id, train.Labels.Count, recipe.InflateFrom is null
-                ? "Trained from scratch on SynthMotion"
-                : $"Initialised by inflating the 2D CNN of {recipe.InflateFrom} (I3D), then trained on SynthMotion"),
+            Provenance = ModelPublisher.Provenance(recipe.Id, recipe.FreshData ? train.Labels.Count * recipe.Epochs : train.Labels.Count, (fitted.Notes
+                ?? (start is null ? "Trained from scratch on SynthMotion" : $"Initialised by {start}, then trained on SynthMotion"))
+                + (recipe.FreshData ? $" ({train.Labels.Count} new clips every epoch)" : string.Empty)),
         };
         var metrics = new Dictionary<string, double>
         {
             ["seed"] = recipe.Seed,
             ["epochs"] = recipe.Epochs,
-            ["trainClips"] = train.Labels.Count,
+            ["trainClips"] = recipe.FreshData ? train.Labels.Count * recipe.Epochs : train.Labels.Count,
             ["validationAccuracy"] = Math.Round(valAccuracy, 4),
             ["parameters"] = net.parameters().Sum(p => p.numel()),
             ["flopsPerClip"] = 2 * net.MacsPerClip(frames, Recipe.FrameSize),
             ["onnxParityMaxAbsDiff"] = parity,
             ["trainMinutes"] = Math.Round(trainMinutes, 1),
         };
+        foreach (var (name, value) in fitted.Metrics ?? new Dictionary<string, double>())
+        {
+            metrics[name] = value;
+        }
+
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{recipe.Id}: validation {valAccuracy:P1}, parity {parity:E1}, {trainMinutes:0.0} min training"));
         return ModelPublisher.Publish(modelsRoot, manifest, onnx, metrics, recipe.TestPerClass * classes) ? 0 : 1;

@@ -11,9 +11,15 @@ public static class Trainer
 {
     public const int BatchSize = 32;
 
-    public static double Train(VideoNet net, SynthMotionData train, SynthMotionData validation, Recipe recipe, TextWriter log)
+    /// <summary>
+    /// Trains <paramref name="net"/> for the recipe's epochs on <paramref name="train"/>, or, when
+    /// <paramref name="freshTrain"/> is given, on new clips from it for every epoch after the first.
+    /// </summary>
+    public static double Train(VideoNet net, SynthMotionData train, SynthMotionData validation, Recipe recipe, TextWriter log, Func<int, SynthMotionData>? freshTrain = null)
     {
-        var optimizer = optim.Adam(net.parameters(), lr: recipe.LearningRate, weight_decay: 1e-4);
+        optim.Optimizer optimizer = recipe.AdamW
+            ? optim.AdamW(net.parameters(), lr: recipe.LearningRate, weight_decay: recipe.WeightDecay)
+            : optim.Adam(net.parameters(), lr: recipe.LearningRate, weight_decay: recipe.WeightDecay);
         var batchesPerEpoch = (train.Labels.Count + BatchSize - 1) / BatchSize;
         // Without warm-up: cosine decay stepped per epoch (how the committed models were trained). With it: a linear
         // ramp over the first WarmupEpochs, then cosine decay, both per step.
@@ -28,6 +34,11 @@ public static class Trainer
         var accuracy = 0.0;
         for (var epoch = 1; epoch <= recipe.Epochs; epoch++)
         {
+            if (freshTrain is not null && epoch > 1)
+            {
+                train = freshTrain(epoch);
+            }
+
             net.train();
             var order = Enumerable.Range(0, train.Labels.Count).OrderBy(_ => random.Next()).ToArray();
             var watch = Stopwatch.StartNew();

@@ -5,7 +5,10 @@ using ServerlessVideo.Testing;
 
 namespace ServerlessVideo.Models.Tests;
 
-/// <summary>The ONNX writer reproduces each TorchSharp architecture: max |ONNX Runtime − TorchSharp| ≤ 1e-4 on random input.</summary>
+/// <summary>
+/// The ONNX writer reproduces each TorchSharp architecture: max |ONNX Runtime − TorchSharp| ≤ 1e-4 on random input, for
+/// every recipe, and the recipes are exactly the built-in models committed under models/.
+/// </summary>
 public sealed partial class ParityTests
 {
     [Fact]
@@ -23,17 +26,17 @@ public sealed partial class ParityTests
 
         var diffs = DiffLine().Matches(output).ToDictionary(m => m.Groups[1].Value, m => double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture));
         Assert.True(process.ExitCode == 0, $"sv-train parity exited with {process.ExitCode}:\n{output}");
-        Assert.Equal(
-            [
-                "c3d-synthmotion", "cnn-lstm-synthmotion", "i3d-synthmotion", "netvlad-synthmotion", "r2plus1d-synthmotion",
-                "slowfast-synthmotion", "timesformer-axial-synthmotion", "timesformer-divided-synthmotion", "timesformer-joint-synthmotion",
-                "timesformer-local-global-synthmotion", "timesformer-space-synthmotion", "tsn-synthmotion", "two-stream-synthmotion",
-                "video-swin-synthmotion",
-            ],
-            diffs.Keys.Order(StringComparer.Ordinal));
+        var recipes = RecipesLine().Match(output) is { Success: true } line
+            ? line.Groups[1].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal).ToList()
+            : throw new Xunit.Sdk.XunitException($"sv-train parity named no recipes:\n{output}");
+        Assert.Equal(RepoPaths.BuiltInModelIds, recipes);
+        Assert.Equal(recipes, diffs.Keys.Order(StringComparer.Ordinal));
         Assert.All(diffs.Values, d => Assert.InRange(d, 0, 1e-4));
     }
 
     [GeneratedRegex(@"^(\S+)\s+max \|onnx - torch\| = (\S+) ", RegexOptions.Multiline)]
     private static partial Regex DiffLine();
+
+    [GeneratedRegex(@"^recipes: (.+)$", RegexOptions.Multiline)]
+    private static partial Regex RecipesLine();
 }

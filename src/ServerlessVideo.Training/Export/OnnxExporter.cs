@@ -54,7 +54,8 @@ public static class OnnxExporter
         };
     }
 
-    private static string FrameCnn(OnnxGraphBuilder g, FrameCnn cnn, string input)
+    /// <summary>The shared frame CNN, batch norm folded, over <paramref name="input"/> [B, 3, S, S]; returns [B, 96, S/16, S/16].</summary>
+    internal static string FrameCnn(OnnxGraphBuilder g, FrameCnn cnn, string input)
     {
         var x = input;
         for (var i = 0; i < cnn.Convs.Count; i++)

@@ -44,6 +44,13 @@ public sealed class Cnn3dNet : VideoNet
         return Fc.call(Dropout.call(x.mean([2, 3, 4])));
     }
 
+    /// <summary>I3D's start: the 2D kernels inflated along time (<see cref="Inflation.From2d"/>).</summary>
+    public override string InitialiseFrom(string onnxPath)
+    {
+        Inflation.From2d(this, onnxPath);
+        return "inflating the 2D CNN (I3D)";
+    }
+
     public override string Export(GraphWriter w, int frames, int size)
     {
         ArgumentNullException.ThrowIfNull(w);

@@ -41,7 +41,7 @@ public sealed class FlowStackNet : VideoNet
 
     public override IReadOnlyList<(string Name, Tensor Value)> Feeds(Tensor clips) => [(FlowInput, clips)];
 
-    /// <summary>The flow input without its flow settings, which belong to the model that uses the stream (see TwoStreamTraining).</summary>
+    /// <summary>The flow input without its flow settings, which belong to the model that uses the stream (see TwoStreamNet).</summary>
     public override IReadOnlyList<Core.Manifests.ModelInput> ManifestInputs() => [new(FlowInput, Layout, Core.Manifests.ModelInput.FlowStream)];
 
     public override Tensor forward(Tensor x)

@@ -7,15 +7,18 @@ namespace ServerlessVideo.Training.Nets;
 
 /// <summary>
 /// The per-frame 2D CNN all frame-level families share: four stride-2 3×3 conv + batch-norm + ReLU blocks,
-/// 64² RGB → 96 × 4 × 4. Batch norm is folded into the convolutions when exported.
+/// 64² RGB → 96 × 4 × 4 (or its first <c>layers</c> blocks, as a stem). Batch norm is folded into the convolutions
+/// when exported.
 /// </summary>
 public sealed class FrameCnn : Module<Tensor, Tensor>
 {
     public static readonly int[] Channels = [3, 24, 48, 72, 96];
 
-    public FrameCnn() : base(nameof(FrameCnn))
+    public FrameCnn(int layers = 4) : base(nameof(FrameCnn))
     {
-        for (var i = 0; i < Channels.Length - 1; i++)
+        ArgumentOutOfRangeException.ThrowIfLessThan(layers, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(layers, Channels.Length - 1);
+        for (var i = 0; i < layers; i++)
         {
             Convs.Add(Conv2d(Channels[i], Channels[i + 1], 3, stride: 2, padding: 1, bias: false));
             Norms.Add(BatchNorm2d(Channels[i + 1]));
@@ -41,12 +44,12 @@ public sealed class FrameCnn : Module<Tensor, Tensor>
         return x;
     }
 
-    /// <summary>Multiply-accumulates per frame of <paramref name="size"/>².</summary>
-    public static long MacsPerFrame(int size)
+    /// <summary>Multiply-accumulates per frame of <paramref name="size"/>² through the first <paramref name="layers"/> blocks.</summary>
+    public static long MacsPerFrame(int size, int layers = 4)
     {
         long macs = 0;
         var s = size;
-        for (var i = 0; i < Channels.Length - 1; i++)
+        for (var i = 0; i < layers; i++)
         {
             s = (s + 1) / 2;
             macs += (long)s * s * Channels[i + 1] * Channels[i] * 9;

@@ -13,6 +13,36 @@ namespace ServerlessVideo.Training.Nets;
 /// </summary>
 public static class Inflation
 {
+    /// <summary>
+    /// Loads a committed frame-level model's 2D CNN into <paramref name="cnn"/> as it is (no inflation): each conv takes
+    /// the folded weight, and its norm starts as the identity plus the folded bias in eval mode.
+    /// </summary>
+    public static void Load(FrameCnn cnn, string onnxPath)
+    {
+        ArgumentNullException.ThrowIfNull(cnn);
+        var initializers = ModelProto.Parser.ParseFrom(File.ReadAllBytes(onnxPath)).Graph.Initializer.ToDictionary(t => t.Name);
+        using var _ = no_grad();
+        for (var i = 0; i < cnn.Convs.Count; i++)
+        {
+            if (!initializers.TryGetValue($"conv{i}_w", out var w) || !initializers.TryGetValue($"conv{i}_b", out var b))
+            {
+                throw new InvalidDataException($"{onnxPath} has no conv{i}_w/conv{i}_b to start from.");
+            }
+
+            var weight = tensor(w.FloatData.ToArray(), w.Dims.ToArray());
+            if (!weight.shape.SequenceEqual(cnn.Convs[i].weight!.shape))
+            {
+                throw new InvalidDataException($"2D layer {i} [{string.Join(',', w.Dims)}] does not fit [{string.Join(',', cnn.Convs[i].weight!.shape)}].");
+            }
+
+            cnn.Convs[i].weight!.copy_(weight);
+            cnn.Norms[i].weight!.fill_(1);
+            cnn.Norms[i].bias!.copy_(tensor(b.FloatData.ToArray()));
+            cnn.Norms[i].running_mean!.zero_();
+            cnn.Norms[i].running_var!.fill_(1);
+        }
+    }
+
     public static void From2d(Cnn3dNet net, string onnxPath)
     {
         ArgumentNullException.ThrowIfNull(net);

@@ -8,8 +8,11 @@ using static TorchSharp.torch.nn;
 namespace ServerlessVideo.Training.Nets;
 
 /// <summary>
-/// TimeSformer (Bertasius et al. 2021) with the five self-attention schemes of its Table 1: each frame cut into 16×16
-/// patches, linearly embedded, plus learnt space and time position embeddings, then blocks whose attention is
+/// TimeSformer (Bertasius et al. 2021) with the five self-attention schemes of its Table 1: each frame embedded as a
+/// 4×4 grid of tokens (one per 16×16 patch) by a convolutional stem (the frame CNN the frame-level families share, four
+/// stride-2 3×3 convolutions, as vision transformers trained without ImageNet use instead of one linear patch
+/// projection, and which can start from a trained frame CNN as the paper's starts from ImageNet weights), plus learnt
+/// space and time position embeddings, then blocks whose attention is
 /// space-only (S), joint space-time (ST), divided (time then space, T+S), sparse local-global (L+G) or axial
 /// (time, width, height: T+W+H), each followed by an MLP. Tokens are mean-pooled for the classifier (no class token).
 /// Space-only, as in the paper's code, has no time embedding: frames meet only in the final average.
@@ -20,6 +23,13 @@ public sealed class TimeSformerNet : VideoNet
     public const int Dim = 96;
     public const int Heads = 4;
     public const int Depth = 4;
+
+    /// <summary>
+    /// Standard deviation of the position embeddings at initialisation. ViT's 0.02 is far below the stem's features
+    /// (ReLU outputs of order 1): where and when a token is would start out invisible next to what it shows, and with
+    /// a few thousand clips the network settles on the orderless answer before it learns them.
+    /// </summary>
+    public const float PositionScale = 0.5f;
 
     public static readonly IReadOnlyList<string> Schemes = ["space", "joint", "divided", "local-global", "axial"];
 
@@ -32,9 +42,9 @@ public sealed class TimeSformerNet : VideoNet
             throw new ArgumentException($"TimeSformer here needs frames of a multiple of {2 * Patch} px (local attention over quarters of the frame).", nameof(size));
         }
 
-        Embed = Conv2d(3, Dim, Patch, stride: Patch);
-        SpacePosition = Parameter(randn(new long[] { 1, 1, Grid.H, Grid.W, Dim }) * 0.02f);
-        TimePosition = Parameter(randn(new long[] { 1, frames, 1, 1, Dim }) * 0.02f);
+        Stem = new FrameCnn();
+        SpacePosition = Parameter(randn(new long[] { 1, 1, Grid.H, Grid.W, Dim }) * PositionScale);
+        TimePosition = Parameter(randn(new long[] { 1, frames, 1, 1, Dim }) * PositionScale);
         for (var d = 0; d < Depth; d++)
         {
             foreach (var (axes, mask) in Steps(scheme, Grid))
@@ -55,7 +65,8 @@ public sealed class TimeSformerNet : VideoNet
 
     public (long T, long H, long W) Grid { get; }
 
-    public Conv2d Embed { get; }
+    /// <summary>The patch embedding: 64² RGB → <see cref="Dim"/> × 4 × 4, a token per 16×16 patch.</summary>
+    public FrameCnn Stem { get; }
 
     public Parameter SpacePosition { get; }
 
@@ -114,8 +125,8 @@ public sealed class TimeSformerNet : VideoNet
     public override Tensor forward(Tensor x)
     {
         var (n, t) = (x.shape[0], x.shape[1]);
-        var patches = Embed.call(x.reshape(n * t, 3, x.shape[3], x.shape[4]));              // [N·T, D, H, W]
-        MacCounter.Add(patches.numel() * 3 * Patch * Patch);
+        var patches = Stem.call(x.reshape(n * t, 3, x.shape[3], x.shape[4]));               // [N·T, D, H, W]
+        MacCounter.Add(n * t * FrameCnn.MacsPerFrame((int)x.shape[4]));
         var tokens = patches.permute(0, 2, 3, 1).reshape(n, t, Grid.H, Grid.W, Dim) + SpacePosition;
         if (UsesTime)
         {
@@ -136,13 +147,18 @@ public sealed class TimeSformerNet : VideoNet
         return Fc.call(Norm.call(tokens).mean([1, 2, 3]));
     }
 
+    /// <summary>The stem starts as a committed frame-level model's trained frame CNN.</summary>
+    public override string InitialiseFrom(string onnxPath)
+    {
+        Inflation.Load(Stem, onnxPath);
+        return "taking the trained 2D CNN as the patch-embedding stem";
+    }
+
     public override string Export(GraphWriter w, int frames, int size)
     {
         ArgumentNullException.ThrowIfNull(w);
-        var weight = Weights.Of(Embed.weight!);
         var frameBatch = w.Reshape(OnnxExporter.Input, -1, 3, size, size);
-        var patches = w.Op("Conv", [frameBatch, w.Constant(weight, Dim, 3, Patch, Patch), w.Constant(Weights.Of(Embed.bias!), Dim)],
-            ("kernel_shape", new long[] { Patch, Patch }), ("strides", new long[] { Patch, Patch }));
+        var patches = OnnxExporter.FrameCnn(w.Graph, Stem, frameBatch);
         var tokens = w.Add(w.Reshape(w.Transpose(patches, 0, 2, 3, 1), -1, Grid.T, Grid.H, Grid.W, Dim),
             w.Constant(Weights.Of(SpacePosition), 1, 1, Grid.H, Grid.W, Dim));
         if (UsesTime)

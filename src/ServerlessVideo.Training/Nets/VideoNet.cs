@@ -45,6 +45,50 @@ public abstract class VideoNet(string name) : Module<Tensor, Tensor>(name)
     /// <summary>The manifest's inputs for the ONNX graph's inputs.</summary>
     public virtual IReadOnlyList<Core.Manifests.ModelInput> ManifestInputs() => [new(OnnxExporter.Input, Layout)];
 
+    /// <summary>
+    /// Starts from a committed frame-level model's trained 2D CNN (its ONNX file, batch norm folded), as the papers start
+    /// from ImageNet weights; returns what was taken (e.g. "inflating the 2D CNN"), for the provenance. Networks without
+    /// such a start throw.
+    /// </summary>
+    public virtual string InitialiseFrom(string onnxPath) =>
+        throw new NotSupportedException($"{GetType().Name} cannot start from a 2D CNN.");
+
+    /// <summary>The manifest's output: the graph's logits, softmax.</summary>
+    public virtual Core.Manifests.ModelOutput ManifestOutput() => new(OnnxExporter.Output, "softmax");
+
+    /// <summary>
+    /// Trains the network for the recipe (<see cref="Trainer.Train"/>, on fresh clips every epoch when
+    /// <paramref name="freshTrain"/> is given); a network of parts trained apart trains them its own way.
+    /// </summary>
+    public virtual Fitted Fit(SynthMotionData train, SynthMotionData validation, Recipe recipe, TextWriter log, Func<int, SynthMotionData>? freshTrain) =>
+        new(Trainer.Train(this, train, validation, recipe, log, freshTrain));
+
+    /// <summary>The ONNX model of the trained network (<see cref="OnnxExporter.Export"/>).</summary>
+    public virtual byte[] ToOnnx(int frames, int size, string docString) => OnnxExporter.Export(this, frames, size, docString);
+
+    /// <summary>Largest |ONNX Runtime − TorchSharp| on random input, and the largest output (<see cref="Parity.Compare"/>).</summary>
+    public virtual (double MaxDifference, double MaxOutput) ParityDifference(byte[] onnx, int frames, int size, int seed) =>
+        Parity.Compare(this, onnx, frames, size, seed);
+
+    /// <summary>A few training-mode passes on random clips, so batch norm has non-trivial running statistics to fold.</summary>
+    public virtual void ExerciseBatchNorm(int frames)
+    {
+        train();
+        using var _ = no_grad();
+        for (var i = 0; i < 3; i++)
+        {
+            call((randn(ClipShape(4, frames, Recipe.FrameSize)) * 2) + 0.5);
+        }
+    }
+
     /// <summary>Writes the network as ONNX nodes from the graph inputs (named as <see cref="Feeds"/>); returns the logits.</summary>
     public abstract string Export(GraphWriter w, int frames, int size);
+}
+
+/// <summary>What training gave: validation accuracy, and any metrics and provenance notes of the network's own.</summary>
+public sealed record Fitted(double ValidationAccuracy)
+{
+    public IReadOnlyDictionary<string, double>? Metrics { get; init; }
+
+    public string? Notes { get; init; }
 }

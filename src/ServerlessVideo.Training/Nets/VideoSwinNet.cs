@@ -7,9 +7,12 @@ using static TorchSharp.torch.nn;
 namespace ServerlessVideo.Training.Nets;
 
 /// <summary>
-/// Video Swin Transformer (Liu et al. 2022) at SynthMotion scale: 3D patch embedding (2×4×4 tubelets), three stages
-/// of two blocks each (regular then shifted 3D windows), 2×2 spatial patch merging between stages, layer norm, mean
-/// pooling and a linear classifier. Input NCTHW.
+/// Video Swin Transformer (Liu et al. 2022) at SynthMotion scale: 2×4×4 tubelet embedding, three stages of two blocks
+/// each (regular then shifted 3D windows), 2×2 spatial patch merging between stages, layer norm, mean pooling and a
+/// linear classifier. The tubelets are embedded by a convolutional stem instead of one linear projection (as vision
+/// transformers trained without ImageNet do): the frame CNN's first two stride-2 3×3 blocks per frame (64² → 48 × 16 × 16,
+/// which can start from a trained frame CNN as the paper's start from ImageNet weights), then each two frames' features
+/// at a position concatenated and projected to the first stage's width. Input NTCHW.
 /// </summary>
 public sealed class VideoSwinNet : VideoNet
 {
@@ -22,7 +25,8 @@ public sealed class VideoSwinNet : VideoNet
 
     public VideoSwinNet(int classes, int frames, int size) : base(nameof(VideoSwinNet))
     {
-        Embed = Conv3d(3, Dims[0], (PatchSize.T, PatchSize.H, PatchSize.W), (PatchSize.T, PatchSize.H, PatchSize.W));
+        Stem = new FrameCnn(StemLayers);
+        Embed = Linear(PatchSize.T * FrameCnn.Channels[StemLayers], Dims[0]);
         EmbedNorm = LayerNorm(Dims[0]);
         var grid = (T: frames / PatchSize.T, H: size / PatchSize.H, W: size / PatchSize.W);
         EmbedGrid = grid;
@@ -46,7 +50,13 @@ public sealed class VideoSwinNet : VideoNet
         RegisterComponents();
     }
 
-    public Conv3d Embed { get; }
+    /// <summary>Blocks of the frame CNN in the stem: two stride-2 blocks, so a token per 4×4 pixels as the tubelet's.</summary>
+    public const int StemLayers = 2;
+
+    public FrameCnn Stem { get; }
+
+    /// <summary>Projects two frames' stem features at a position (the tubelet) to the first stage's width.</summary>
+    public Linear Embed { get; }
 
     public LayerNorm EmbedNorm { get; }
 
@@ -62,13 +72,17 @@ public sealed class VideoSwinNet : VideoNet
 
     public Linear Fc { get; }
 
-    public override string Layout => "NCTHW";
-
     public override Tensor forward(Tensor x)
     {
-        var embedded = Embed.call(x);
-        MacCounter.Add(embedded.numel() * 3 * PatchSize.T * PatchSize.H * PatchSize.W);
-        x = EmbedNorm.call(embedded.permute(0, 2, 3, 4, 1));
+        var (batch, frames, size) = (x.shape[0], x.shape[1], x.shape[4]);
+        var maps = Stem.call(x.reshape(batch * frames, 3, size, size));                          // [N·T, C, H, W]
+        MacCounter.Add(batch * frames * FrameCnn.MacsPerFrame((int)size, StemLayers));
+        var (channels, height, width) = (maps.shape[1], maps.shape[2], maps.shape[3]);
+        var tubelets = maps.reshape(batch, frames / PatchSize.T, PatchSize.T, channels, height, width)
+            .permute(0, 1, 4, 5, 2, 3)
+            .reshape(batch, frames / PatchSize.T, height, width, PatchSize.T * channels);
+        MacCounter.Add(tubelets.numel() * Dims[0]);
+        x = EmbedNorm.call(Embed.call(tubelets));
         for (var s = 0; s < Dims.Length; s++)
         {
             if (s > 0)
@@ -89,14 +103,23 @@ public sealed class VideoSwinNet : VideoNet
         return Fc.call(Norm.call(x).mean([1, 2, 3]));
     }
 
+    /// <summary>The stem starts as the first blocks of a committed frame-level model's trained frame CNN.</summary>
+    public override string InitialiseFrom(string onnxPath)
+    {
+        Inflation.Load(Stem, onnxPath);
+        return "taking the first two blocks of the trained 2D CNN as the tubelet-embedding stem";
+    }
+
     public override string Export(GraphWriter w, int frames, int size)
     {
         ArgumentNullException.ThrowIfNull(w);
-        long[] patch = [PatchSize.T, PatchSize.H, PatchSize.W];
-        var embedded = w.Op("Conv", [OnnxExporter.Input, w.Constant(Weights.Of(Embed.weight!), Embed.weight!.shape), w.Constant(Weights.Of(Embed.bias!), Dims[0])],
-            ("kernel_shape", patch), ("strides", patch));
-        var x = w.LayerNorm(w.Transpose(embedded, 0, 2, 3, 4, 1), EmbedNorm);
         var grid = EmbedGrid;
+        var maps = OnnxExporter.FrameCnn(w.Graph, Stem, w.Reshape(OnnxExporter.Input, -1, 3, size, size));
+        var stemChannels = FrameCnn.Channels[StemLayers];
+        var tubelets = w.Reshape(
+            w.Transpose(w.Reshape(maps, -1, grid.T, PatchSize.T, stemChannels, grid.H, grid.W), 0, 1, 4, 5, 2, 3),
+            -1, grid.T, grid.H, grid.W, PatchSize.T * stemChannels);
+        var x = w.LayerNorm(w.Linear(tubelets, Embed), EmbedNorm);
         for (var s = 0; s < Dims.Length; s++)
         {
             if (s > 0)
