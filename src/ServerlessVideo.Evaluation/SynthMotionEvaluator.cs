@@ -24,6 +24,7 @@ public static class SynthMotionEvaluator
     {
         var manifest = session.Model.Manifest;
         int correct = 0, pairTotal = 0, pairCorrect = 0;
+        var perClass = new int[SynthMotionClasses.Labels.Count];
         var timings = new List<double>();
         for (var i = 0; i < count; i++)
         {
@@ -40,6 +41,7 @@ public static class SynthMotionEvaluator
             var predictedLabel = session.Model.Labels[predicted];
             var ok = predictedLabel == SynthMotionClasses.Labels[label];
             correct += ok ? 1 : 0;
+            perClass[label] += ok ? 1 : 0;
             if (SynthMotionClasses.IsTemporalPairClass(label))
             {
                 pairTotal++;
@@ -48,7 +50,11 @@ public static class SynthMotionEvaluator
         }
 
         timings.Sort();
-        return new EvaluationResult(count, (double)correct / count, pairTotal == 0 ? 0 : (double)pairCorrect / pairTotal, timings[timings.Count / 2]);
+        var perClassTotal = Enumerable.Range(0, perClass.Length).Select(c => Enumerable.Range(firstIndex, count).Count(i => i % perClass.Length == c)).ToArray();
+        return new EvaluationResult(count, (double)correct / count, pairTotal == 0 ? 0 : (double)pairCorrect / pairTotal, timings[timings.Count / 2])
+        {
+            ClassAccuracy = SynthMotionClasses.Labels.Select((l, c) => (l, perClassTotal[c] == 0 ? 0 : (double)perClass[c] / perClassTotal[c])).ToDictionary(p => p.l, p => p.Item2),
+        };
     }
 
     /// <summary>The clips the pipeline would extract from <paramref name="scene"/> rendered as a video, for <paramref name="manifest"/>.</summary>

@@ -70,6 +70,7 @@ public static class TrainingCli
         var result = Evaluation.SynthMotionEvaluator.Evaluate(registry.Session(args[0]), split, n);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"{args[0]} on {n} {split} videos: {result.Accuracy:P1} overall, {result.TemporalPairAccuracy:P1} on temporal-order classes, {result.MillisecondsPerClip:0.##} ms/clip"));
+        Console.WriteLine(string.Join("  ", result.ClassAccuracy.Select(c => string.Create(CultureInfo.InvariantCulture, $"{c.Key} {c.Value:P0}"))));
         return 0;
     }
 
