@@ -56,7 +56,6 @@ public sealed record Recipe(
         new("two-stream-synthmotion", "two-stream", "Two-stream: RGB frames + stacked TV-L1 flow, late fusion",
             classes => new TwoStreamNet(classes), new SamplingSpec(TwoStreamNet.Flows + 1, 8, null, 3), Epochs: 15)
         {
-            FreshData = true,
             Architecture = new Dictionary<string, object> { ["flowFields"] = TwoStreamNet.Flows, ["fusion"] = "late, weighted softmax average" },
         },
         new("c3d-synthmotion", "c3d", "C3D: 3×3×3 convolutions throughout",
