@@ -12,7 +12,7 @@ public static class ConsensusCalibration
 {
     /// <summary>Per video: the consensus's best confidence and whether its label is the true one.</summary>
     public static IReadOnlyList<(double Confidence, bool Correct)> Measure(IReadOnlyList<ModelSession> sessions, SynthMotionSplit split, int count) =>
-        [.. Videos(sessions, split, count).Select(v => (v.Consensus.Confidence, v.Consensus.Label == v.Truth))];
+        [.. Videos(sessions, split, count).Select(v => (v.Consensus.Confidence, v.Consensus.Label == SynthMotionClasses.Labels[v.Truth]))];
 
     /// <summary>
     /// Accuracy of the consensus and of each model alone on the same videos: overall, and on the temporal-order classes.
@@ -20,17 +20,18 @@ public static class ConsensusCalibration
     public static IReadOnlyList<(string Name, double Accuracy, double TemporalPairAccuracy)> Compare(IReadOnlyList<ModelSession> sessions, SynthMotionSplit split, int count)
     {
         var videos = Videos(sessions, split, count).ToList();
-        var pairs = videos.Where(v => SynthMotionClasses.IsTemporalPairClass(SynthMotionClasses.Labels.ToList().IndexOf(v.Truth))).ToList();
+        var pairs = videos.Where(v => SynthMotionClasses.IsTemporalPairClass(v.Truth)).ToList();
         static double Share(IEnumerable<bool> right) => right.DefaultIfEmpty(false).Average(r => r ? 1.0 : 0.0);
+        static bool Right(string label, int truth) => label == SynthMotionClasses.Labels[truth];
         return
         [
-            ("consensus", Share(videos.Select(v => v.Consensus.Label == v.Truth)), Share(pairs.Select(v => v.Consensus.Label == v.Truth))),
-            .. sessions.Select((s, i) => (s.Model.Id, Share(videos.Select(v => v.ModelLabels[i] == v.Truth)), Share(pairs.Select(v => v.ModelLabels[i] == v.Truth)))),
+            ("consensus", Share(videos.Select(v => Right(v.Consensus.Label, v.Truth))), Share(pairs.Select(v => Right(v.Consensus.Label, v.Truth)))),
+            .. sessions.Select((s, i) => (s.Model.Id, Share(videos.Select(v => Right(v.ModelLabels[i], v.Truth))), Share(pairs.Select(v => Right(v.ModelLabels[i], v.Truth))))),
         ];
     }
 
-    /// <summary>Each video's true label, consensus (as the pipeline forms it) and every model's own best label.</summary>
-    private static IEnumerable<(string Truth, LabelScore Consensus, string[] ModelLabels)> Videos(IReadOnlyList<ModelSession> sessions, SynthMotionSplit split, int count)
+    /// <summary>Each video's true class, consensus (as the pipeline forms it) and every model's own best label.</summary>
+    private static IEnumerable<(int Truth, LabelScore Consensus, string[] ModelLabels)> Videos(IReadOnlyList<ModelSession> sessions, SynthMotionSplit split, int count)
     {
         for (var index = 0; index < count; index++)
         {
@@ -48,7 +49,7 @@ public static class ConsensusCalibration
                 return new ModelScores(session.Model.Id, manifest.ConsensusWeight, session.Model.Labels, mean, session.Model.LabelSpace);
             }).ToList();
             var best = Timelines.Top(Consensus.WeightedMean(models), 1)[0];
-            yield return (SynthMotionClasses.Labels[label], best, [.. models.Select(m => Timelines.Top(Consensus.WeightedMean([m]), 1)[0].Label)]);
+            yield return (label, best, [.. models.Select(m => Timelines.Top(Consensus.WeightedMean([m]), 1)[0].Label)]);
         }
     }
 

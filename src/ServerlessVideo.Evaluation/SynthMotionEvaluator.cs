@@ -25,6 +25,7 @@ public static class SynthMotionEvaluator
         var manifest = session.Model.Manifest;
         int correct = 0, pairTotal = 0, pairCorrect = 0;
         var perClass = new int[SynthMotionClasses.Labels.Count];
+        var perClassTotal = new int[perClass.Length];
         var timings = new List<double>();
         for (var i = 0; i < count; i++)
         {
@@ -42,6 +43,7 @@ public static class SynthMotionEvaluator
             var ok = predictedLabel == SynthMotionClasses.Labels[label];
             correct += ok ? 1 : 0;
             perClass[label] += ok ? 1 : 0;
+            perClassTotal[label]++;
             if (SynthMotionClasses.IsTemporalPairClass(label))
             {
                 pairTotal++;
@@ -50,7 +52,6 @@ public static class SynthMotionEvaluator
         }
 
         timings.Sort();
-        var perClassTotal = Enumerable.Range(0, perClass.Length).Select(c => Enumerable.Range(firstIndex, count).Count(i => i % perClass.Length == c)).ToArray();
         return new EvaluationResult(count, (double)correct / count, pairTotal == 0 ? 0 : (double)pairCorrect / pairTotal, timings[timings.Count / 2])
         {
             ClassAccuracy = SynthMotionClasses.Labels.Select((l, c) => (l, perClassTotal[c] == 0 ? 0 : (double)perClass[c] / perClassTotal[c])).ToDictionary(p => p.l, p => p.Item2),

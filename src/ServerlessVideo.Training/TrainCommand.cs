@@ -47,6 +47,8 @@ public static class TrainCommand
         var trainMinutes = total.Elapsed.TotalMinutes;
 
         var frames = recipe.Sampling.ClipLength;
+        // With fresh data every epoch renders a new set: that many distinct clips were trained on.
+        var trainClips = recipe.FreshData ? train.Labels.Count * recipe.Epochs : train.Labels.Count;
         var onnx = net.ToOnnx(frames, Recipe.FrameSize, $"{recipe.Name}; trained on SynthMotion by sv-train {recipe.Id}");
         var parity = net.ParityDifference(onnx, frames, Recipe.FrameSize, recipe.Seed).MaxDifference;
         var manifest = new ModelManifest
@@ -61,7 +63,7 @@ public static class TrainCommand
             Sampling = recipe.Sampling,
             Preprocessing = Recipe.Preprocessing,
             Architecture = recipe.Architecture?.ToDictionary(p => p.Key, p => System.Text.Json.JsonSerializer.SerializeToElement(p.Value)),
-            Provenance = ModelPublisher.Provenance(recipe.Id, recipe.FreshData ? train.Labels.Count * recipe.Epochs : train.Labels.Count, (fitted.Notes
+            Provenance = ModelPublisher.Provenance(recipe.Id, trainClips, (fitted.Notes
                 ?? (start is null ? "Trained from scratch on SynthMotion" : $"Initialised by {start}, then trained on SynthMotion"))
                 + (recipe.FreshData ? $" ({train.Labels.Count} new clips every epoch)" : string.Empty)),
         };
@@ -69,7 +71,7 @@ public static class TrainCommand
         {
             ["seed"] = recipe.Seed,
             ["epochs"] = recipe.Epochs,
-            ["trainClips"] = recipe.FreshData ? train.Labels.Count * recipe.Epochs : train.Labels.Count,
+            ["trainClips"] = trainClips,
             ["validationAccuracy"] = Math.Round(valAccuracy, 4),
             ["parameters"] = net.parameters().Sum(p => p.numel()),
             ["flopsPerClip"] = 2 * net.MacsPerClip(frames, Recipe.FrameSize),

@@ -37,7 +37,7 @@ public static class FarnebackFlow
     /// Computes the flow from <paramref name="frame0"/> to <paramref name="frame1"/> (8-bit grayscale,
     /// width × height) into <paramref name="flow"/> (2·width·height floats, interleaved x, y).
     /// </summary>
-    /// <exception cref="InvalidOperationException">OpenCV's native library cannot be loaded (install libgtk-3-0).</exception>
+    /// <exception cref="OpenCvUnavailableException">OpenCV's native library cannot be loaded (install libgtk-3-0).</exception>
     public static void Compute(ReadOnlySpan<byte> frame0, ReadOnlySpan<byte> frame1, int width, int height, Span<float> flow)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);

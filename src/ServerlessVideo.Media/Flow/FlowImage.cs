@@ -17,7 +17,7 @@ public static class FlowImage
     /// <param name="width">Field width.</param>
     /// <param name="height">Field height.</param>
     /// <param name="maxMagnitude">Magnitude drawn at full brightness; 0 (default) uses the field's own largest.</param>
-    /// <exception cref="InvalidOperationException">OpenCV's native library cannot be loaded (install libgtk-3-0).</exception>
+    /// <exception cref="OpenCvUnavailableException">OpenCV's native library cannot be loaded (install libgtk-3-0).</exception>
     public static byte[] ToPng(ReadOnlySpan<float> flow, int width, int height, double maxMagnitude = 0)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(width, 1);

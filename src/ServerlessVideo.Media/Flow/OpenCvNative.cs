@@ -10,7 +10,7 @@ internal static class OpenCvNative
 {
     private static readonly Lazy<Exception?> LoadFailure = new(Probe, LazyThreadSafetyMode.ExecutionAndPublication);
 
-    /// <summary>Throws <see cref="InvalidOperationException"/> when the native OpenCV library cannot be loaded.</summary>
+    /// <summary>Throws <see cref="OpenCvUnavailableException"/> when the native OpenCV library cannot be loaded.</summary>
     public static void EnsureLoaded()
     {
         if (LoadFailure.Value is { } failure)
@@ -19,7 +19,7 @@ internal static class OpenCvNative
         }
     }
 
-    private static InvalidOperationException Explain(Exception e) => new(
+    private static OpenCvUnavailableException Explain(Exception e) => new(
         "OpenCV (OpenCvSharp4.official.runtime.linux-x64) could not be loaded: its native library needs GTK 3. " +
         "Install it with 'apt-get install libgtk-3-0' (./sv does this). " + e.Message,
         e);

@@ -20,7 +20,7 @@ public static class KeyFrameStrip
     /// <summary>
     /// The strip of frame <c>Frame</c> of each RGB clip, and the tile size. Every clip must have the size of the first.
     /// </summary>
-    /// <exception cref="InvalidOperationException">OpenCV's native library cannot be loaded (install libgtk-3-0).</exception>
+    /// <exception cref="OpenCvUnavailableException">OpenCV's native library cannot be loaded (install libgtk-3-0).</exception>
     public static (byte[] Jpeg, int TileWidth, int TileHeight) ToJpeg(IReadOnlyList<(ClipTensor Clip, int Frame)> frames)
     {
         ArgumentNullException.ThrowIfNull(frames);
@@ -44,11 +44,11 @@ public static class KeyFrameStrip
         using var strip = new Mat(tileHeight, tileWidth * frames.Count, MatType.CV_8UC3);
         using var rgb = new Mat(height, width, MatType.CV_8UC3);
         using var tile = new Mat();
+        var interpolation = tileHeight < height ? InterpolationFlags.Area : InterpolationFlags.Linear;
         for (var i = 0; i < frames.Count; i++)
         {
             var (clip, frame) = frames[i];
             clip.Data.AsSpan(frame * clip.FrameBytes, clip.FrameBytes).CopyTo(rgb.AsSpan<byte>());
-            var interpolation = tileHeight < height ? InterpolationFlags.Area : InterpolationFlags.Linear;
             Cv2.Resize(rgb, tile, new Size(tileWidth, tileHeight), 0, 0, interpolation);
             using var target = new Mat(strip, new Rect(i * tileWidth, 0, tileWidth, tileHeight));
             Cv2.CvtColor(tile, target, ColorConversionCodes.RGB2BGR);

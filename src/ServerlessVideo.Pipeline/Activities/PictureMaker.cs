@@ -56,7 +56,7 @@ public sealed partial class PictureMaker(ResultBlobStore blobs, Inference.ModelR
 
             return new VideoPictures(keyFrames, flows);
         }
-        catch (InvalidOperationException ex) when (ex.Message.StartsWith("OpenCV", StringComparison.Ordinal))
+        catch (OpenCvUnavailableException ex)
         {
             LogNoPictures(logger, videoId, ex.Message);
             return null;
