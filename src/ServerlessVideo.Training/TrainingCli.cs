@@ -44,12 +44,15 @@ public static class TrainingCli
         };
     }
 
+    private static readonly HashSet<string> ValueOptions = ["--epochs", "--threads", "--per-class", "--warmup", "--lr"];
+
     /// <summary><c>&lt;id&gt; [models-dir] [--epochs N] [--threads N]</c>: the options are for schedule experiments, not for the committed models.</summary>
     private static int Train(string[] args)
     {
         static string? Value(string[] a, string name) => Array.IndexOf(a, name) is var i and >= 0 && i + 1 < a.Length ? a[i + 1] : null;
         static int? Option(string[] a, string name) => Value(a, name) is { } v ? int.Parse(v, CultureInfo.InvariantCulture) : null;
-        var positional = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (i == 0 || !args[i - 1].StartsWith("--", StringComparison.Ordinal))).ToList();
+        // A positional argument is one that is neither an option nor an option's value (--scratch takes none).
+        var positional = args.Where((a, i) => !a.StartsWith("--", StringComparison.Ordinal) && (i == 0 || !ValueOptions.Contains(args[i - 1]))).ToList();
         var lr = Value(args, "--lr") is { } rate ? double.Parse(rate, CultureInfo.InvariantCulture) : (double?)null;
         return TrainCommand.Run(
             positional[0], positional.Count > 1 ? positional[1] : "models", Option(args, "--epochs"), Option(args, "--threads"), Option(args, "--per-class"), Option(args, "--warmup"),
