@@ -54,8 +54,11 @@ public sealed record Recipe(
         new("cnn-lstm-synthmotion", "cnn-lstm", "CNN + LSTM over the frame sequence",
             classes => new CnnLstmNet(classes, FrameSize), new SamplingSpec(8, 4, null, 3), Epochs: 20),
         new("two-stream-synthmotion", "two-stream", "Two-stream: RGB frames + stacked TV-L1 flow, late fusion",
-            classes => new TwoStreamNet(classes), new SamplingSpec(TwoStreamNet.Flows + 1, 8, null, 3), Epochs: 15)
+            classes => new TwoStreamNet(classes), new SamplingSpec(TwoStreamNet.Flows + 1, 8, null, 3), Epochs: 30)
         {
+            // The temporal stream takes new clips every few epochs (see TwoStreamNet.Fit); the spatial one starts from TSN.
+            InitialiseFrom = "tsn-synthmotion",
+            FreshData = true,
             Architecture = new Dictionary<string, object> { ["flowFields"] = TwoStreamNet.Flows, ["fusion"] = "late, weighted softmax average" },
         },
         new("c3d-synthmotion", "c3d", "C3D: 3×3×3 convolutions throughout",

@@ -48,7 +48,15 @@ public static class TrainCommand
 
         var frames = recipe.Sampling.ClipLength;
         // With fresh data every epoch renders a new set: that many distinct clips were trained on.
-        var trainClips = recipe.FreshData ? train.Labels.Count * recipe.Epochs : train.Labels.Count;
+        var trainClips = fitted.TrainClips ?? (recipe.FreshData ? train.Labels.Count * recipe.Epochs : train.Labels.Count);
+        var freshNote = recipe.FreshData ? $" ({train.Labels.Count} new clips every epoch)" : string.Empty;
+        var notes = (start, fitted.Notes) switch
+        {
+            (null, null) => $"Trained from scratch on SynthMotion{freshNote}",
+            (null, { } own) => string.Concat(own[..1].ToUpperInvariant(), own[1..]),
+            (_, null) => $"Initialised by {start}, then trained on SynthMotion{freshNote}",
+            (_, { } own) => $"Initialised by {start}, then {own}",
+        };
         var onnx = net.ToOnnx(frames, Recipe.FrameSize, $"{recipe.Name}; trained on SynthMotion by sv-train {recipe.Id}");
         var parity = net.ParityDifference(onnx, frames, Recipe.FrameSize, recipe.Seed).MaxDifference;
         var manifest = new ModelManifest
@@ -63,9 +71,7 @@ public static class TrainCommand
             Sampling = recipe.Sampling,
             Preprocessing = Recipe.Preprocessing,
             Architecture = recipe.Architecture?.ToDictionary(p => p.Key, p => System.Text.Json.JsonSerializer.SerializeToElement(p.Value)),
-            Provenance = ModelPublisher.Provenance(recipe.Id, trainClips, (fitted.Notes
-                ?? (start is null ? "Trained from scratch on SynthMotion" : $"Initialised by {start}, then trained on SynthMotion"))
-                + (recipe.FreshData ? $" ({train.Labels.Count} new clips every epoch)" : string.Empty)),
+            Provenance = ModelPublisher.Provenance(recipe.Id, trainClips, notes),
         };
         var metrics = new Dictionary<string, double>
         {

@@ -28,6 +28,12 @@ public sealed class TwoStreamNet : VideoNet
 
     private static readonly double[] FlowWeights = [0.5, 1, 1.5, 2, 3, 4];
 
+    /// <summary>
+    /// With fresh data, the temporal stream takes new clips every this many epochs: its own training is quick and the
+    /// TV-L1 flow of a new set is not, so each set is read a few times.
+    /// </summary>
+    public const int EpochsPerFlowSet = 3;
+
     public TwoStreamNet(int classes) : base(nameof(TwoStreamNet))
     {
         Spatial = new TsnNet(classes);
@@ -54,7 +60,19 @@ public sealed class TwoStreamNet : VideoNet
 
     public override ModelOutput ManifestOutput() => new(null, "softmax") { Fusion = [new(RgbOutput, 1), new(FlowOutput, FlowWeight)] };
 
-    /// <summary>Each stream on its own data (the clips, then their flow), then the fusion weight on validation.</summary>
+    /// <summary>The spatial stream starts as a committed frame-level model's CNN, as the paper's starts from ImageNet.</summary>
+    public override string InitialiseFrom(string onnxPath)
+    {
+        Inflation.Load(Spatial.Cnn, onnxPath);
+        return "starting the spatial stream from the trained 2D CNN";
+    }
+
+    /// <summary>
+    /// Each stream on its own data (the clips, then their flow), then the fusion weight on validation. With fresh data
+    /// the spatial stream takes new clips every epoch (on a fixed split it learns the clips by heart: training loss
+    /// 0.12, below the 0.46 an orderless model can honestly reach) and the temporal stream every
+    /// <see cref="EpochsPerFlowSet"/> epochs.
+    /// </summary>
     public override Fitted Fit(SynthMotionData train, SynthMotionData validation, Recipe recipe, TextWriter log, Func<int, SynthMotionData>? freshTrain)
     {
         ArgumentNullException.ThrowIfNull(train);
@@ -65,7 +83,9 @@ public sealed class TwoStreamNet : VideoNet
         var validationFlow = validation.WithFlow(Flow, FlowPreprocessing);
         log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{Flow.Algorithm} flow for {train.Labels.Count + validation.Labels.Count} clips in {watch.Elapsed.TotalSeconds:0} s"));
         var rgbAccuracy = Trainer.Train(Spatial, train, validation, recipe, log, freshTrain);
-        var flowAccuracy = Trainer.Train(Temporal, trainFlow, validationFlow, recipe, log, freshTrain is null ? null : epoch => freshTrain(epoch).WithFlow(Flow, FlowPreprocessing));
+        var flowSet = trainFlow;
+        var flowAccuracy = Trainer.Train(Temporal, trainFlow, validationFlow, recipe, log, freshTrain is null ? null : epoch =>
+            flowSet = (epoch - 1) % EpochsPerFlowSet == 0 ? freshTrain(1 + ((epoch - 1) / EpochsPerFlowSet)).WithFlow(Flow, FlowPreprocessing) : flowSet);
         var (weight, fused) = ChooseFlowWeight(validation, validationFlow);
         FlowWeight = weight;
         log.WriteLine(string.Create(CultureInfo.InvariantCulture, $"validation RGB {rgbAccuracy:P1}, flow {flowAccuracy:P1}, fused {fused:P1} at flow weight {weight}"));
@@ -78,7 +98,10 @@ public sealed class TwoStreamNet : VideoNet
                 ["validationAccuracyFlow"] = Math.Round(flowAccuracy, 4),
                 ["flowWeight"] = weight,
             },
-            Notes = "Spatial and temporal streams trained on SynthMotion separately; the flow weight was chosen on the validation split",
+            Notes = freshTrain is null
+                ? "spatial and temporal streams trained on SynthMotion separately; the flow weight was chosen on the validation split"
+                : $"the spatial stream trained on SynthMotion with {train.Labels.Count} new clips every epoch and the temporal stream with as many every {EpochsPerFlowSet} epochs, separately; the flow weight was chosen on the validation split",
+            TrainClips = freshTrain is null ? train.Labels.Count : train.Labels.Count * recipe.Epochs,
         };
     }
 
