@@ -48,7 +48,7 @@ public static class TrainCommand
 
         var frames = recipe.Sampling.ClipLength;
         // With fresh data every epoch renders a new set: that many distinct clips were trained on.
-        var trainClips = fitted.TrainClips ?? (recipe.FreshData ? train.Labels.Count * recipe.Epochs : train.Labels.Count);
+        var trainClips = recipe.FreshData ? train.Labels.Count * recipe.Epochs : train.Labels.Count;
         var freshNote = recipe.FreshData ? $" ({train.Labels.Count} new clips every epoch)" : string.Empty;
         var notes = (start, fitted.Notes) switch
         {

@@ -101,7 +101,6 @@ public sealed class TwoStreamNet : VideoNet
             Notes = freshTrain is null
                 ? "spatial and temporal streams trained on SynthMotion separately; the flow weight was chosen on the validation split"
                 : $"the spatial stream trained on SynthMotion with {train.Labels.Count} new clips every epoch and the temporal stream with as many every {EpochsPerFlowSet} epochs, separately; the flow weight was chosen on the validation split",
-            TrainClips = freshTrain is null ? train.Labels.Count : train.Labels.Count * recipe.Epochs,
         };
     }
 

@@ -91,7 +91,4 @@ public sealed record Fitted(double ValidationAccuracy)
     public IReadOnlyDictionary<string, double>? Metrics { get; init; }
 
     public string? Notes { get; init; }
-
-    /// <summary>Distinct training clips, when the network counts them its own way.</summary>
-    public int? TrainClips { get; init; }
 }
