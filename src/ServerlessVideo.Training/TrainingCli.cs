@@ -1,5 +1,6 @@
 using System.Globalization;
 using ServerlessVideo.Training.Export;
+using ServerlessVideo.Training.Nets;
 using TorchSharp;
 
 namespace ServerlessVideo.Training;
@@ -14,8 +15,9 @@ public static class TrainingCli
                                          [--epochs N] [--per-class N] [--warmup N] [--threads N] [--lr X] [--scratch] override the recipe, for experiments
           readme [models-dir]            regenerate the tables in models/README.md from the manifests
           consensus [n]                  the consensus of all models against each alone on n test videos (600), into models/README.md
-          parity [--timing]              export every architecture untrained and compare ONNX Runtime with TorchSharp
-                                         (--timing: also time one training step of each)
+          parity [--timing] [id ...]     export every architecture (or those named) untrained and compare ONNX Runtime
+                                         with TorchSharp, and each TimeSformer attention step with its masked
+                                         definition (--timing: also time one training step of each)
           synth-videos <dir> [n] [split] encode n SynthMotion videos per class (split: train, validation, test, fresh)
           resnet18-probe [n]             frozen ImageNet ResNet18 features (NuGet featurizer) with a linear and an LSTM head, n clips per class
           evaluate <model-id> [split] [n] accuracy of a committed model on n videos of a split, through ONNX Runtime
@@ -34,7 +36,7 @@ public static class TrainingCli
         return args[0] switch
         {
             "synth-videos" => await SynthVideosCommand.RunAsync(args[1..]),
-            "parity" => ParityAll(timing: args.Contains("--timing")),
+            "parity" => Parity(timing: args.Contains("--timing"), [.. args[1..].Where(a => a != "--timing")]),
             "readme" => Readme(args.Length > 1 ? args[1] : "models"),
             "evaluate" => Evaluate(args[1..]),
             "open-set" => OpenSet(args[1..]),
@@ -139,11 +141,21 @@ public static class TrainingCli
         return times.Order().ElementAt(1);
     }
 
-    /// <summary>Every architecture, freshly initialised with running batch-norm statistics moved off their defaults.</summary>
-    private static int ParityAll(bool timing)
+    /// <summary>
+    /// Every architecture (or the named ones), freshly initialised with running batch-norm statistics moved off their
+    /// defaults.
+    /// </summary>
+    private static int Parity(bool timing, IReadOnlyCollection<string> ids)
     {
+        var unknown = ids.Except(Recipe.All.Select(r => r.Id)).ToList();
+        if (unknown.Count > 0)
+        {
+            Console.Error.WriteLine($"Unknown recipe: {string.Join(", ", unknown)}.");
+            return 2;
+        }
+
         var worst = 0.0;
-        foreach (var recipe in Recipe.All)
+        foreach (var recipe in Recipe.All.Where(r => ids.Count == 0 || ids.Contains(r.Id)))
         {
             torch.random.manual_seed(7);
             var net = recipe.Create(12);
@@ -154,6 +166,12 @@ public static class TrainingCli
             worst = Math.Max(worst, diff);
             var step = timing ? string.Create(CultureInfo.InvariantCulture, $"; training step {StepMilliseconds(net, recipe):0} ms per batch of {Trainer.BatchSize}") : string.Empty;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{recipe.Id,-36} max |onnx - torch| = {diff:E2} (outputs up to {scale:0.###}){step}"));
+            if (net is TimeSformerNet timeSformer)
+            {
+                var grouping = timeSformer.GroupingDifference(11);
+                worst = Math.Max(worst, grouping);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{recipe.Id,-36} max |groups - masked joint| = {grouping:E2}"));
+            }
         }
 
         // The parity test checks these are exactly the committed built-in models.

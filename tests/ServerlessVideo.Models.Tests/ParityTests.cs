@@ -7,7 +7,9 @@ namespace ServerlessVideo.Models.Tests;
 
 /// <summary>
 /// The ONNX writer reproduces each TorchSharp architecture: max |ONNX Runtime − TorchSharp| ≤ 1e-4 on random input, for
-/// every recipe, and the recipes are exactly the built-in models committed under models/.
+/// every recipe, and the recipes are exactly the built-in models committed under models/. Each TimeSformer's attention
+/// steps, computed over token groups, equal the same steps as masked attention over the whole clip written from the
+/// scheme's definition.
 /// </summary>
 public sealed partial class ParityTests
 {
@@ -32,10 +34,17 @@ public sealed partial class ParityTests
         Assert.Equal(RepoPaths.BuiltInModelIds, recipes);
         Assert.Equal(recipes, diffs.Keys.Order(StringComparer.Ordinal));
         Assert.All(diffs.Values, d => Assert.InRange(d, 0, 1e-4));
+
+        var grouping = GroupingLine().Matches(output).ToDictionary(m => m.Groups[1].Value, m => double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture));
+        Assert.Equal(recipes.Where(r => r.StartsWith("timesformer-", StringComparison.Ordinal)), grouping.Keys.Order(StringComparer.Ordinal));
+        Assert.All(grouping.Values, d => Assert.InRange(d, 0, 1e-5));
     }
 
     [GeneratedRegex(@"^(\S+)\s+max \|onnx - torch\| = (\S+) ", RegexOptions.Multiline)]
     private static partial Regex DiffLine();
+
+    [GeneratedRegex(@"^(\S+)\s+max \|groups - masked joint\| = (\S+)$", RegexOptions.Multiline)]
+    private static partial Regex GroupingLine();
 
     [GeneratedRegex(@"^recipes: (.+)$", RegexOptions.Multiline)]
     private static partial Regex RecipesLine();

@@ -37,9 +37,9 @@ public sealed class TimeSformerNet : VideoNet
     {
         Scheme = scheme;
         Grid = (frames, size / Patch, size / Patch);
-        if (size % Patch != 0 || Grid.H % 2 != 0)
+        if (size % Patch != 0 || Grid.H % 2 != 0 || frames % 2 != 0)
         {
-            throw new ArgumentException($"TimeSformer here needs frames of a multiple of {2 * Patch} px (local attention over quarters of the frame).", nameof(size));
+            throw new ArgumentException($"TimeSformer here needs frames of a multiple of {2 * Patch} px and an even frame count (local and global attention halve each axis).", nameof(size));
         }
 
         Stem = new FrameCnn();
@@ -47,9 +47,9 @@ public sealed class TimeSformerNet : VideoNet
         TimePosition = Parameter(randn(new long[] { 1, frames, 1, 1, Dim }) * PositionScale);
         for (var d = 0; d < Depth; d++)
         {
-            foreach (var (axes, mask) in Steps(scheme, Grid))
+            foreach (var spans in Steps(scheme))
             {
-                Attentions.Add(new TokenAttention(Dim, Heads, axes, mask));
+                Attentions.Add(new TokenAttention(Dim, Heads, Grid, spans));
             }
 
             Mlps.Add(new Mlp(Dim, 2 * Dim));
@@ -86,41 +86,33 @@ public sealed class TimeSformerNet : VideoNet
 
     private int StepsPerBlock => Attentions.Count / Depth;
 
-    /// <summary>The attention steps of one block: the axes each attends over, and a mask for the sparse scheme.</summary>
-    public static IReadOnlyList<(long[] Axes, float[,]? Mask)> Steps(string scheme, (long T, long H, long W) grid) => scheme switch
+    /// <summary>The attention steps of one block: how each of T, H and W takes part in each.</summary>
+    public static IReadOnlyList<AxisSpan[]> Steps(string scheme) => scheme switch
     {
-        "space" => [([2, 3], null)],
-        "joint" => [([1, 2, 3], null)],
-        "divided" => [([1], null), ([2, 3], null)],
-        "local-global" => [([1, 2, 3], Mask(grid, Local)), ([1, 2, 3], Mask(grid, Global))],
-        "axial" => [([1], null), ([3], null), ([2], null)],
+        "space" => [[AxisSpan.Own, AxisSpan.All, AxisSpan.All]],
+        "joint" => [[AxisSpan.All, AxisSpan.All, AxisSpan.All]],
+        "divided" => [[AxisSpan.All, AxisSpan.Own, AxisSpan.Own], [AxisSpan.Own, AxisSpan.All, AxisSpan.All]],
+
+        // Local: the same H/2 × W/2 quarter of the frame in every frame; global: the whole clip at a stride of 2 along
+        // time, height and width. Each is computed as attention within its groups, not as a masked joint attention.
+        "local-global" => [
+            [AxisSpan.All, AxisSpan.Within(2), AxisSpan.Within(2)],
+            [AxisSpan.Strided(2), AxisSpan.Strided(2), AxisSpan.Strided(2)]],
+        "axial" => [[AxisSpan.All, AxisSpan.Own, AxisSpan.Own], [AxisSpan.Own, AxisSpan.Own, AxisSpan.All], [AxisSpan.Own, AxisSpan.All, AxisSpan.Own]],
         _ => throw new ArgumentException($"Unknown attention scheme '{scheme}'; known: {string.Join(", ", Schemes)}.", nameof(scheme)),
     };
 
-    /// <summary>Local: the same H/2 × W/2 quarter of the frame, in every frame.</summary>
-    private static bool Local((long T, long H, long W) grid, (long T, long H, long W) a, (long T, long H, long W) b) =>
-        a.H / (grid.H / 2) == b.H / (grid.H / 2) && a.W / (grid.W / 2) == b.W / (grid.W / 2);
-
-    /// <summary>Global: the whole clip at a stride of 2 along time, height and width.</summary>
-    private static bool Global((long T, long H, long W) grid, (long T, long H, long W) a, (long T, long H, long W) b) =>
-        (a.T - b.T) % 2 == 0 && (a.H - b.H) % 2 == 0 && (a.W - b.W) % 2 == 0;
-
-    private static float[,] Mask((long T, long H, long W) grid, Func<(long T, long H, long W), (long T, long H, long W), (long T, long H, long W), bool> allowed)
+    /// <summary>
+    /// The largest difference, on random tokens, between each attention step computed over its groups and the same step
+    /// as a masked attention over the whole clip (<see cref="TokenAttention.AsMaskedJoint"/>).
+    /// </summary>
+    public double GroupingDifference(int seed)
     {
-        var n = grid.T * grid.H * grid.W;
-        var mask = new float[n, n];
-        for (var i = 0; i < n; i++)
-        {
-            for (var j = 0; j < n; j++)
-            {
-                mask[i, j] = allowed(grid, At(grid, i), At(grid, j)) ? 0f : -1e9f;
-            }
-        }
-
-        return mask;
+        random.manual_seed(seed);
+        using var noGrad = no_grad();
+        using var x = randn(new long[] { 2, Grid.T, Grid.H, Grid.W, Dim });
+        return Attentions.Max(a => (a.call(x) - a.AsMaskedJoint(x)).abs().max().item<float>());
     }
-
-    private static (long T, long H, long W) At((long T, long H, long W) grid, long i) => (i / (grid.H * grid.W), i / grid.W % grid.H, i % grid.W);
 
     public override Tensor forward(Tensor x)
     {
@@ -170,7 +162,7 @@ public sealed class TimeSformerNet : VideoNet
         {
             for (var s = 0; s < StepsPerBlock; s++)
             {
-                tokens = Attentions[(d * StepsPerBlock) + s].Export(w, tokens, Grid);
+                tokens = Attentions[(d * StepsPerBlock) + s].Export(w, tokens);
             }
 
             tokens = w.Add(tokens, Mlps[d].Export(w, w.LayerNorm(tokens, MlpNorms[d])));

