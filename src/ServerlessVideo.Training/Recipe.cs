@@ -74,7 +74,7 @@ public sealed record Recipe(
         },
         .. TimeSformerNet.Schemes.Select(scheme => new Recipe(
             $"timesformer-{scheme}-synthmotion", "timesformer", $"TimeSformer, {scheme} attention",
-            classes => new TimeSformerNet(scheme, classes, Clip8.ClipLength, FrameSize), Clip8, Epochs: 16, LearningRate: 5e-4)
+            classes => new TimeSformerNet(scheme, classes, Clip8.ClipLength, FrameSize), Clip8, Epochs: 40, LearningRate: 5e-4)
         {
             // The same start, data, schedule, width and depth for every scheme, so the table compares attention alone.
             InitialiseFrom = "tsn-synthmotion",
