@@ -33,7 +33,10 @@ public sealed class SvScript : IDisposable
     /// <summary>Starts <c>./sv</c> with <paramref name="arguments"/>; <paramref name="environment"/> adds to the inherited one.</summary>
     public static SvScript Start(IReadOnlyDictionary<string, string> environment, params string[] arguments)
     {
-        // setsid: the script leads a new process group, which Signal sends to like a terminal would.
+        // setsid: the script leads a new process group, which Signal sends to like a terminal would. env
+        // --default-signal: a shell starts a foreground job with SIGINT and SIGQUIT at their defaults, but this test
+        // run may have been started as a background job, which ignores both, and bash cannot trap a signal that was
+        // ignored when it started.
         var start = new ProcessStartInfo("setsid")
         {
             RedirectStandardOutput = true,
@@ -41,7 +44,7 @@ public sealed class SvScript : IDisposable
             UseShellExecute = false,
             WorkingDirectory = RepoPaths.Root,
         };
-        foreach (var a in (string[])["bash", Path.Combine(RepoPaths.Root, "sv"), .. arguments])
+        foreach (var a in (string[])["env", "--default-signal=INT,QUIT", "bash", Path.Combine(RepoPaths.Root, "sv"), .. arguments])
         {
             start.ArgumentList.Add(a);
         }
