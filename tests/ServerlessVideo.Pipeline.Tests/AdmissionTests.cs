@@ -78,14 +78,24 @@ public sealed class AdmissionTests
                 queued |= progress is { Stage: "queued", QueuePosition: >= 1 };
             }
 
-            await Task.Delay(50, cts.Token);
+            await Task.Delay(50, CancellationToken.None);
         }
 
-        Assert.True(queued, "no video was seen waiting for the one slot");
+        Assert.True(queued, $"no video was seen waiting for the one slot:\n{await DescribeAsync(h, ids)}");
         var spans = new List<(DateTimeOffset Start, DateTimeOffset End)>();
         foreach (var id in ids)
         {
-            var done = await h.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, cts.Token);
+            OrchestrationMetadata done;
+            try
+            {
+                done = await h.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, cts.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                Assert.Fail($"not every video was final within 3 minutes:\n{await DescribeAsync(h, ids)}");
+                throw;
+            }
+
             Assert.True(done.RuntimeStatus == OrchestrationRuntimeStatus.Completed, $"{done.RuntimeStatus}: {done.FailureDetails?.ErrorMessage} {done.SerializedOutput}");
             Assert.Equal(VideoStatuses.Completed, done.ReadOutputAs<VideoOutcome>()!.Status);
             var row = Assert.Single(await h.RowsAsync(h.VideoRows, id));
@@ -99,5 +109,18 @@ public sealed class AdmissionTests
             // Woken by the finishing video, not by the 10 s re-check.
             Assert.True(ordered[i].Start - ordered[i - 1].End < TimeSpan.FromSeconds(5), $"video {i} waited {ordered[i].Start - ordered[i - 1].End} after a slot freed");
         }
+    }
+
+    /// <summary>Each instance's state, for a failure message: where a stalled run stands.</summary>
+    private static async Task<string> DescribeAsync(PipelineHarness h, IEnumerable<string> ids)
+    {
+        var lines = new List<string>();
+        foreach (var id in ids)
+        {
+            var instance = await h.Client.GetInstanceAsync(id, getInputsAndOutputs: true, CancellationToken.None);
+            lines.Add($"{id}: {instance?.RuntimeStatus} {instance?.SerializedCustomStatus} updated {instance?.LastUpdatedAt:O}");
+        }
+
+        return string.Join('\n', lines);
     }
 }
