@@ -20,8 +20,19 @@ public sealed class LocalHostOptions
     /// <summary>Activities this worker runs at once (ffmpeg and ONNX Runtime are CPU-bound: about one per core).</summary>
     public int MaxConcurrentActivities { get; set; } = Math.Max(1, Environment.ProcessorCount);
 
-    /// <summary>Orchestration episodes this worker runs at once.</summary>
-    public int MaxConcurrentOrchestrations { get; set; } = 8;
+    /// <summary>
+    /// Orchestrations this worker has loaded at once. An episode is light (no I/O), and half of the slots may be
+    /// extended sessions (see <see cref="ExtendedSessionIdleTimeout"/>), which hold their slot while they wait: a batch
+    /// of 40 short videos read its histories 195 times with 8 slots, 71 times with 64.
+    /// </summary>
+    public int MaxConcurrentOrchestrations { get; set; } = 64;
+
+    /// <summary>
+    /// How long an orchestration stays in memory waiting for its next message (an activity's result, a wake-up) before
+    /// it is unloaded; zero turns extended sessions off. In memory, its next episode replays nothing and reads no
+    /// history from storage: each episode otherwise queries the history table and replays from the start.
+    /// </summary>
+    public TimeSpan ExtendedSessionIdleTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// How long a dead worker's work stays invisible before another worker takes it (queue visibility and partition

@@ -42,7 +42,9 @@ public sealed partial class AzureStorageDurableTaskWorker : DurableTaskWorker
             ErrorPropagationMode = ErrorPropagationMode.UseFailureDetails,
         };
 
-        // Task objects are created per work item inside a DI scope that lives as long as the execution.
+        // Activities are created per work item inside a DI scope that lives as long as the execution. An orchestrator
+        // lives as long as its orchestration object, which an extended session keeps across episodes: it comes from
+        // the root provider (orchestrators are deterministic code and take no scoped services).
         _worker.AddOrchestrationDispatcherMiddleware(BindOrchestrationAsync);
         _worker.AddActivityDispatcherMiddleware(BindActivityAsync);
     }
@@ -87,25 +89,23 @@ public sealed partial class AzureStorageDurableTaskWorker : DurableTaskWorker
         base.Dispose();
     }
 
-    private async Task BindOrchestrationAsync(DispatchMiddlewareContext context, Func<Task> next)
+    private Task BindOrchestrationAsync(DispatchMiddlewareContext context, Func<Task> next)
     {
-        if (context.GetProperty<CoreOrchestration>() is DeferredOrchestration deferred)
+        // Bound once: in an extended session the later episodes resume the same orchestration object, whose shim
+        // holds the running orchestrator (a new one would have lost its place, its events and its custom status).
+        if (context.GetProperty<CoreOrchestration>() is DeferredOrchestration { Inner: null } deferred)
         {
             var state = context.GetProperty<OrchestrationRuntimeState>();
-            await using var scope = _services.CreateAsyncScope();
             var parent = state.ParentInstance is { } p
                 ? new ParentOrchestrationInstance(p.Name, p.OrchestrationInstance.InstanceId)
                 : null;
-            if (Factory.TryCreateOrchestrator(new TaskName(deferred.Name), scope.ServiceProvider, out var orchestrator))
+            if (Factory.TryCreateOrchestrator(new TaskName(deferred.Name), _services, out var orchestrator))
             {
                 deferred.Inner = _shims.CreateOrchestration(new TaskName(deferred.Name), orchestrator, parent);
             }
-
-            await next();
-            return;
         }
 
-        await next();
+        return next();
     }
 
     private async Task BindActivityAsync(DispatchMiddlewareContext context, Func<Task> next)

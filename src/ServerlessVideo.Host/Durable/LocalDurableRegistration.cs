@@ -63,6 +63,8 @@ public static class LocalDurableRegistration
             ThrowExceptionOnInvalidDedupeStatus = true,
             MaxConcurrentTaskActivityWorkItems = host.MaxConcurrentActivities,
             MaxConcurrentTaskOrchestrationWorkItems = host.MaxConcurrentOrchestrations,
+            ExtendedSessionsEnabled = host.ExtendedSessionIdleTimeout > TimeSpan.Zero,
+            ExtendedSessionIdleTimeout = host.ExtendedSessionIdleTimeout > TimeSpan.Zero ? host.ExtendedSessionIdleTimeout : TimeSpan.FromSeconds(30),
         };
     }
 }
