@@ -56,6 +56,29 @@ public sealed class AdmissionTests
     }
 
     [Fact]
+    public async Task A_video_admitted_at_once_takes_no_place_in_line_and_one_admitted_on_a_later_ask_leaves_none_behind()
+    {
+        await using var h = await PipelineHarness.StartAsync(configure: x => x.Options.MaxVideosInFlight = 1);
+        var store = h.Service<AdmissionStore>();
+        var admission = new Azure.Data.Tables.TableClient(h.Options.StorageConnectionString, h.Options.AdmissionTable);
+        var t0 = DateTimeOffset.UtcNow;
+        VideoJob Job(string id, int second) => new(id, "videos", id + ".mp4", "0x1", t0.AddSeconds(second));
+        async Task<int> PlacesAsync() => await admission.QueryAsync<Azure.Data.Tables.TableEntity>("PartitionKey eq 'waiting'").CountAsync();
+
+        Assert.Equal((true, 0), await store.TryAdmitAsync(Job("a", 0), CancellationToken.None));
+        Assert.Equal(0, await PlacesAsync());
+        Assert.Equal((false, 1), await store.TryAdmitAsync(Job("b", 1), CancellationToken.None));
+        Assert.Equal(1, await PlacesAsync());
+
+        // a's slot goes without a hand-over (its holder died, long ago): b's next ask takes it and gives its place up.
+        await admission.UpsertEntityAsync(new Azure.Data.Tables.TableEntity("slots", "holders") { ["Holders"] = "[\"ghost\"]" });
+        Assert.Equal((true, 0), await store.TryAdmitAsync(Job("b", 1), CancellationToken.None));
+        Assert.Equal(0, await PlacesAsync());
+        Assert.Equal((false, 1), await store.TryAdmitAsync(Job("c", 2), CancellationToken.None));
+        Assert.Equal(["c"], await store.ReleaseAsync(Job("b", 1), CancellationToken.None));
+    }
+
+    [Fact]
     public async Task With_one_slot_videos_run_one_after_another_and_the_waiting_ones_show_their_place()
     {
         await using var h = await PipelineHarness.StartAsync(configure: x => x.Options.MaxVideosInFlight = 1);

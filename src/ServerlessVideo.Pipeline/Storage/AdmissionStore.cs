@@ -43,33 +43,52 @@ public sealed class AdmissionStore(StorageClients storage, ResultStore results, 
                 return (true, 0);
             }
 
-            if (!queued)
-            {
-                await storage.Admission.UpsertEntityAsync(new TableEntity(WaitingPartition, key) { ["VideoId"] = job.VideoId }, TableUpdateMode.Replace, cancellationToken);
-                queued = true;
-            }
-
             if (holders.Count >= Max)
             {
                 holders = await PruneAsync(holders, cancellationToken);
             }
 
+            // Full: take a place in line before looking at it, so a release from now on sees this video. With a slot
+            // free, the line is only read: a video admitted at once never writes (and deletes) a place.
             var free = Max - holders.Count;
+            if (free <= 0)
+            {
+                queued = await EnsureWaitingAsync(job, key, queued, cancellationToken);
+            }
+
+            // The line up to this video's own place, which an earlier ask may have written.
             var ahead = await WaitingAsync(key, cancellationToken);
+            queued |= ahead.Remove(key);
             if (free <= ahead.Count)
             {
+                await EnsureWaitingAsync(job, key, queued, cancellationToken);
                 return (false, ahead.Count - free + 1);
             }
 
             holders.Add(new Holder(job.VideoId, time.GetUtcNow()));
             if (await TryWriteSlotsAsync(slots, holders, cancellationToken))
             {
-                await DeleteWaitingAsync(key, cancellationToken);
+                if (queued)
+                {
+                    await DeleteWaitingAsync(key, cancellationToken);
+                }
+
                 return (true, 0);
             }
         }
 
         throw new RequestFailedException(409, "The admission row kept changing; try again.");
+    }
+
+    /// <summary>Writes the video's place in line unless it did already; true.</summary>
+    private async Task<bool> EnsureWaitingAsync(VideoJob job, string key, bool written, CancellationToken cancellationToken)
+    {
+        if (!written)
+        {
+            await storage.Admission.UpsertEntityAsync(new TableEntity(WaitingPartition, key) { ["VideoId"] = job.VideoId }, TableUpdateMode.Replace, cancellationToken);
+        }
+
+        return true;
     }
 
     /// <summary>
@@ -174,12 +193,12 @@ public sealed class AdmissionStore(StorageClients storage, ResultStore results, 
         }
     }
 
-    /// <summary>The waiting rows before <paramref name="key"/>, in order.</summary>
+    /// <summary>The waiting rows up to and including <paramref name="key"/>, in order.</summary>
     private async Task<List<string>> WaitingAsync(string key, CancellationToken cancellationToken)
     {
         var ahead = new List<string>();
         await foreach (var row in storage.Admission.QueryAsync<TableEntity>(
-            TableClient.CreateQueryFilter($"PartitionKey eq {WaitingPartition} and RowKey lt {key}"), select: ["RowKey"], cancellationToken: cancellationToken))
+            TableClient.CreateQueryFilter($"PartitionKey eq {WaitingPartition} and RowKey le {key}"), select: ["RowKey"], cancellationToken: cancellationToken))
         {
             ahead.Add(row.RowKey);
         }
