@@ -63,9 +63,10 @@ internal static class BatchScenario
         var before = CpuSnapshot.Take(context.AzuritePid);
         var watch = Stopwatch.StartNew();
         var ids = await Task.WhenAll(files.Select(f => host.UploadAsync(f, $"{context.RunId}-batch-{Path.GetFileName(f)}", cancellationToken)));
-        var results = await host.WaitAsync(ids, TimeSpan.FromMinutes(30), n => context.Phase($"{Name}:   {n}/{count} final after {watch.Elapsed.TotalSeconds:0} s"), cancellationToken);
+        await host.WaitFinalAsync(ids, TimeSpan.FromMinutes(30), n => context.Phase($"{Name}:   {n}/{count} final after {watch.Elapsed.TotalSeconds:0} s"), cancellationToken);
         var pipelineSeconds = watch.Elapsed.TotalSeconds;
         var cpu = CpuSnapshot.Take(context.AzuritePid).Since(before);
+        var results = await host.GetFinalAsync(ids, cancellationToken);
         var videos = ids.Select(id => results[id]).ToList();
         var completed = videos.Count(BenchHost.IsCompleted);
         context.Phase(string.Create(CultureInfo.InvariantCulture, $"{Name}:   {completed}/{count} completed in {pipelineSeconds:0.0} s (bound {bound:0.0} s)"));

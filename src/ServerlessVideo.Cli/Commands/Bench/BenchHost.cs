@@ -13,13 +13,14 @@ namespace ServerlessVideo.Cli.Commands.Bench;
 
 /// <summary>
 /// The worker host run in this process (as <c>demo</c> does) on a free loopback port, with what the bench does to it:
-/// upload a file to the videos container, and wait over the HTTP API until videos are final.
+/// upload a file to the videos container, learn when videos are final, and read them over the HTTP API.
 /// </summary>
 internal sealed class BenchHost : IAsyncDisposable
 {
     private readonly WebApplication _app;
     private readonly BlobContainerClient _videos;
     private readonly System.Collections.Concurrent.ConcurrentQueue<string> _uploaded = new();
+    private readonly FinalVideos _final = new();
 
     private BenchHost(WebApplication app, Uri api)
     {
@@ -65,58 +66,37 @@ internal sealed class BenchHost : IAsyncDisposable
     }
 
     /// <summary>
-    /// Polls until every video is Completed or Failed and returns each one's final JSON. Each round asks only about the
-    /// videos not yet final, in order, and stops at the first that is not: one or two requests per round, so the
-    /// watching itself adds next to nothing to the host's and Azurite's CPU. Every 10 s all pending videos are asked
-    /// about and <paramref name="progress"/> is told how many are final.
+    /// Returns once every video has reached its final row, learnt from the host's telemetry in this process: no
+    /// storage request, so the watching adds nothing to the CPU the bench measures. <paramref name="progress"/> is told
+    /// how many are final every 10 s.
     /// </summary>
-    public async Task<Dictionary<string, JsonNode>> WaitAsync(
-        IReadOnlyList<string> ids, TimeSpan timeout, Action<int>? progress, CancellationToken cancellationToken)
+    public Task WaitFinalAsync(IReadOnlyList<string> ids, TimeSpan timeout, Action<int>? progress, CancellationToken cancellationToken) =>
+        _final.WaitAsync(ids, timeout, progress, cancellationToken);
+
+    /// <summary>Each final video's JSON from the HTTP API (asked once the videos are final, after any measurement).</summary>
+    public async Task<Dictionary<string, JsonNode>> GetFinalAsync(IReadOnlyList<string> ids, CancellationToken cancellationToken)
     {
-        var pending = new List<string>(ids);
         var final = new Dictionary<string, JsonNode>(StringComparer.Ordinal);
-        var watch = Stopwatch.StartNew();
-        var lastReport = TimeSpan.Zero;
-        while (pending.Count > 0)
+        foreach (var id in ids)
         {
-            if (watch.Elapsed > timeout)
+            var (status, node) = await Api.GetAsync($"/api/videos/{id}", cancellationToken);
+            if (status != 200 || node?["status"]?.GetValue<string>() is not ("Completed" or "Failed"))
             {
-                throw new CliException($"{pending.Count} of {ids.Count} video(s) not final after {timeout.TotalSeconds:0} s (first: {pending[0]})");
+                throw new CliException($"video {id} reached its final row but the API answers {status}: {node?.ToJsonString()}");
             }
 
-            // Every 10 s (when someone is told the count) every pending video is asked about, not just the first ones.
-            var census = progress is not null && watch.Elapsed - lastReport > TimeSpan.FromSeconds(10);
-            for (var i = 0; i < pending.Count;)
-            {
-                var (status, node) = await Api.GetAsync($"/api/videos/{pending[i]}", cancellationToken);
-                if (status == 200 && node?["status"]?.GetValue<string>() is "Completed" or "Failed")
-                {
-                    final[pending[i]] = node;
-                    pending.RemoveAt(i);
-                }
-                else if (census)
-                {
-                    i++;
-                }
-                else
-                {
-                    break;
-                }
-            }
-
-            if (census && pending.Count > 0)
-            {
-                lastReport = watch.Elapsed;
-                progress!(final.Count);
-            }
-
-            if (pending.Count > 0)
-            {
-                await Task.Delay(TimeSpan.FromMilliseconds(250), cancellationToken);
-            }
+            final[id] = node;
         }
 
         return final;
+    }
+
+    /// <summary><see cref="WaitFinalAsync"/>, then <see cref="GetFinalAsync"/>.</summary>
+    public async Task<Dictionary<string, JsonNode>> WaitAsync(
+        IReadOnlyList<string> ids, TimeSpan timeout, Action<int>? progress, CancellationToken cancellationToken)
+    {
+        await WaitFinalAsync(ids, timeout, progress, cancellationToken);
+        return await GetFinalAsync(ids, cancellationToken);
     }
 
     /// <summary>Uploads one file and waits for it: seconds from the upload's start until it is final, and its JSON.</summary>
@@ -152,6 +132,7 @@ internal sealed class BenchHost : IAsyncDisposable
     {
         await BenchCleanup.DeleteBlobsAsync(_videos, _uploaded);
         Api.Dispose();
+        _final.Dispose();
         await _app.StopAsync(CancellationToken.None);
         await _app.DisposeAsync();
     }
