@@ -37,4 +37,36 @@ public sealed class DurabilityTests
         Assert.Equal(1, await env.RowCountAsync(env.VideosTable, id));
         Assert.Equal(1, await env.RowCountAsync(env.ModelsTable, id));
     }
+
+    [Fact]
+    public async Task A_host_stopped_mid_video_ends_within_its_shutdown_bound_and_a_new_host_finishes_the_video()
+    {
+        // The video's orchestration waits in an extended session while its decode runs: a stop must not wait for the
+        // session's idle timeout (30 s), only for the shutdown timeout.
+        await using var env = new HostEnvironment(s =>
+        {
+            s["Host__RecoveryTimeout"] = "00:00:08";
+            s["Host__ShutdownTimeout"] = "00:00:03";
+            s["Host__ExtendedSessionIdleTimeout"] = "00:00:30";
+            s["Pipeline__ClipsPerSegment"] = "1";
+        }, numClips: 16);
+
+        string id;
+        using (var first = new HostProcess(env.Settings))
+        {
+            await first.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
+            id = await env.UploadAsync(await TestVideos.ColourAsync(env.Scratch, "green", 1280, 720, 30, 20));
+            await first.WaitForAsync(id, v => v["progress"]?["stage"]?.GetValue<string>() is "extract" or "infer", TimeSpan.FromMinutes(2));
+            var took = await first.StopWithAsync("TERM", TimeSpan.FromSeconds(40));
+            Assert.True(took is not null, "still running 40 s after SIGTERM:\n" + first.Output);
+            Assert.True(took < TimeSpan.FromSeconds(3 + 10), $"took {took}\n{first.Output}");
+        }
+
+        using var second = new HostProcess(env.Settings);
+        await second.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
+        var done = await second.WaitForAsync(id, HostProcess.IsFinal, TimeSpan.FromMinutes(3));
+        Assert.True(done["status"]!.GetValue<string>() == "Completed", done.ToJsonString());
+        Assert.Equal("green", done["labels"]![0]!["label"]!.GetValue<string>());
+        Assert.Equal(1, await env.RowCountAsync(env.VideosTable, id));
+    }
 }
