@@ -72,7 +72,7 @@ public sealed class TelemetryTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task A_short_video_runs_its_models_in_the_decodes_activity_and_stores_no_tensors()
+    public async Task A_short_video_runs_its_models_and_writes_its_results_in_the_decodes_activity_and_stores_no_tensors()
     {
         var exported = new List<Activity>();
         using var tracing = Sdk.CreateTracerProviderBuilder().AddSource(PipelineTelemetry.SourceName).AddInMemoryExporter(exported).Build();
@@ -92,6 +92,9 @@ public sealed class TelemetryTests(ITestOutputHelper output)
         var extract = Assert.Single(spans, s => s.DisplayName == TaskNames.ExtractFrames);
         Assert.Equal(3 + 5, extract.GetTagItem(TelemetryTags.Clips));
         Assert.Equal("CPUExecutionProvider", extract.GetTagItem(TelemetryTags.Provider));
+        // The write ran inside the decode's activity, not as an activity of its own after it.
+        var write = Assert.Single(spans, s => s.DisplayName == TaskNames.WriteResults);
+        Assert.InRange(write.StartTimeUtc + write.Duration, extract.StartTimeUtc, extract.StartTimeUtc + extract.Duration);
 
         var models = await h.RowsAsync(h.ModelRows, id);
         Assert.Equal([3, 5], models.Select(m => m.GetInt32("Clips")).Order());

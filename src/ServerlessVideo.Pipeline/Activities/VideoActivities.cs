@@ -178,7 +178,21 @@ public sealed partial class VideoActivities(
                 inferred.AddRange(await RunModelsAsync(request.Job.VideoId, part.View.View.Key, part.Segment, part.View.ModelIds, part.View.Flows ?? [], part.Clips));
             }
 
-            return new ExtractOutcome([], extractMs, inferred, pictured);
+            if (request.Write is not { } write)
+            {
+                return new ExtractOutcome([], extractMs, inferred, pictured);
+            }
+
+            // One activity fewer for a short video: the results are written here, under the write's own span.
+            var stageMs = new Dictionary<string, double>(write.StageMs, StringComparer.Ordinal)
+            {
+                ["extract"] = extractMs,
+                ["infer"] = Math.Round(watch.Elapsed.TotalMilliseconds - extractMs, 1),
+            };
+            var results = new WriteRequest(
+                request.Job, request.Probe, inferred, stageMs, write.StartedAt, DateTimeOffset.UtcNow, write.UnavailableModels, request.Plan, request.Plan.Cuts, pictured);
+            var finished = await telemetry.RunAsync(TaskNames.WriteResults, results, WriteResultsAsync);
+            return new ExtractOutcome([], extractMs, inferred, pictured, finished);
         }
 
         var stored = parts.Select(p => (Result: new ExtractResult(p.View.View.Key, p.Segment, ArtifactStore.ClipsBlobName(request.Job.VideoId, p.View.View.Key, p.Segment), p.Clips.Count), p.Clips)).ToList();

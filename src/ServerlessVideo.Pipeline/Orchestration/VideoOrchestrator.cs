@@ -10,8 +10,8 @@ namespace ServerlessVideo.Pipeline.Orchestration;
 /// <summary>
 /// admit (wait for a processing slot, first submitted first) → probe and plan → decode every view's clips once → per
 /// (view, segment) flow and every model of the view → write results, delete artifacts and hand the slot on. A short
-/// video (one segment per view) runs its models in the decode's activity: three activities in all; a longer one fans
-/// out one inference activity per (view, segment). Replay-safe: no I/O, clock or randomness here;
+/// video (one segment per view) runs its models and writes its results in the decode's activity: two activities in
+/// all; a longer one fans out one inference activity per (view, segment) and writes in a third. Replay-safe: no I/O, clock or randomness here;
 /// time comes from the context, and every payload is a small record of blob names.
 /// </summary>
 public sealed class VideoOrchestrator : TaskOrchestrator<VideoJob, VideoOutcome>
@@ -70,7 +70,16 @@ public sealed class VideoOrchestrator : TaskOrchestrator<VideoJob, VideoOutcome>
             }
 
             context.SetCustomStatus(new VideoProgress("extract", 5));
-            var extracted = await context.CallActivityAsync<ExtractOutcome>(TaskNames.ExtractFrames, new ExtractRequest(job, probe, plan), Retry);
+            var extracted = await context.CallActivityAsync<ExtractOutcome>(
+                TaskNames.ExtractFrames, new ExtractRequest(job, probe, plan, new WriteContext(stages.Snapshot(), startedAt, unavailable)), Retry);
+            if (extracted.Finished is { } done)
+            {
+                // A short video: decoded, inferred and written in that one activity.
+                Wake(context, done);
+                context.SetCustomStatus(new VideoProgress("done", 100));
+                return done.Outcome;
+            }
+
             List<InferResult> inferred;
             if (extracted.Inferred is { } inPlace)
             {
