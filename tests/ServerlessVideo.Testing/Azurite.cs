@@ -87,11 +87,53 @@ public static class Azurite
         "DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=" + Key +
         $";BlobEndpoint=http://127.0.0.1:{blob}/devstoreaccount1;QueueEndpoint=http://127.0.0.1:{queue}/devstoreaccount1;TableEndpoint=http://127.0.0.1:{table}/devstoreaccount1;";
 
+    private static readonly HashSet<int> Handed = [];
+
+    /// <summary>
+    /// A loopback port free now, below the kernel's ephemeral range: a port the OS picks for "any free port" comes from
+    /// that range, where an outgoing connection of another process (under load there are many) can take it before the
+    /// server it is meant for binds it. Never the same port twice in one test process.
+    /// </summary>
     public static int FreePort()
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        var low = EphemeralLow();
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            var port = Random.Shared.Next(Math.Max(1025, low - 12000), low);
+            lock (Handed)
+            {
+                if (!Handed.Add(port))
+                {
+                    continue;
+                }
+            }
+
+            try
+            {
+                using var listener = new TcpListener(IPAddress.Loopback, port);
+                listener.Start();
+                return port;
+            }
+            catch (SocketException)
+            {
+            }
+        }
+
+        throw new InvalidOperationException($"no free loopback port below {low}");
+    }
+
+    /// <summary>The first port of the kernel's ephemeral range (32768 when it cannot be read).</summary>
+    private static int EphemeralLow()
+    {
+        try
+        {
+            var range = File.ReadAllText("/proc/sys/net/ipv4/ip_local_port_range").Split((char[])['\t', ' ', '\n'], StringSplitOptions.RemoveEmptyEntries);
+            return int.Parse(range[0], System.Globalization.CultureInfo.InvariantCulture);
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or FormatException or IndexOutOfRangeException)
+        {
+            return 32768;
+        }
     }
 
     public static void WaitForPort(int port, TimeSpan timeout)
