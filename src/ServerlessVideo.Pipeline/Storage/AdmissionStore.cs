@@ -51,9 +51,10 @@ public sealed class AdmissionStore(StorageClients storage, ResultStore results, 
             // Full: take a place in line before looking at it, so a release from now on sees this video. With a slot
             // free, the line is only read: a video admitted at once never writes (and deletes) a place.
             var free = Max - holders.Count;
-            if (free <= 0)
+            if (free <= 0 && !queued)
             {
-                queued = await EnsureWaitingAsync(job, key, queued, cancellationToken);
+                await WriteWaitingAsync(job, key, cancellationToken);
+                queued = true;
             }
 
             // The line up to this video's own place, which an earlier ask may have written.
@@ -61,7 +62,11 @@ public sealed class AdmissionStore(StorageClients storage, ResultStore results, 
             queued |= ahead.Remove(key);
             if (free <= ahead.Count)
             {
-                await EnsureWaitingAsync(job, key, queued, cancellationToken);
+                if (!queued)
+                {
+                    await WriteWaitingAsync(job, key, cancellationToken);
+                }
+
                 return (false, ahead.Count - free + 1);
             }
 
@@ -80,16 +85,9 @@ public sealed class AdmissionStore(StorageClients storage, ResultStore results, 
         throw new RequestFailedException(409, "The admission row kept changing; try again.");
     }
 
-    /// <summary>Writes the video's place in line unless it did already; true.</summary>
-    private async Task<bool> EnsureWaitingAsync(VideoJob job, string key, bool written, CancellationToken cancellationToken)
-    {
-        if (!written)
-        {
-            await storage.Admission.UpsertEntityAsync(new TableEntity(WaitingPartition, key) { ["VideoId"] = job.VideoId }, TableUpdateMode.Replace, cancellationToken);
-        }
-
-        return true;
-    }
+    /// <summary>Writes the video's place in line.</summary>
+    private Task WriteWaitingAsync(VideoJob job, string key, CancellationToken cancellationToken) =>
+        storage.Admission.UpsertEntityAsync(new TableEntity(WaitingPartition, key) { ["VideoId"] = job.VideoId }, TableUpdateMode.Replace, cancellationToken);
 
     /// <summary>
     /// Gives the video's slot (or place in line) up and hands free slots to the first in line; returns those it
