@@ -191,8 +191,9 @@ public sealed partial class VideoActivities(
             };
             var results = new WriteRequest(
                 request.Job, request.Probe, inferred, stageMs, write.StartedAt, DateTimeOffset.UtcNow, write.UnavailableModels, request.Plan, request.Plan.Cuts, pictured);
+            // The orchestration only needs the outcome now: the per-clip scores stay out of its history.
             var finished = await telemetry.RunAsync(TaskNames.WriteResults, results, WriteResultsAsync);
-            return new ExtractOutcome([], extractMs, inferred, pictured, finished);
+            return new ExtractOutcome([], extractMs, Finished: finished);
         }
 
         var stored = parts.Select(p => (Result: new ExtractResult(p.View.View.Key, p.Segment, ArtifactStore.ClipsBlobName(request.Job.VideoId, p.View.View.Key, p.Segment), p.Clips.Count), p.Clips)).ToList();

@@ -83,6 +83,7 @@ public sealed class VideoOrchestrator : TaskOrchestrator<VideoJob, VideoOutcome>
             List<InferResult> inferred;
             if (extracted.Inferred is { } inPlace)
             {
+                // Histories recorded before the write moved into the decode: the models ran there, the write is next.
                 // A short video's models ran in the decode's activity: its time splits into the two stages.
                 stages.Split("extract", extracted.ExtractMs, "infer", context.CurrentUtcDateTime);
                 inferred = [.. inPlace];
