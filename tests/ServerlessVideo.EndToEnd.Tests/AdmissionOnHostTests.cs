@@ -22,10 +22,18 @@ public sealed class AdmissionOnHostTests
         using var host = new HostProcess(env.Settings);
         await host.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
 
-        var ids = new List<string>();
+        // Encoded first, then uploaded together: a short video is done in well under a second, so one uploaded while
+        // the next is still being encoded would leave nobody waiting.
+        var files = new List<string>();
         foreach (var colour in new[] { "red", "green", "blue" })
         {
-            ids.Add(await env.UploadAsync(await TestVideos.ColourAsync(env.Scratch, colour, 160, 120, 25, 2)));
+            files.Add(await TestVideos.ColourAsync(env.Scratch, colour, 160, 120, 25, 2));
+        }
+
+        var ids = new List<string>();
+        foreach (var file in files)
+        {
+            ids.Add(await env.UploadAsync(file));
         }
 
         // Some video must be seen waiting, with its place in line, before every one is final.

@@ -82,10 +82,17 @@ public sealed class AdmissionTests
     public async Task With_one_slot_videos_run_one_after_another_and_the_waiting_ones_show_their_place()
     {
         await using var h = await PipelineHarness.StartAsync(configure: x => x.Options.MaxVideosInFlight = 1);
-        var ids = new List<string>();
+        // Encoded and uploaded first, then started together: a short video is done in well under a second, so one
+        // started while the next is still being encoded would leave nobody waiting.
+        var uploads = new List<(string Name, string ETag)>();
         foreach (var colour in new[] { "red", "green", "blue" })
         {
-            var (name, etag) = await h.UploadAsync(await TestVideos.ColourAsync(h.Scratch, colour, 160, 120, 25, 2));
+            uploads.Add(await h.UploadAsync(await TestVideos.ColourAsync(h.Scratch, colour, 160, 120, 25, 2)));
+        }
+
+        var ids = new List<string>();
+        foreach (var (name, etag) in uploads)
+        {
             ids.Add(await h.StartAsync(name, etag));
         }
 

@@ -72,7 +72,7 @@ public sealed class TelemetryTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task A_short_video_runs_its_models_and_writes_its_results_in_the_decodes_activity_and_stores_no_tensors()
+    public async Task A_short_video_is_decoded_inferred_and_written_in_its_admitting_activity_and_stores_no_tensors()
     {
         var exported = new List<Activity>();
         using var tracing = Sdk.CreateTracerProviderBuilder().AddSource(PipelineTelemetry.SourceName).AddInMemoryExporter(exported).Build();
@@ -92,9 +92,12 @@ public sealed class TelemetryTests(ITestOutputHelper output)
         var extract = Assert.Single(spans, s => s.DisplayName == TaskNames.ExtractFrames);
         Assert.Equal(3 + 5, extract.GetTagItem(TelemetryTags.Clips));
         Assert.Equal("CPUExecutionProvider", extract.GetTagItem(TelemetryTags.Provider));
-        // The write ran inside the decode's activity, not as an activity of its own after it.
+        // One activity: the decode ran inside the admitting one, the write inside the decode, each under its own span.
+        var prepare = Assert.Single(spans, s => s.DisplayName == TaskNames.PrepareVideo);
         var write = Assert.Single(spans, s => s.DisplayName == TaskNames.WriteResults);
+        Assert.InRange(extract.StartTimeUtc + extract.Duration, prepare.StartTimeUtc, prepare.StartTimeUtc + prepare.Duration);
         Assert.InRange(write.StartTimeUtc + write.Duration, extract.StartTimeUtc, extract.StartTimeUtc + extract.Duration);
+        Assert.Equal(2, prepare.GetTagItem(TelemetryTags.Views));
 
         var models = await h.RowsAsync(h.ModelRows, id);
         Assert.Equal([3, 5], models.Select(m => m.GetInt32("Clips")).Order());

@@ -66,7 +66,13 @@ public sealed partial class VideoActivities(
             var probe = await prober.ProbeAsync(input, CancellationToken.None);
             var cuts = await DetectShotsAsync(job.VideoId, input);
             await files.EnsureUnchangedAsync(job, input, CancellationToken.None);
-            return new PrepareOutcome(true, 0, startedAt, probe, Plan(probe, selection, cuts), null);
+            var plan = Plan(probe, selection, cuts);
+            if (request.FinishShort && plan.Views.Count > 0 && plan.Views.All(v => v.Segments.Count <= 1))
+            {
+                return await FinishShortAsync(job, probe, plan, startedAt);
+            }
+
+            return new PrepareOutcome(true, 0, startedAt, probe, plan, null);
         }
         catch (ModelSelectionException ex)
         {
@@ -80,6 +86,29 @@ public sealed partial class VideoActivities(
             // A refusal is the activity's answer, not its failure: the span stays ok and says why.
             PipelineTelemetry.CurrentSpan?.SetTag(TelemetryTags.ReasonCode, ex.ReasonCode);
             return new PrepareOutcome(true, 0, startedAt, null, null, new VideoFailure(ex.ReasonCode, ex.Detail));
+        }
+    }
+
+    /// <summary>
+    /// A short video goes on to <see cref="TaskNames.ExtractFrames"/> (under that activity's own span) in this
+    /// activity: one activity in all instead of two, so one round of queue messages and orchestration episodes fewer.
+    /// A refusal of the input while decoding is the answer, with the probe and plan; other failures fail this activity,
+    /// whose retry admits (the slot is still held), probes and decodes again.
+    /// </summary>
+    private async Task<PrepareOutcome> FinishShortAsync(VideoJob job, VideoProbe probe, VideoPlan plan, DateTimeOffset startedAt)
+    {
+        var probeMs = Math.Round(Math.Max(0, (DateTimeOffset.UtcNow - startedAt).TotalMilliseconds), 1);
+        var extract = new ExtractRequest(job, probe, plan, new WriteContext(new Dictionary<string, double>(StringComparer.Ordinal) { ["probe"] = probeMs }, startedAt, plan.UnavailableModels));
+        try
+        {
+            var outcome = await telemetry.RunAsync(TaskNames.ExtractFrames, extract, ExtractAsync);
+            return new PrepareOutcome(true, 0, startedAt, null, null, null) { Finished = outcome.Finished };
+        }
+        catch (MediaRejectedException ex)
+        {
+            LogRejected(logger, job.VideoId, ex.ReasonCode, ex.Detail);
+            PipelineTelemetry.CurrentSpan?.SetTag(TelemetryTags.ReasonCode, ex.ReasonCode);
+            return new PrepareOutcome(true, 0, startedAt, probe, plan, new VideoFailure(ex.ReasonCode, ex.Detail));
         }
     }
 

@@ -10,8 +10,9 @@ namespace ServerlessVideo.Pipeline.Orchestration;
 /// <summary>
 /// admit (wait for a processing slot, first submitted first) → probe and plan → decode every view's clips once → per
 /// (view, segment) flow and every model of the view → write results, delete artifacts and hand the slot on. A short
-/// video (one segment per view) runs its models and writes its results in the decode's activity: two activities in
-/// all; a longer one fans out one inference activity per (view, segment) and writes in a third. Replay-safe: no I/O, clock or randomness here;
+/// video (one segment per view) does all of it in the admitting activity: one activity in all (plus one per ask
+/// while it waits for a slot); a longer one decodes in a second, fans out one inference activity per (view, segment)
+/// and writes in a last. Replay-safe: no I/O, clock or randomness here;
 /// time comes from the context, and every payload is a small record of blob names.
 /// </summary>
 public sealed class VideoOrchestrator : TaskOrchestrator<VideoJob, VideoOutcome>
@@ -52,12 +53,20 @@ public sealed class VideoOrchestrator : TaskOrchestrator<VideoJob, VideoOutcome>
                 return new VideoOutcome(job.VideoId, VideoStatuses.Queued, null, null, null);
             }
 
+            if (prepared.Finished is { } whole)
+            {
+                // A short video: probed, decoded, inferred and written in that one activity.
+                Wake(context, whole);
+                context.SetCustomStatus(new VideoProgress("done", 100));
+                return whole.Outcome;
+            }
+
             startedAt = prepared.StartedAt?.UtcDateTime ?? context.CurrentUtcDateTime;
             stages = new StageClock(startedAt);
             stages.Lap("probe", context.CurrentUtcDateTime);
             if (prepared.Failure is not null || prepared.Probe is null || prepared.Plan is null)
             {
-                return await FailAsync(context, job, prepared.Failure ?? new VideoFailure(ReasonCodes.Internal, "Probe returned nothing."), prepared.Probe, stages, startedAt);
+                return await FailAsync(context, job, prepared.Failure ?? new VideoFailure(ReasonCodes.Internal, "Probe returned nothing."), prepared.Probe, stages, startedAt, prepared.Plan?.UnavailableModels);
             }
 
             probe = prepared.Probe;
@@ -74,7 +83,7 @@ public sealed class VideoOrchestrator : TaskOrchestrator<VideoJob, VideoOutcome>
                 TaskNames.ExtractFrames, new ExtractRequest(job, probe, plan, new WriteContext(stages.Snapshot(), startedAt, unavailable)), Retry);
             if (extracted.Finished is { } done)
             {
-                // A short video: decoded, inferred and written in that one activity.
+                // Histories recorded before the decode moved into the preparing activity: decoded, inferred and written here.
                 Wake(context, done);
                 context.SetCustomStatus(new VideoProgress("done", 100));
                 return done.Outcome;
@@ -128,7 +137,7 @@ public sealed class VideoOrchestrator : TaskOrchestrator<VideoJob, VideoOutcome>
         var recheck = FirstRecheck;
         for (var asked = 0; asked < MaxAsks; asked++)
         {
-            var prepared = await context.CallActivityAsync<PrepareOutcome>(TaskNames.PrepareVideo, new PrepareRequest(job, context.CurrentUtcDateTime), Retry);
+            var prepared = await context.CallActivityAsync<PrepareOutcome>(TaskNames.PrepareVideo, new PrepareRequest(job, context.CurrentUtcDateTime, FinishShort: true), Retry);
             if (prepared.Admitted)
             {
                 return prepared;
