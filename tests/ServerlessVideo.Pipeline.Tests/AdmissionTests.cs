@@ -1,6 +1,8 @@
 using Microsoft.DurableTask.Client;
+using OpenTelemetry.Trace;
 using ServerlessVideo.Pipeline.Messages;
 using ServerlessVideo.Pipeline.Storage;
+using ServerlessVideo.Pipeline.Telemetry;
 using ServerlessVideo.Testing;
 
 namespace ServerlessVideo.Pipeline.Tests;
@@ -81,6 +83,8 @@ public sealed class AdmissionTests
     [Fact]
     public async Task With_one_slot_videos_run_one_after_another_and_the_waiting_ones_show_their_place()
     {
+        var exported = new List<System.Diagnostics.Activity>();
+        using var tracing = OpenTelemetry.Sdk.CreateTracerProviderBuilder().AddSource(PipelineTelemetry.SourceName).AddInMemoryExporter(exported).Build();
         await using var h = await PipelineHarness.StartAsync(configure: x => x.Options.MaxVideosInFlight = 1);
         // Encoded and uploaded first, then started together: a short video is done in well under a second, so one
         // started while the next is still being encoded would leave nobody waiting.
@@ -138,6 +142,14 @@ public sealed class AdmissionTests
             Assert.True(ordered[i].Start >= ordered[i - 1].End, $"video {i} started at {ordered[i].Start:O} before the one ahead ended at {ordered[i - 1].End:O}");
             // Woken by the finishing video, not by the 10 s re-check.
             Assert.True(ordered[i].Start - ordered[i - 1].End < TimeSpan.FromSeconds(5), $"video {i} waited {ordered[i].Start - ordered[i - 1].End} after a slot freed");
+        }
+
+        // The starter found the waiting ones their place: each video ran one activity, the ask that admitted it.
+        tracing.ForceFlush();
+        foreach (var id in ids)
+        {
+            var activities = exported.Where(s => (string?)s.GetTagItem(TelemetryTags.VideoId) == id && s.DisplayName == TaskNames.PrepareVideo).ToList();
+            Assert.True(activities.Count == 1, $"{id} asked {activities.Count} times: {string.Join(", ", activities.Select(a => a.GetTagItem(TelemetryTags.QueuePosition)))}");
         }
     }
 

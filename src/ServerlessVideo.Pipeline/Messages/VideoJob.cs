@@ -1,4 +1,12 @@
 namespace ServerlessVideo.Pipeline.Messages;
 
 /// <summary>Input of the video orchestration: which blob version to classify. The instance id equals <see cref="VideoId"/>.</summary>
-public sealed record VideoJob(string VideoId, string Container, string BlobName, string ETag, DateTimeOffset SubmittedAt) : IVideoMessage;
+public sealed record VideoJob(string VideoId, string Container, string BlobName, string ETag, DateTimeOffset SubmittedAt) : IVideoMessage
+{
+    /// <summary>
+    /// The place in line the starter found for the video (1 = next) when every slot was taken: the orchestration then
+    /// waits to be woken before its first ask, instead of asking only to learn it must wait. Null when the starter did
+    /// not ask or the video was admitted.
+    /// </summary>
+    public int? QueuePosition { get; init; }
+}

@@ -49,7 +49,7 @@ public sealed class VideoOrchestrator : TaskOrchestrator<VideoJob, VideoOutcome>
             if (prepared is null)
             {
                 // Waited long: start again with a fresh history (events not yet seen carry over).
-                context.ContinueAsNew(job, preserveUnprocessedEvents: true);
+                context.ContinueAsNew(job with { QueuePosition = null }, preserveUnprocessedEvents: true);
                 return new VideoOutcome(job.VideoId, VideoStatuses.Queued, null, null, null);
             }
 
@@ -129,21 +129,28 @@ public sealed class VideoOrchestrator : TaskOrchestrator<VideoJob, VideoOutcome>
 
     /// <summary>
     /// Asks for a slot until one is granted: between asks it waits for the <see cref="TaskNames.AdmittedEvent"/> a
-    /// finishing video sends, or for the re-check interval (10 s, doubling to 30 s). Once admitted, the same activity probes and plans. Null
+    /// finishing video sends, or for the re-check interval (10 s, doubling to 30 s). A video its starter already found
+    /// waiting (<see cref="VideoJob.QueuePosition"/>) waits before its first ask. Once admitted, the same activity probes and plans. Null
     /// after <see cref="MaxAsks"/> asks, for the caller to continue as new (keeping the history bounded).
     /// </summary>
     private static async Task<PrepareOutcome?> AdmitAndPrepareAsync(TaskOrchestrationContext context, VideoJob job)
     {
         var recheck = FirstRecheck;
+        var position = job.QueuePosition;
         for (var asked = 0; asked < MaxAsks; asked++)
         {
-            var prepared = await context.CallActivityAsync<PrepareOutcome>(TaskNames.PrepareVideo, new PrepareRequest(job, context.CurrentUtcDateTime, FinishShort: true), Retry);
-            if (prepared.Admitted)
+            if (position is null)
             {
-                return prepared;
+                var prepared = await context.CallActivityAsync<PrepareOutcome>(TaskNames.PrepareVideo, new PrepareRequest(job, context.CurrentUtcDateTime, FinishShort: true), Retry);
+                if (prepared.Admitted)
+                {
+                    return prepared;
+                }
+
+                position = prepared.QueuePosition;
             }
 
-            context.SetCustomStatus(new VideoProgress("queued", 0) { QueuePosition = prepared.QueuePosition });
+            context.SetCustomStatus(new VideoProgress("queued", 0) { QueuePosition = position });
             try
             {
                 await context.WaitForExternalEvent<bool>(TaskNames.AdmittedEvent, recheck);
@@ -153,6 +160,7 @@ public sealed class VideoOrchestrator : TaskOrchestrator<VideoJob, VideoOutcome>
                 // No wake-up within the re-check interval: ask again.
             }
 
+            position = null;
             recheck = recheck * 2 > MaxRecheck ? MaxRecheck : recheck * 2;
         }
 

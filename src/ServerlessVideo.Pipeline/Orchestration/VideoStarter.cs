@@ -1,3 +1,4 @@
+using Azure;
 using Microsoft.DurableTask;
 using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
@@ -12,7 +13,11 @@ namespace ServerlessVideo.Pipeline.Orchestration;
 /// (container, name, ETag); a video that already has a row or an instance is left alone, and "already exists" from
 /// the scheduler counts as success. Every host's trigger goes through here.
 /// </summary>
-public sealed partial class VideoStarter(ResultStore results, VideoFileCache files, ILogger<VideoStarter> logger)
+/// <remarks>
+/// With an <see cref="AdmissionStore"/>, the starter also asks for a processing slot: a video that must wait starts
+/// waiting at once (its place is in its input), and spends no activity on learning that it has to.
+/// </remarks>
+public sealed partial class VideoStarter(ResultStore results, VideoFileCache files, ILogger<VideoStarter> logger, AdmissionStore? admission = null)
 {
     /// <summary>
     /// Records an upload as Queued before any trigger has seen it, so its id answers at once (a client that uploads
@@ -86,6 +91,7 @@ public sealed partial class VideoStarter(ResultStore results, VideoFileCache fil
             job = job with { SubmittedAt = first };
         }
 
+        job = await AskForSlotAsync(job, cancellationToken);
         try
         {
             await client.ScheduleNewOrchestrationInstanceAsync(
@@ -98,6 +104,29 @@ public sealed partial class VideoStarter(ResultStore results, VideoFileCache fil
         }
 
         return job.VideoId;
+    }
+
+    /// <summary>
+    /// The job with its place in line when no slot is free. An admitted video keeps its slot for the orchestration's
+    /// first ask; when the ask fails, the orchestration asks itself.
+    /// </summary>
+    private async Task<VideoJob> AskForSlotAsync(VideoJob job, CancellationToken cancellationToken)
+    {
+        if (admission is null)
+        {
+            return job;
+        }
+
+        try
+        {
+            var (admitted, position) = await admission.TryAdmitAsync(job, cancellationToken);
+            return admitted ? job : job with { QueuePosition = position };
+        }
+        catch (RequestFailedException ex)
+        {
+            LogAskFailed(logger, job.VideoId, ex.Message);
+            return job;
+        }
     }
 
     private static VideoJob JobOf(string container, string blobName, string etag, DateTimeOffset now) =>
@@ -126,6 +155,9 @@ public sealed partial class VideoStarter(ResultStore results, VideoFileCache fil
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Video {VideoId}: blob {BlobName} was gone before it was processed")]
     private static partial void LogNotFound(ILogger logger, string videoId, string blobName);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Video {VideoId}: asking for a processing slot failed ({Message}); its orchestration will ask")]
+    private static partial void LogAskFailed(ILogger logger, string videoId, string message);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Video {VideoId} was already started")]
     private static partial void LogAlreadyStarted(ILogger logger, string videoId);
