@@ -67,7 +67,7 @@ public sealed partial class VideoActivities(
             var cuts = await DetectShotsAsync(job.VideoId, input);
             await files.EnsureUnchangedAsync(job, input, CancellationToken.None);
             var plan = Plan(probe, selection, cuts);
-            if (request.FinishShort && plan.Views.Count > 0 && plan.Views.All(v => v.Segments.Count <= 1))
+            if (request.FinishShort && plan.Views.Count > 0 && OneSegmentPerView(plan))
             {
                 return await FinishShortAsync(job, probe, plan, startedAt);
             }
@@ -76,18 +76,24 @@ public sealed partial class VideoActivities(
         }
         catch (ModelSelectionException ex)
         {
-            LogRejected(logger, job.VideoId, ReasonCodes.ModelUnavailable, ex.Message);
-            PipelineTelemetry.CurrentSpan?.SetTag(TelemetryTags.ReasonCode, ReasonCodes.ModelUnavailable);
-            return new PrepareOutcome(true, 0, startedAt, null, null, new VideoFailure(ReasonCodes.ModelUnavailable, ex.Message));
+            return Refused(job.VideoId, startedAt, ReasonCodes.ModelUnavailable, ex.Message);
         }
         catch (MediaRejectedException ex)
         {
-            LogRejected(logger, job.VideoId, ex.ReasonCode, ex.Detail);
-            // A refusal is the activity's answer, not its failure: the span stays ok and says why.
-            PipelineTelemetry.CurrentSpan?.SetTag(TelemetryTags.ReasonCode, ex.ReasonCode);
-            return new PrepareOutcome(true, 0, startedAt, null, null, new VideoFailure(ex.ReasonCode, ex.Detail));
+            return Refused(job.VideoId, startedAt, ex.ReasonCode, ex.Detail);
         }
     }
+
+    /// <summary>A refusal is the activity's answer, not its failure: logged, and the span stays ok and says why.</summary>
+    private PrepareOutcome Refused(string videoId, DateTimeOffset startedAt, string reasonCode, string detail, VideoProbe? probe = null, VideoPlan? plan = null)
+    {
+        LogRejected(logger, videoId, reasonCode, detail);
+        PipelineTelemetry.CurrentSpan?.SetTag(TelemetryTags.ReasonCode, reasonCode);
+        return new PrepareOutcome(true, 0, startedAt, probe, plan, new VideoFailure(reasonCode, detail));
+    }
+
+    /// <summary>A short video's plan: <see cref="ExtractAsync"/> runs its models and writes its results itself.</summary>
+    private static bool OneSegmentPerView(VideoPlan plan) => plan.Views.All(v => v.Segments.Count <= 1);
 
     /// <summary>
     /// A short video goes on to <see cref="TaskNames.ExtractFrames"/> (under that activity's own span) in this
@@ -106,9 +112,7 @@ public sealed partial class VideoActivities(
         }
         catch (MediaRejectedException ex)
         {
-            LogRejected(logger, job.VideoId, ex.ReasonCode, ex.Detail);
-            PipelineTelemetry.CurrentSpan?.SetTag(TelemetryTags.ReasonCode, ex.ReasonCode);
-            return new PrepareOutcome(true, 0, startedAt, probe, plan, new VideoFailure(ex.ReasonCode, ex.Detail));
+            return Refused(job.VideoId, startedAt, ex.ReasonCode, ex.Detail, probe, plan);
         }
     }
 
@@ -199,7 +203,7 @@ public sealed partial class VideoActivities(
             .SetTag(TelemetryTags.Clips, tensors.Count)
             .SetTag(TelemetryTags.Bytes, tensors.Sum(t => (long)t.Data.Length));
 
-        if (request.Plan.Views.All(v => v.Segments.Count <= 1))
+        if (OneSegmentPerView(request.Plan))
         {
             var inferred = new List<InferResult>();
             foreach (var part in parts)
