@@ -3,6 +3,14 @@ using ServerlessVideo.Training.Nets;
 
 namespace ServerlessVideo.Training;
 
+/// <summary>Optional parts of a transformer block, each off in <see cref="Plain"/>.</summary>
+/// <param name="RelativeTimeBias">Attention steps over time add a learnt relative position bias (TokenAttention).</param>
+/// <param name="GatedMlp">The MLP is gated (GEGLU).</param>
+public sealed record TransformerVariant(bool RelativeTimeBias, bool GatedMlp)
+{
+    public static TransformerVariant Plain { get; } = new(false, false);
+}
+
 /// <summary>Everything that defines a built-in model: architecture, sampling, preprocessing and the training schedule.</summary>
 public sealed record Recipe(
     string Id,
@@ -38,6 +46,9 @@ public sealed record Recipe(
     /// <summary>Weight decay: L2 with Adam, decoupled with <see cref="AdamW"/>.</summary>
     public double WeightDecay { get; init; } = 1e-4;
 
+    /// <summary>For the TimeSformers: the optional parts of the block (<see cref="TransformerVariant"/>).</summary>
+    public TransformerVariant Variant { get; init; } = TransformerVariant.Plain;
+
     /// <summary>Architecture hyper-parameters recorded in the manifest (attention scheme, windows, α, β …).</summary>
     public IReadOnlyDictionary<string, object>? Architecture { get; init; }
 
@@ -72,25 +83,7 @@ public sealed record Recipe(
         {
             Architecture = new Dictionary<string, object> { ["alpha"] = SlowFastNet.Alpha, ["beta"] = 1.0 / SlowFastNet.BetaInverse },
         },
-        .. TimeSformerNet.Schemes.Select(scheme => new Recipe(
-            $"timesformer-{scheme}-synthmotion", "timesformer", $"TimeSformer, {scheme} attention",
-            classes => new TimeSformerNet(scheme, classes, Clip8.ClipLength, FrameSize), Clip8, Epochs: 40, LearningRate: 5e-4)
-        {
-            // The same start, data, schedule, width and depth for every scheme, so the table compares attention alone.
-            InitialiseFrom = "tsn-synthmotion",
-            FreshData = true,
-            AdamW = true,
-            WeightDecay = 0.05,
-            WarmupEpochs = 1,
-            Architecture = new Dictionary<string, object>
-            {
-                ["attention"] = scheme,
-                ["patch"] = TimeSformerNet.Patch,
-                ["dim"] = TimeSformerNet.Dim,
-                ["heads"] = TimeSformerNet.Heads,
-                ["depth"] = TimeSformerNet.Depth,
-            },
-        }),
+        .. TimeSformerNet.Schemes.Select(scheme => TimeSformer(scheme, TransformerVariant.Plain)),
         new("video-swin-synthmotion", "video-swin", "Video Swin: shifted 3D-window attention",
             classes => new VideoSwinNet(classes, Clip8.ClipLength, FrameSize), Clip8, Epochs: 16, LearningRate: 5e-4)
         {
@@ -112,6 +105,59 @@ public sealed record Recipe(
     ];
 
     private static SamplingSpec Clip8 => new(8, 4, null, 3);
+
+    /// <summary>
+    /// The TimeSformer of one attention scheme: the same start, data, schedule, width and depth for every scheme, so the
+    /// table compares attention alone.
+    /// </summary>
+    public static Recipe TimeSformer(string scheme, TransformerVariant variant)
+    {
+        ArgumentNullException.ThrowIfNull(variant);
+        var architecture = new Dictionary<string, object>
+        {
+            ["attention"] = scheme,
+            ["patch"] = TimeSformerNet.Patch,
+            ["dim"] = TimeSformerNet.Dim,
+            ["heads"] = TimeSformerNet.Heads,
+            ["depth"] = TimeSformerNet.Depth,
+        };
+        if (variant.RelativeTimeBias)
+        {
+            architecture["timeBias"] = "relative (Δt, Δh, Δw) per head in steps over time";
+        }
+
+        if (variant.GatedMlp)
+        {
+            architecture["mlp"] = "GEGLU";
+        }
+
+        return new($"timesformer-{scheme}-synthmotion", "timesformer", $"TimeSformer, {scheme} attention",
+            classes => new TimeSformerNet(scheme, classes, Clip8.ClipLength, FrameSize, variant.RelativeTimeBias, variant.GatedMlp), Clip8, Epochs: 40, LearningRate: 5e-4)
+        {
+            InitialiseFrom = "tsn-synthmotion",
+            FreshData = true,
+            AdamW = true,
+            WeightDecay = 0.05,
+            WarmupEpochs = 1,
+            Variant = variant,
+            Architecture = architecture,
+        };
+    }
+
+    /// <summary>This recipe with the block's optional parts set as given (TimeSformers only; the schedule is kept).</summary>
+    public Recipe WithVariant(TransformerVariant variant)
+    {
+        if (Family != "timesformer")
+        {
+            throw new ArgumentException($"'{Id}' is not a TimeSformer: attention biases and gated MLPs apply to the TimeSformers only.");
+        }
+
+        var scheme = (string)Architecture!["attention"];
+        return TimeSformer(scheme, variant) with
+        {
+            Epochs = Epochs, LearningRate = LearningRate, WarmupEpochs = WarmupEpochs, TrainPerClass = TrainPerClass, InitialiseFrom = InitialiseFrom,
+        };
+    }
 
     private static long[] Triple((long T, long H, long W) v) => [v.T, v.H, v.W];
 

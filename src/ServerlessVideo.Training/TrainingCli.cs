@@ -48,7 +48,10 @@ public static class TrainingCli
 
     private static readonly HashSet<string> ValueOptions = ["--epochs", "--threads", "--per-class", "--warmup", "--lr"];
 
-    /// <summary><c>&lt;id&gt; [models-dir] [--epochs N] [--threads N]</c>: the options are for schedule experiments, not for the committed models.</summary>
+    /// <summary>
+    /// <c>&lt;id&gt; [models-dir] [--epochs N] [--threads N] [--lr X] [--time-bias] [--gated-mlp] …</c>: the options are
+    /// for experiments, not for the committed models.
+    /// </summary>
     private static int Train(string[] args)
     {
         static string? Value(string[] a, string name) => Array.IndexOf(a, name) is var i and >= 0 && i + 1 < a.Length ? a[i + 1] : null;
@@ -58,7 +61,8 @@ public static class TrainingCli
         var lr = Value(args, "--lr") is { } rate ? double.Parse(rate, CultureInfo.InvariantCulture) : (double?)null;
         return TrainCommand.Run(
             positional[0], positional.Count > 1 ? positional[1] : "models", Option(args, "--epochs"), Option(args, "--threads"), Option(args, "--per-class"), Option(args, "--warmup"),
-            lr, args.Contains("--scratch"));
+            lr, args.Contains("--scratch"),
+            args.Contains("--time-bias") || args.Contains("--gated-mlp") ? new TransformerVariant(args.Contains("--time-bias"), args.Contains("--gated-mlp")) : null);
     }
 
     private static int Readme(string modelsRoot)
@@ -155,7 +159,11 @@ public static class TrainingCli
         }
 
         var worst = 0.0;
-        foreach (var recipe in Recipe.All.Where(r => ids.Count == 0 || ids.Contains(r.Id)))
+        var chosen = Recipe.All.Where(r => ids.Count == 0 || ids.Contains(r.Id)).ToList();
+        // The TimeSformers' optional block parts are checked too, named id+variant, whether or not a recipe uses them.
+        var variants = chosen.Where(r => r.Family == "timesformer" && r.Variant == TransformerVariant.Plain)
+            .Select(r => (Name: $"{r.Id}+time-bias+gated-mlp", Recipe: r.WithVariant(new TransformerVariant(true, true))));
+        foreach (var (name, recipe) in chosen.Select(r => (Name: r.Id, Recipe: r)).Concat(variants))
         {
             torch.random.manual_seed(7);
             var net = recipe.Create(12);
@@ -165,12 +173,12 @@ public static class TrainingCli
             var (diff, scale) = net.ParityDifference(onnx, recipe.Sampling.ClipLength, Recipe.FrameSize, 11);
             worst = Math.Max(worst, diff);
             var step = timing ? string.Create(CultureInfo.InvariantCulture, $"; training step {StepMilliseconds(net, recipe):0} ms per batch of {Trainer.BatchSize}") : string.Empty;
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{recipe.Id,-36} max |onnx - torch| = {diff:E2} (outputs up to {scale:0.###}){step}"));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-36} max |onnx - torch| = {diff:E2} (outputs up to {scale:0.###}){step}"));
             if (net is TimeSformerNet timeSformer)
             {
                 var grouping = timeSformer.GroupingDifference(11);
                 worst = Math.Max(worst, grouping);
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{recipe.Id,-36} max |groups - masked joint| = {grouping:E2}"));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-36} max |groups - masked joint| = {grouping:E2}"));
             }
         }
 

@@ -9,7 +9,7 @@ namespace ServerlessVideo.Models.Tests;
 /// The ONNX writer reproduces each TorchSharp architecture: max |ONNX Runtime − TorchSharp| ≤ 1e-4 on random input, for
 /// every recipe, and the recipes are exactly the built-in models committed under models/. Each TimeSformer's attention
 /// steps, computed over token groups, equal the same steps as masked attention over the whole clip written from the
-/// scheme's definition.
+/// scheme's definition, also with the optional relative time bias and gated MLP.
 /// </summary>
 public sealed partial class ParityTests
 {
@@ -32,11 +32,14 @@ public sealed partial class ParityTests
             ? line.Groups[1].Value.Split(' ', StringSplitOptions.RemoveEmptyEntries).Order(StringComparer.Ordinal).ToList()
             : throw new Xunit.Sdk.XunitException($"sv-train parity named no recipes:\n{output}");
         Assert.Equal(RepoPaths.BuiltInModelIds, recipes);
-        Assert.Equal(recipes, diffs.Keys.Order(StringComparer.Ordinal));
+        // Besides every recipe, each TimeSformer with its optional block parts on (id+variant).
+        var timeSformers = recipes.Where(r => r.StartsWith("timesformer-", StringComparison.Ordinal)).ToList();
+        var variants = timeSformers.Select(r => $"{r}+time-bias+gated-mlp");
+        Assert.Equal(recipes.Concat(variants).Order(StringComparer.Ordinal), diffs.Keys.Order(StringComparer.Ordinal));
         Assert.All(diffs.Values, d => Assert.InRange(d, 0, 1e-4));
 
         var grouping = GroupingLine().Matches(output).ToDictionary(m => m.Groups[1].Value, m => double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture));
-        Assert.Equal(recipes.Where(r => r.StartsWith("timesformer-", StringComparison.Ordinal)), grouping.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(timeSformers.Concat(variants).Order(StringComparer.Ordinal), grouping.Keys.Order(StringComparer.Ordinal));
         Assert.All(grouping.Values, d => Assert.InRange(d, 0, 1e-5));
     }
 

@@ -33,7 +33,14 @@ public sealed class TimeSformerNet : VideoNet
 
     public static readonly IReadOnlyList<string> Schemes = ["space", "joint", "divided", "local-global", "axial"];
 
-    public TimeSformerNet(string scheme, int classes, int frames, int size) : base(nameof(TimeSformerNet))
+    /// <param name="scheme">One of <see cref="Schemes"/>.</param>
+    /// <param name="classes">Output classes.</param>
+    /// <param name="frames">Frames per clip.</param>
+    /// <param name="size">Frame height and width in pixels.</param>
+    /// <param name="relativeTimeBias">Steps that attend over time add a relative position bias (<see cref="TokenAttention"/>).</param>
+    /// <param name="gatedMlp">The blocks' MLPs are gated (GEGLU, <see cref="Mlp"/>).</param>
+    public TimeSformerNet(string scheme, int classes, int frames, int size, bool relativeTimeBias = false, bool gatedMlp = false)
+        : base(nameof(TimeSformerNet))
     {
         Scheme = scheme;
         Grid = (frames, size / Patch, size / Patch);
@@ -49,10 +56,10 @@ public sealed class TimeSformerNet : VideoNet
         {
             foreach (var spans in Steps(scheme))
             {
-                Attentions.Add(new TokenAttention(Dim, Heads, Grid, spans));
+                Attentions.Add(new TokenAttention(Dim, Heads, Grid, spans, relativeTimeBias));
             }
 
-            Mlps.Add(new Mlp(Dim, 2 * Dim));
+            Mlps.Add(new Mlp(Dim, 2 * Dim, gatedMlp));
             MlpNorms.Add(LayerNorm(Dim));
         }
 
@@ -104,14 +111,26 @@ public sealed class TimeSformerNet : VideoNet
 
     /// <summary>
     /// The largest difference, on random tokens, between each attention step computed over its groups and the same step
-    /// as a masked attention over the whole clip (<see cref="TokenAttention.AsMaskedJoint"/>).
+    /// as a masked attention over the whole clip (<see cref="TokenAttention.AsMaskedJoint"/>). Relative position biases
+    /// are set to random values for the comparison (so every offset's row is checked), then restored.
     /// </summary>
     public double GroupingDifference(int seed)
     {
         random.manual_seed(seed);
         using var noGrad = no_grad();
         using var x = randn(new long[] { 2, Grid.T, Grid.H, Grid.W, Dim });
-        return Attentions.Max(a => (a.call(x) - a.AsMaskedJoint(x)).abs().max().item<float>());
+        return Attentions.Max(a =>
+        {
+            using var saved = a.RelativeTable?.clone();
+            a.RelativeTable?.copy_(randn_like(a.RelativeTable));
+            var difference = (a.call(x) - a.AsMaskedJoint(x)).abs().max().item<float>();
+            if (saved is not null)
+            {
+                a.RelativeTable!.copy_(saved);
+            }
+
+            return difference;
+        });
     }
 
     public override Tensor forward(Tensor x)

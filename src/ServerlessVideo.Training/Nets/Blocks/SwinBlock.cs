@@ -38,8 +38,8 @@ public sealed class SwinBlock : Module<Tensor, Tensor>
         Attn = new Attention(dim, heads);
         Norm2 = LayerNorm(dim);
         Mlp = new Mlp(dim, 2 * dim);
-        RelativeTable = Parameter(randn((2 * Window.T - 1) * (2 * Window.H - 1) * (2 * Window.W - 1), heads) * 0.02f);
-        _relativeIndex = tensor(RelativeIndex(Window));
+        RelativeTable = Parameter(randn(RelativePositions.Rows(Window), heads) * 0.02f);
+        _relativeIndex = tensor(RelativePositions.Rows(Window, RelativePositions.Positions(Window)));
         _mask = Shifted ? tensor(ShiftMask()).reshape(Windows, 1, Tokens, Tokens) : null;
         RegisterComponents();
     }
@@ -156,26 +156,6 @@ public sealed class SwinBlock : Module<Tensor, Tensor>
         }
 
         return x;
-    }
-
-    private static long[] RelativeIndex((long T, long H, long W) window)
-    {
-        var coords = new List<(long T, long H, long W)>();
-        for (var t = 0; t < window.T; t++)
-        {
-            for (var h = 0; h < window.H; h++)
-            {
-                for (var ww = 0; ww < window.W; ww++)
-                {
-                    coords.Add((t, h, ww));
-                }
-            }
-        }
-
-        var (spanH, spanW) = ((2 * window.H) - 1, (2 * window.W) - 1);
-        return [.. from a in coords
-                   from b in coords
-                   select ((a.T - b.T + window.T - 1) * spanH * spanW) + ((a.H - b.H + window.H - 1) * spanW) + (a.W - b.W + window.W - 1)];
     }
 
     /// <summary>

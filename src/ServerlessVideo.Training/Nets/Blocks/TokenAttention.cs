@@ -30,14 +30,23 @@ public readonly record struct AxisSpan(long Blocks, long Stride, bool Attends)
 /// residue on every axis and their position on axes that do not attend. So {T}: time; {H, W}: space; {T, H, W}: joint;
 /// {W}: width; quarters of the frame (local) or every other token along each axis (global) are groups too, computed as
 /// groups rather than masked out of a joint attention.
+/// A step that attends over time may add a learnt relative position bias (<see cref="RelativeTable"/>).
 /// </summary>
 public sealed class TokenAttention : Module<Tensor, Tensor>
 {
+    // Constant tensors live as long as the block (see SwinBlock).
+    private readonly Tensor? _relativeIndex;
+
     /// <param name="dim">Token width D.</param>
     /// <param name="heads">Attention heads.</param>
     /// <param name="grid">(T, H, W) of the token grid.</param>
     /// <param name="spans">How each of T, H and W takes part.</param>
-    public TokenAttention(long dim, long heads, (long T, long H, long W) grid, IReadOnlyList<AxisSpan> spans) : base(nameof(TokenAttention))
+    /// <param name="relativeBias">
+    /// When the step attends over time, add a learnt bias per head and per (Δt, Δh, Δw) offset between query and key,
+    /// as Swin does within its windows; heads 0 and 1 start on the token one time step back and one on.
+    /// </param>
+    public TokenAttention(long dim, long heads, (long T, long H, long W) grid, IReadOnlyList<AxisSpan> spans, bool relativeBias = false)
+        : base(nameof(TokenAttention))
     {
         ArgumentNullException.ThrowIfNull(spans);
         if (spans.Count != 3)
@@ -78,8 +87,17 @@ public sealed class TokenAttention : Module<Tensor, Tensor>
         GroupLength = attending.Aggregate(1L, (p, d) => p * split[(int)d]);
         Norm = LayerNorm(dim);
         Attn = new Attention(dim, heads);
+        if (relativeBias && Spans[0].Attends)
+        {
+            RelativeTable = Parameter(InitialRelativeTable(heads));
+            _relativeIndex = tensor(RelativePositions.Rows(Grid, GroupPositions()));
+        }
+
         RegisterComponents();
     }
+
+    /// <summary>The relative position bias table [(2T − 1)(2H − 1)(2W − 1), heads], or null when the step has none.</summary>
+    public Parameter? RelativeTable { get; }
 
     public AxisSpan[] Spans { get; }
 
@@ -102,7 +120,7 @@ public sealed class TokenAttention : Module<Tensor, Tensor>
     {
         var permuted = Norm.call(x).reshape(SplitShape).permute(Permutation);
         var shape = permuted.shape;
-        var y = Attn.call(permuted.reshape(-1, GroupLength, Attn.Dim));
+        var y = Attn.Attend(permuted.reshape(-1, GroupLength, Attn.Dim), GroupBias());
         return x + y.reshape(shape).permute(Inverse).reshape(x.shape);
     }
 
@@ -126,9 +144,47 @@ public sealed class TokenAttention : Module<Tensor, Tensor>
             }
         }
 
-        using var bias = tensor(mask).reshape(1, 1, n, n);
+        using var maskTensor = tensor(mask).reshape(1, 1, n, n);
+        using var rows = tensor(RelativePositions.Rows(Grid, RelativePositions.Positions(Grid)));
+        using var bias = RelativeTable is null
+            ? maskTensor.alias()
+            : maskTensor + RelativeTable.index(rows).reshape(n, n, -1).permute(2, 0, 1).unsqueeze(0);
         var y = Attn.Attend(Norm.call(x).reshape(-1, n, Attn.Dim), bias);
         return x + y.reshape(x.shape);
+    }
+
+    /// <summary>The relative position bias [1, heads, L, L] shared by every group, or null.</summary>
+    private Tensor? GroupBias() =>
+        RelativeTable?.index(_relativeIndex!).reshape(GroupLength, GroupLength, Attn.Heads).permute(2, 0, 1).unsqueeze(0);
+
+    /// <summary>
+    /// Grid offsets of a group's tokens from its first, in the order the grouping lays them out (row-major over the
+    /// attending axes): every group has the same layout, so one bias serves them all.
+    /// </summary>
+    private IReadOnlyList<(long T, long H, long W)> GroupPositions()
+    {
+        long[] lengths = [Grid.T, Grid.H, Grid.W];
+        long Extent(int a) => Spans[a].Attends ? lengths[a] / Spans[a].Blocks / Spans[a].Stride : 1;
+        return [.. RelativePositions.Positions((Extent(0), Extent(1), Extent(2)))
+            .Select(p => (p.T * Spans[0].Stride, p.H * Spans[1].Stride, p.W * Spans[2].Stride))];
+    }
+
+    /// <summary>
+    /// Zero, except that heads 0 and 1 put ln(L − 1) on the same place one time step back and one on: half of a row's
+    /// weight at the start, so that from the first step two heads compare neighbouring frames.
+    /// </summary>
+    private Tensor InitialRelativeTable(long heads)
+    {
+        var table = zeros(RelativePositions.Rows(Grid), heads);
+        var weight = (float)Math.Log(Math.Max(2, GroupLength - 1));
+        var step = Spans[0].Stride;
+        if (heads >= 2 && Grid.T > step)
+        {
+            table[RelativePositions.Row(Grid, (step, 0, 0), (0, 0, 0)), 0].fill_(weight);
+            table[RelativePositions.Row(Grid, (0, 0, 0), (step, 0, 0)), 1].fill_(weight);
+        }
+
+        return table;
     }
 
     private long Coordinate(long token, int axis) => axis switch
@@ -150,7 +206,15 @@ public sealed class TokenAttention : Module<Tensor, Tensor>
         ArgumentNullException.ThrowIfNull(w);
         var permutedShape = Permutation.Select(p => SplitShape[p]).ToArray();
         var group = w.Reshape(w.Transpose(w.Reshape(w.LayerNorm(x, Norm), SplitShape), Permutation), -1, GroupLength, Attn.Dim);
-        var y = Attn.Export(w, group, GroupLength);
+        string? bias = null;
+        if (RelativeTable is not null)
+        {
+            using var noGrad = no_grad();
+            using var values = GroupBias()!;
+            bias = w.Constant(Weights.Of(values), 1, Attn.Heads, GroupLength, GroupLength);
+        }
+
+        var y = Attn.Export(w, group, GroupLength, bias);
         var back = w.Reshape(w.Transpose(w.Reshape(y, permutedShape), Inverse), -1, Grid.T, Grid.H, Grid.W, Attn.Dim);
         return w.Add(x, back);
     }
