@@ -40,6 +40,12 @@ public sealed record Recipe(
     /// </summary>
     public bool FreshData { get; init; }
 
+    /// <summary>
+    /// Training clips' frames lie between 1 and this many times the sampled interval apart (temporal speed
+    /// augmentation, order kept; 1: none). Validation and test clips are sampled as the pipeline samples.
+    /// </summary>
+    public double TrainingStretch { get; init; } = 1;
+
     /// <summary>AdamW (decoupled weight decay) instead of Adam with L2 regularisation.</summary>
     public bool AdamW { get; init; }
 
@@ -156,6 +162,7 @@ public sealed record Recipe(
         return TimeSformer(scheme, variant) with
         {
             Epochs = Epochs, LearningRate = LearningRate, WarmupEpochs = WarmupEpochs, TrainPerClass = TrainPerClass, InitialiseFrom = InitialiseFrom,
+            TrainingStretch = TrainingStretch,
         };
     }
 

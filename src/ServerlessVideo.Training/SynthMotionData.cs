@@ -30,9 +30,11 @@ public sealed class SynthMotionData
 
     /// <summary>
     /// <paramref name="perClass"/> clips of each class from the split's seeds <paramref name="firstIndex"/> onwards,
-    /// placed in time by <paramref name="seed"/>.
+    /// placed in time by <paramref name="seed"/>. With <paramref name="maxStretch"/> above 1, each clip's frames lie
+    /// between 1 and that many times the sampled interval apart (drawn per clip): temporal speed augmentation, which
+    /// keeps the frames in order.
     /// </summary>
-    public static SynthMotionData Render(SynthMotionSplit split, int perClass, SamplingSpec sampling, int seed, int firstIndex = 0)
+    public static SynthMotionData Render(SynthMotionSplit split, int perClass, SamplingSpec sampling, int seed, int firstIndex = 0, double maxStretch = 1)
     {
         var classes = SynthMotionClasses.Labels.Count;
         var count = perClass * classes;
@@ -43,7 +45,7 @@ public sealed class SynthMotionData
             var label = i % classes;
             var scene = new SynthMotionScene(SynthMotionSeeds.Of(split, firstIndex + i), label);
             var random = new Random(SynthMotionSeeds.Mix(firstIndex + i, seed));
-            clips[i] = SynthMotionRenderer.RenderClip(scene, Times(scene, sampling, random), Recipe.FrameSize);
+            clips[i] = SynthMotionRenderer.RenderClip(scene, Times(scene, sampling, random, maxStretch), Recipe.FrameSize);
             labels[i] = label;
         });
         return new SynthMotionData(clips, labels, Recipe.Preprocessing);
@@ -61,7 +63,7 @@ public sealed class SynthMotionData
         return new SynthMotionData(flows, Labels, preprocessing);
     }
 
-    private static double[] Times(SynthMotionScene scene, SamplingSpec sampling, Random random)
+    private static double[] Times(SynthMotionScene scene, SamplingSpec sampling, Random random, double maxStretch)
     {
         var t = sampling.ClipLength;
         if (sampling.Strategy == SamplingSpec.Segments)
@@ -71,6 +73,11 @@ public sealed class SynthMotionData
         }
 
         var fps = sampling.Fps ?? SynthMotionEvaluator.SourceFps / sampling.FrameInterval!.Value;
+        if (maxStretch > 1)
+        {
+            fps /= 1 + (random.NextDouble() * (maxStretch - 1));
+        }
+
         var span = (t - 1) / fps;
         var start = random.NextDouble() * Math.Max(0, scene.Duration - span);
         return SynthMotionEvaluator.Times(start, fps, t);

@@ -14,11 +14,16 @@ namespace ServerlessVideo.Training;
 /// </summary>
 public static class TrainCommand
 {
-    public static int Run(string id, string modelsRoot, int? epochs = null, int? threads = null, int? perClass = null, int? warmup = null, double? learningRate = null, bool scratch = false, TransformerVariant? variant = null)
+    public static int Run(string id, string modelsRoot, int? epochs = null, int? threads = null, int? perClass = null, int? warmup = null, double? learningRate = null, bool scratch = false, TransformerVariant? variant = null, double? stretch = null)
     {
         torch.set_num_threads(threads ?? Math.Max(1, Environment.ProcessorCount));
         var recipe = Recipe.Get(id);
         recipe = recipe with { Epochs = epochs ?? recipe.Epochs, TrainPerClass = perClass ?? recipe.TrainPerClass, WarmupEpochs = warmup ?? recipe.WarmupEpochs, LearningRate = learningRate ?? recipe.LearningRate };
+        if (stretch is { } maxStretch)
+        {
+            recipe = recipe with { TrainingStretch = maxStretch };
+        }
+
         if (variant is not null)
         {
             recipe = recipe.WithVariant(variant);
@@ -33,7 +38,7 @@ public static class TrainCommand
         random.manual_seed(recipe.Seed);
         var classes = SynthMotionClasses.Labels.Count;
         Console.WriteLine($"{recipe.Id}: rendering SynthMotion train/validation splits …");
-        var train = SynthMotionData.Render(SynthMotionSplit.Train, recipe.TrainPerClass, recipe.Sampling, recipe.Seed);
+        var train = SynthMotionData.Render(SynthMotionSplit.Train, recipe.TrainPerClass, recipe.Sampling, recipe.Seed, maxStretch: recipe.TrainingStretch);
         var validation = SynthMotionData.Render(SynthMotionSplit.Validation, recipe.ValidationPerClass, recipe.Sampling, recipe.Seed + 1);
         var net = recipe.Create(classes);
         string? start = null;
@@ -44,7 +49,7 @@ public static class TrainCommand
         }
 
         var fresh = recipe.FreshData
-            ? epoch => SynthMotionData.Render(SynthMotionSplit.Train, recipe.TrainPerClass, recipe.Sampling, recipe.Seed, firstIndex: (epoch - 1) * train.Labels.Count)
+            ? epoch => SynthMotionData.Render(SynthMotionSplit.Train, recipe.TrainPerClass, recipe.Sampling, recipe.Seed, firstIndex: (epoch - 1) * train.Labels.Count, maxStretch: recipe.TrainingStretch)
             : (Func<int, SynthMotionData>?)null;
         var fitted = net.Fit(train, validation, recipe, Console.Out, fresh);
         var valAccuracy = fitted.ValidationAccuracy;
@@ -54,7 +59,10 @@ public static class TrainCommand
         var frames = recipe.Sampling.ClipLength;
         // With fresh data every epoch renders a new set: that many distinct clips were trained on.
         var trainClips = recipe.FreshData ? train.Labels.Count * recipe.Epochs : train.Labels.Count;
-        var freshNote = recipe.FreshData ? $" ({train.Labels.Count} new clips every epoch)" : string.Empty;
+        var stretchNote = recipe.TrainingStretch > 1
+            ? string.Create(CultureInfo.InvariantCulture, $", frames 1–{recipe.TrainingStretch:0.##}× the sampled interval apart")
+            : string.Empty;
+        var freshNote = recipe.FreshData ? $" ({train.Labels.Count} new clips every epoch{stretchNote})" : stretchNote.Length > 0 ? $" ({stretchNote[2..]})" : string.Empty;
         var notes = (start, fitted.Notes) switch
         {
             (null, null) => $"Trained from scratch on SynthMotion{freshNote}",

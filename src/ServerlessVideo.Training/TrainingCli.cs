@@ -46,10 +46,10 @@ public static class TrainingCli
         };
     }
 
-    private static readonly HashSet<string> ValueOptions = ["--epochs", "--threads", "--per-class", "--warmup", "--lr"];
+    private static readonly HashSet<string> ValueOptions = ["--epochs", "--threads", "--per-class", "--warmup", "--lr", "--stretch"];
 
     /// <summary>
-    /// <c>&lt;id&gt; [models-dir] [--epochs N] [--threads N] [--lr X] [--time-bias] [--gated-mlp] …</c>: the options are
+    /// <c>&lt;id&gt; [models-dir] [--epochs N] [--threads N] [--lr X] [--stretch X] [--time-bias] [--gated-mlp] …</c>: the options are
     /// for experiments, not for the committed models.
     /// </summary>
     private static int Train(string[] args)
@@ -62,7 +62,8 @@ public static class TrainingCli
         return TrainCommand.Run(
             positional[0], positional.Count > 1 ? positional[1] : "models", Option(args, "--epochs"), Option(args, "--threads"), Option(args, "--per-class"), Option(args, "--warmup"),
             lr, args.Contains("--scratch"),
-            args.Contains("--time-bias") || args.Contains("--gated-mlp") ? new TransformerVariant(args.Contains("--time-bias"), args.Contains("--gated-mlp")) : null);
+            args.Contains("--time-bias") || args.Contains("--gated-mlp") ? new TransformerVariant(args.Contains("--time-bias"), args.Contains("--gated-mlp")) : null,
+            Value(args, "--stretch") is { } stretch ? double.Parse(stretch, CultureInfo.InvariantCulture) : null);
     }
 
     private static int Readme(string modelsRoot)
