@@ -43,10 +43,11 @@ public sealed class Attention : Module<Tensor, Tensor>
         var hd = Dim / Heads;
         Tensor Split(Linear layer) => layer.call(x).reshape(b, l, Heads, hd).permute(0, 2, 1, 3);
         Tensor heads;
-        if (bias is null)
+        if (bias is null || bias.shape[0] == 1)
         {
             // The fused kernel: the same function as the explicit path below, about 10 % faster to train at 128 tokens.
-            heads = functional.scaled_dot_product_attention(Split(Q), Split(K), Split(V));
+            // A bias shared by every group broadcasts as its additive mask.
+            heads = functional.scaled_dot_product_attention(Split(Q), Split(K), Split(V), attn_mask: bias);
         }
         else
         {
