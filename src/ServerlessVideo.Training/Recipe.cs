@@ -116,9 +116,40 @@ public sealed record Recipe(
     /// The TimeSformer of one attention scheme: the same start, data, schedule, width and depth for every scheme, so the
     /// table compares attention alone.
     /// </summary>
-    public static Recipe TimeSformer(string scheme, TransformerVariant variant)
+    public static Recipe TimeSformer(string scheme, TransformerVariant variant) =>
+        new($"timesformer-{scheme}-synthmotion", "timesformer", $"TimeSformer, {scheme} attention",
+            TimeSformerFactory(scheme, variant), Clip8, Epochs: 40, LearningRate: 5e-4)
+        {
+            InitialiseFrom = "tsn-synthmotion",
+            FreshData = true,
+            AdamW = true,
+            WeightDecay = 0.05,
+            WarmupEpochs = 1,
+            Variant = variant,
+            Architecture = TimeSformerArchitecture(scheme, variant),
+        };
+
+    /// <summary>
+    /// This recipe with the block's optional parts set as given: the network and its architecture record change, the
+    /// schedule and data stay (TimeSformers only).
+    /// </summary>
+    public Recipe WithVariant(TransformerVariant variant)
     {
         ArgumentNullException.ThrowIfNull(variant);
+        if (Family != "timesformer")
+        {
+            throw new ArgumentException($"'{Id}' is not a TimeSformer: attention biases and gated MLPs apply to the TimeSformers only.");
+        }
+
+        var scheme = (string)Architecture!["attention"];
+        return this with { Create = TimeSformerFactory(scheme, variant), Variant = variant, Architecture = TimeSformerArchitecture(scheme, variant) };
+    }
+
+    private static Func<int, VideoNet> TimeSformerFactory(string scheme, TransformerVariant variant) =>
+        classes => new TimeSformerNet(scheme, classes, Clip8.ClipLength, FrameSize, variant.RelativeTimeBias, variant.GatedMlp);
+
+    private static Dictionary<string, object> TimeSformerArchitecture(string scheme, TransformerVariant variant)
+    {
         var architecture = new Dictionary<string, object>
         {
             ["attention"] = scheme,
@@ -137,33 +168,7 @@ public sealed record Recipe(
             architecture["mlp"] = "GEGLU";
         }
 
-        return new($"timesformer-{scheme}-synthmotion", "timesformer", $"TimeSformer, {scheme} attention",
-            classes => new TimeSformerNet(scheme, classes, Clip8.ClipLength, FrameSize, variant.RelativeTimeBias, variant.GatedMlp), Clip8, Epochs: 40, LearningRate: 5e-4)
-        {
-            InitialiseFrom = "tsn-synthmotion",
-            FreshData = true,
-            AdamW = true,
-            WeightDecay = 0.05,
-            WarmupEpochs = 1,
-            Variant = variant,
-            Architecture = architecture,
-        };
-    }
-
-    /// <summary>This recipe with the block's optional parts set as given (TimeSformers only; the schedule is kept).</summary>
-    public Recipe WithVariant(TransformerVariant variant)
-    {
-        if (Family != "timesformer")
-        {
-            throw new ArgumentException($"'{Id}' is not a TimeSformer: attention biases and gated MLPs apply to the TimeSformers only.");
-        }
-
-        var scheme = (string)Architecture!["attention"];
-        return TimeSformer(scheme, variant) with
-        {
-            Epochs = Epochs, LearningRate = LearningRate, WarmupEpochs = WarmupEpochs, TrainPerClass = TrainPerClass, InitialiseFrom = InitialiseFrom,
-            TrainingStretch = TrainingStretch,
-        };
+        return architecture;
     }
 
     private static long[] Triple((long T, long H, long W) v) => [v.T, v.H, v.W];

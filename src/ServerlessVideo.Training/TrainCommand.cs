@@ -59,15 +59,23 @@ public static class TrainCommand
         var frames = recipe.Sampling.ClipLength;
         // With fresh data every epoch renders a new set: that many distinct clips were trained on.
         var trainClips = recipe.FreshData ? train.Labels.Count * recipe.Epochs : train.Labels.Count;
-        var stretchNote = recipe.TrainingStretch > 1
-            ? string.Create(CultureInfo.InvariantCulture, $", frames 1–{recipe.TrainingStretch:0.##}× the sampled interval apart")
-            : string.Empty;
-        var freshNote = recipe.FreshData ? $" ({train.Labels.Count} new clips every epoch{stretchNote})" : stretchNote.Length > 0 ? $" ({stretchNote[2..]})" : string.Empty;
+        var clipNotes = new List<string>();
+        if (recipe.FreshData)
+        {
+            clipNotes.Add($"{train.Labels.Count} new clips every epoch");
+        }
+
+        if (recipe.TrainingStretch > 1)
+        {
+            clipNotes.Add(string.Create(CultureInfo.InvariantCulture, $"frames 1–{recipe.TrainingStretch:0.##}× the sampled interval apart"));
+        }
+
+        var dataNote = clipNotes.Count > 0 ? $" ({string.Join(", ", clipNotes)})" : string.Empty;
         var notes = (start, fitted.Notes) switch
         {
-            (null, null) => $"Trained from scratch on SynthMotion{freshNote}",
+            (null, null) => $"Trained from scratch on SynthMotion{dataNote}",
             (null, { } own) => string.Concat(own[..1].ToUpperInvariant(), own[1..]),
-            (_, null) => $"Initialised by {start}, then trained on SynthMotion{freshNote}",
+            (_, null) => $"Initialised by {start}, then trained on SynthMotion{dataNote}",
             (_, { } own) => $"Initialised by {start}, then {own}",
         };
         var onnx = net.ToOnnx(frames, Recipe.FrameSize, $"{recipe.Name}; trained on SynthMotion by sv-train {recipe.Id}");
