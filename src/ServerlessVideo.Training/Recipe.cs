@@ -9,6 +9,9 @@ namespace ServerlessVideo.Training;
 public sealed record TransformerVariant(bool RelativeTimeBias, bool GatedMlp)
 {
     public static TransformerVariant Plain { get; } = new(false, false);
+
+    /// <summary>Both parts: what the committed TimeSformers are trained with.</summary>
+    public static TransformerVariant Both { get; } = new(true, true);
 }
 
 /// <summary>Everything that defines a built-in model: architecture, sampling, preprocessing and the training schedule.</summary>
@@ -89,7 +92,7 @@ public sealed record Recipe(
         {
             Architecture = new Dictionary<string, object> { ["alpha"] = SlowFastNet.Alpha, ["beta"] = 1.0 / SlowFastNet.BetaInverse },
         },
-        .. TimeSformerNet.Schemes.Select(scheme => TimeSformer(scheme, TransformerVariant.Plain)),
+        .. TimeSformerNet.Schemes.Select(scheme => TimeSformer(scheme, TransformerVariant.Both)),
         new("video-swin-synthmotion", "video-swin", "Video Swin: shifted 3D-window attention",
             classes => new VideoSwinNet(classes, Clip8.ClipLength, FrameSize), Clip8, Epochs: 16, LearningRate: 5e-4)
         {

@@ -12,7 +12,8 @@ public static class TrainingCli
         usage: sv-train <command>
 
           <model-id> [models-dir]        train a built-in model from scratch and write models/<model-id>/ (ids: RECIPES)
-                                         [--epochs N] [--per-class N] [--warmup N] [--threads N] [--lr X] [--scratch] override the recipe, for experiments
+                                         [--epochs N] [--per-class N] [--warmup N] [--threads N] [--lr X] [--stretch X] [--scratch] override the recipe, and
+                                         [--no-time-bias] [--no-gated-mlp] leave a TimeSformer block part out, for experiments
           readme [models-dir]            regenerate the tables in models/README.md from the manifests
           consensus [n]                  the consensus of all models against each alone on n test videos (600), into models/README.md
           parity [--timing] [id ...]     export every architecture (or those named) untrained and compare ONNX Runtime
@@ -49,7 +50,7 @@ public static class TrainingCli
     private static readonly HashSet<string> ValueOptions = ["--epochs", "--threads", "--per-class", "--warmup", "--lr", "--stretch"];
 
     /// <summary>
-    /// <c>&lt;id&gt; [models-dir] [--epochs N] [--threads N] [--lr X] [--stretch X] [--time-bias] [--gated-mlp] …</c>: the options are
+    /// <c>&lt;id&gt; [models-dir] [--epochs N] [--threads N] [--lr X] [--stretch X] [--no-time-bias] [--no-gated-mlp] …</c>: the options are
     /// for experiments, not for the committed models.
     /// </summary>
     private static int Train(string[] args)
@@ -62,7 +63,7 @@ public static class TrainingCli
         return TrainCommand.Run(
             positional[0], positional.Count > 1 ? positional[1] : "models", Option(args, "--epochs"), Option(args, "--threads"), Option(args, "--per-class"), Option(args, "--warmup"),
             lr, args.Contains("--scratch"),
-            args.Contains("--time-bias") || args.Contains("--gated-mlp") ? new TransformerVariant(args.Contains("--time-bias"), args.Contains("--gated-mlp")) : null,
+            args.Contains("--no-time-bias") || args.Contains("--no-gated-mlp") ? new TransformerVariant(!args.Contains("--no-time-bias"), !args.Contains("--no-gated-mlp")) : null,
             Value(args, "--stretch") is { } stretch ? double.Parse(stretch, CultureInfo.InvariantCulture) : null);
     }
 
@@ -171,9 +172,9 @@ public static class TrainingCli
 
         var worst = 0.0;
         var chosen = Recipe.All.Where(r => ids.Count == 0 || ids.Contains(r.Id)).ToList();
-        // The TimeSformers' optional block parts are checked too, named id+variant, whether or not a recipe uses them.
-        var variants = chosen.Where(r => r.Family == "timesformer" && r.Variant == TransformerVariant.Plain)
-            .Select(r => (Name: $"{r.Id}+time-bias+gated-mlp", Recipe: r.WithVariant(new TransformerVariant(true, true))));
+        // Each TimeSformer is checked without its optional block parts too (id+plain), as experiments may train it.
+        var variants = chosen.Where(r => r.Family == "timesformer" && r.Variant != TransformerVariant.Plain)
+            .Select(r => (Name: $"{r.Id}+plain", Recipe: r.WithVariant(TransformerVariant.Plain)));
         foreach (var (name, recipe) in chosen.Select(r => (Name: r.Id, Recipe: r)).Concat(variants))
         {
             torch.random.manual_seed(7);

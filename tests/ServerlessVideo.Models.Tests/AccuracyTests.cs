@@ -26,6 +26,22 @@ public sealed class AccuracyTests
             TrainedModels.All.Where(m => m.Manifest.Family == "timesformer").Select(m => m.Manifest.Architecture!["attention"].GetString()).Order());
     }
 
+    /// <summary>The attention-scheme table compares attention alone: same block, width, depth, data and epochs.</summary>
+    [Fact]
+    public void The_timesformers_differ_in_their_attention_scheme_alone()
+    {
+        var timeSformers = TrainedModels.All.Where(m => m.Manifest.Family == "timesformer").Select(m => m.Manifest).ToList();
+        static string Block(Core.Manifests.ModelManifest m) =>
+            string.Join("; ", m.Architecture!.Where(p => p.Key != "attention").OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => $"{p.Key}={p.Value}"));
+        static string Budget(Core.Manifests.ModelManifest m) =>
+            string.Join("; ", new[] { "seed", "epochs", "trainClips" }.Select(k => $"{k}={m.Provenance!.Metrics![k]}"));
+
+        Assert.Equal(5, timeSformers.Count);
+        Assert.Single(timeSformers.Select(Block).Distinct());
+        Assert.Single(timeSformers.Select(Budget).Distinct());
+        Assert.Single(timeSformers.Select(m => System.Text.Json.JsonSerializer.Serialize(m.Sampling)).Distinct());
+    }
+
     [Theory]
     [MemberData(nameof(TrainedModels.Ids), MemberType = typeof(TrainedModels))]
     public void Reaches_its_stated_accuracy_on_a_fresh_test_split(string id)
