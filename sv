@@ -83,9 +83,12 @@ free_port() {
   node -e 'const s=require("net").createServer();s.listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close();});'
 }
 
+# Waits until something listens on 127.0.0.1:$1: up to 60 s (Azurite has taken longer than 10 s to start here), and
+# no longer than process $2, when given, stays alive.
 wait_port() {
-  local port=$1 tries=100
+  local port=$1 pid=${2:-} tries=600
   until (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do
+    [ -z "$pid" ] || kill -0 "$pid" 2>/dev/null || return 1
     tries=$((tries - 1)); [ $tries -gt 0 ] || return 1; sleep 0.1
   done
 }
@@ -107,7 +110,7 @@ start_azurite() {
     --location "$data" ${SV_AZURITE_DEBUG:+--debug "$SV_AZURITE_DEBUG"} >"$data/azurite.log" 2>&1 &
   AZURITE_PID=$!
   echo "$AZURITE_PID" >"$data/azurite.pid"
-  for p in "$blob" "$queue" "$table"; do wait_port "$p" || { stop_azurite; die "Azurite did not start (log: $data/azurite.log)"; }; done
+  for p in "$blob" "$queue" "$table"; do wait_port "$p" "$AZURITE_PID" || { stop_azurite; die "Azurite did not start (log: $data/azurite.log)"; }; done
   local key="Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw=="
   export Pipeline__StorageConnectionString="DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=$key;BlobEndpoint=http://127.0.0.1:$blob/devstoreaccount1;QueueEndpoint=http://127.0.0.1:$queue/devstoreaccount1;TableEndpoint=http://127.0.0.1:$table/devstoreaccount1;"
 }
