@@ -129,10 +129,10 @@ public static class TrainingCli
         return 0;
     }
 
-    /// <summary>Median wall time of one forward + backward pass over a batch (for planning epochs, not a benchmark).</summary>
     /// <summary>
     /// Median of three training steps on random input: forward and backward, and then the optimizer's update, timed
-    /// apart (an update walks every parameter tensor, which a forward and backward pass alone does not show).
+    /// apart (an update walks every parameter tensor, which a forward and backward pass alone does not show); for
+    /// planning epochs, not a benchmark.
     /// </summary>
     private static (double Pass, double Update) StepMilliseconds(Nets.VideoNet net, Recipe recipe)
     {
