@@ -48,4 +48,39 @@ public static class Parity
             values.ForEach(v => v.Dispose());
         }
     }
+
+    /// <summary>
+    /// The training step's gradients computed on two half batches at once (<see cref="HalfBatchThreads"/>) against the
+    /// same step on the whole batch, in training mode on random clips: the largest difference over every parameter,
+    /// relative to the largest gradient.
+    /// </summary>
+    public static double HalfBatchDifference(VideoNet net, int frames, int size, int seed, int batch = 4)
+    {
+        ArgumentNullException.ThrowIfNull(net);
+        net.train();
+        random.manual_seed(seed);
+        using var x = randn(net.ClipShape(batch, frames, size));
+        using var y = arange(batch, ScalarType.Int64);
+        // A parameter the network leaves unused (space-only's time embedding) has no gradient either way.
+        List<Tensor?> Gradients(HalfBatchThreads? halves)
+        {
+            net.zero_grad();
+            net.Backward(x, y, halves);
+            return [.. net.parameters().Select(p => p.grad?.clone())];
+        }
+
+        var whole = Gradients(null);
+        using var threads = new HalfBatchThreads();
+        var split = Gradients(threads);
+        net.zero_grad();
+        var largest = whole.Max(g => g is null ? 0 : g.abs().max().item<float>());
+        var difference = whole.Zip(split, (w, h) => (w, h) switch
+        {
+            (null, null) => 0,
+            ({ } a, { } b) => (a - b).abs().max().item<float>(),
+            _ => double.PositiveInfinity,
+        }).Max();
+        whole.Concat(split).ToList().ForEach(g => g?.Dispose());
+        return difference / largest;
+    }
 }

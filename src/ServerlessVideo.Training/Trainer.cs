@@ -31,6 +31,7 @@ public static class Trainer
                 ? (step + 1.0) / warmupSteps
                 : 0.5 * (1 + Math.Cos(Math.PI * (step - warmupSteps) / Math.Max(1, totalSteps - warmupSteps))));
         var random = new Random(recipe.Seed);
+        using var halves = get_num_threads() >= 2 ? new HalfBatchThreads() : null;
         var accuracy = 0.0;
         for (var epoch = 1; epoch <= recipe.Epochs; epoch++)
         {
@@ -49,10 +50,8 @@ public static class Trainer
                 using var scope = NewDisposeScope();
                 var (x, y) = train.Batch(order.Skip(b * BatchSize).Take(BatchSize).ToList(), net.Layout);
                 optimizer.zero_grad();
-                var loss = nn.functional.cross_entropy(net.call(x), y);
-                loss.backward();
+                lossSum += net.Backward(x, y, halves);
                 optimizer.step();
-                lossSum += loss.item<float>();
                 if (warmupSteps > 0)
                 {
                     scheduler.step();

@@ -197,6 +197,9 @@ public static class TrainingCli
                 var grouping = timeSformer.GroupingDifference(11);
                 worst = Math.Max(worst, grouping);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-36} max |groups - masked joint| = {grouping:E2}"));
+                var halves = Training.Parity.HalfBatchDifference(net, recipe.Sampling.ClipLength, Recipe.FrameSize, 13);
+                worst = Math.Max(worst, halves);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{name,-36} max |half batches - whole batch| gradient = {halves:E2} of the largest"));
             }
         }
 

@@ -9,7 +9,8 @@ namespace ServerlessVideo.Models.Tests;
 /// The ONNX writer reproduces each TorchSharp architecture: max |ONNX Runtime − TorchSharp| ≤ 1e-4 on random input, for
 /// every recipe, and the recipes are exactly the built-in models committed under models/. Each TimeSformer's attention
 /// steps, computed over token groups, equal the same steps as masked attention over the whole clip written from the
-/// scheme's definition, with the relative time bias and gated MLP the recipes use and without them.
+/// scheme's definition, with the relative time bias and gated MLP the recipes use and without them; and their training
+/// step on two half batches at once gives the whole batch's gradients.
 /// </summary>
 public sealed partial class ParityTests
 {
@@ -41,6 +42,11 @@ public sealed partial class ParityTests
         var grouping = GroupingLine().Matches(output).ToDictionary(m => m.Groups[1].Value, m => double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture));
         Assert.Equal(timeSformers.Concat(variants).Order(StringComparer.Ordinal), grouping.Keys.Order(StringComparer.Ordinal));
         Assert.All(grouping.Values, d => Assert.InRange(d, 0, 1e-5));
+
+        // Training runs the TimeSformers' blocks on two half batches at once: the same gradients as the whole batch.
+        var halves = HalvesLine().Matches(output).ToDictionary(m => m.Groups[1].Value, m => double.Parse(m.Groups[2].Value, CultureInfo.InvariantCulture));
+        Assert.Equal(timeSformers.Concat(variants).Order(StringComparer.Ordinal), halves.Keys.Order(StringComparer.Ordinal));
+        Assert.All(halves.Values, d => Assert.InRange(d, 0, 1e-5));
     }
 
     [GeneratedRegex(@"^(\S+)\s+max \|onnx - torch\| = (\S+) ", RegexOptions.Multiline)]
@@ -48,6 +54,9 @@ public sealed partial class ParityTests
 
     [GeneratedRegex(@"^(\S+)\s+max \|groups - masked joint\| = (\S+)$", RegexOptions.Multiline)]
     private static partial Regex GroupingLine();
+
+    [GeneratedRegex(@"^(\S+)\s+max \|half batches - whole batch\| gradient = (\S+) ", RegexOptions.Multiline)]
+    private static partial Regex HalvesLine();
 
     [GeneratedRegex(@"^recipes: (.+)$", RegexOptions.Multiline)]
     private static partial Regex RecipesLine();

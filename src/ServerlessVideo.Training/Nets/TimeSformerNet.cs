@@ -133,12 +133,28 @@ public sealed class TimeSformerNet : VideoNet
         });
     }
 
-    public override Tensor forward(Tensor x)
+    public override Tensor forward(Tensor x) => Classify(Patches(x));
+
+    /// <summary>
+    /// With <paramref name="halves"/>, the stem (its batch norm takes statistics over the whole batch) runs on the
+    /// whole batch and the blocks, which treat each clip on its own, on two half batches at once.
+    /// </summary>
+    public override float Backward(Tensor x, Tensor y, HalfBatchThreads? halves) =>
+        halves is null ? base.Backward(x, y, null) : halves.Backward(Patches(x), y, Classify);
+
+    /// <summary>[N, T, 3, H, W] → the stem's output for every frame, [N·T, D, H/16, W/16].</summary>
+    private Tensor Patches(Tensor x)
     {
         var (n, t) = (x.shape[0], x.shape[1]);
-        var patches = Stem.call(x.reshape(n * t, 3, x.shape[3], x.shape[4]));               // [N·T, D, H, W]
         MacCounter.Add(n * t * FrameCnn.MacsPerFrame((int)x.shape[4]));
-        var tokens = patches.permute(0, 2, 3, 1).reshape(n, t, Grid.H, Grid.W, Dim) + SpacePosition;
+        return Stem.call(x.reshape(n * t, 3, x.shape[3], x.shape[4]));
+    }
+
+    /// <summary>The stem's output for the frames of N clips → logits [N, classes].</summary>
+    private Tensor Classify(Tensor patches)
+    {
+        var n = patches.shape[0] / Grid.T;
+        var tokens = patches.permute(0, 2, 3, 1).reshape(n, Grid.T, Grid.H, Grid.W, Dim) + SpacePosition;
         if (UsesTime)
         {
             tokens += TimePosition;

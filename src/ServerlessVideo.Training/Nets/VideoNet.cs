@@ -63,6 +63,18 @@ public abstract class VideoNet(string name) : Module<Tensor, Tensor>(name)
     public virtual Fitted Fit(SynthMotionData train, SynthMotionData validation, Recipe recipe, TextWriter log, Func<int, SynthMotionData>? freshTrain) =>
         new(Trainer.Train(this, train, validation, recipe, log, freshTrain));
 
+    /// <summary>
+    /// Forward and backward of one training batch: the gradients of the mean cross-entropy accumulate into the
+    /// parameters; returns that loss. A network whose per-sample part follows a batch-coupled one may run it as two
+    /// half batches at once on <paramref name="halves"/> (<see cref="HalfBatchThreads.Backward"/>).
+    /// </summary>
+    public virtual float Backward(Tensor x, Tensor y, HalfBatchThreads? halves)
+    {
+        using var loss = functional.cross_entropy(call(x), y);
+        loss.backward();
+        return loss.item<float>();
+    }
+
     /// <summary>The ONNX model of the trained network (<see cref="OnnxExporter.Export"/>).</summary>
     public virtual byte[] ToOnnx(int frames, int size, string docString) => OnnxExporter.Export(this, frames, size, docString);
 
