@@ -14,11 +14,11 @@ namespace ServerlessVideo.Training;
 /// </summary>
 public static class TrainCommand
 {
-    public static int Run(string id, string modelsRoot, int? epochs = null, int? threads = null, int? perClass = null, int? warmup = null, double? learningRate = null, bool scratch = false, TransformerVariant? variant = null, double? stretch = null)
+    public static int Run(string id, string modelsRoot, int? epochs = null, int? threads = null, int? perClass = null, int? warmup = null, double? learningRate = null, bool scratch = false, TransformerVariant? variant = null, double? stretch = null, int? seed = null)
     {
         torch.set_num_threads(threads ?? Math.Max(1, Environment.ProcessorCount));
         var recipe = Recipe.Get(id);
-        recipe = recipe with { Epochs = epochs ?? recipe.Epochs, TrainPerClass = perClass ?? recipe.TrainPerClass, WarmupEpochs = warmup ?? recipe.WarmupEpochs, LearningRate = learningRate ?? recipe.LearningRate };
+        recipe = recipe with { Epochs = epochs ?? recipe.Epochs, TrainPerClass = perClass ?? recipe.TrainPerClass, WarmupEpochs = warmup ?? recipe.WarmupEpochs, LearningRate = learningRate ?? recipe.LearningRate, Seed = seed ?? recipe.Seed };
         if (stretch is { } maxStretch)
         {
             recipe = recipe with { TrainingStretch = maxStretch };

@@ -12,7 +12,7 @@ public static class TrainingCli
         usage: sv-train <command>
 
           <model-id> [models-dir]        train a built-in model from scratch and write models/<model-id>/ (ids: RECIPES)
-                                         [--epochs N] [--per-class N] [--warmup N] [--threads N] [--lr X] [--stretch X] [--scratch] override the recipe, and
+                                         [--epochs N] [--per-class N] [--warmup N] [--threads N] [--lr X] [--stretch X] [--seed N] [--scratch] override the recipe, and
                                          [--no-time-bias] [--no-gated-mlp] leave a TimeSformer block part out, for experiments
           readme [models-dir]            regenerate the tables in models/README.md from the manifests
           consensus [n]                  the consensus of all models against each alone on n test videos (600), into models/README.md
@@ -47,10 +47,10 @@ public static class TrainingCli
         };
     }
 
-    private static readonly HashSet<string> ValueOptions = ["--epochs", "--threads", "--per-class", "--warmup", "--lr", "--stretch"];
+    private static readonly HashSet<string> ValueOptions = ["--epochs", "--threads", "--per-class", "--warmup", "--lr", "--stretch", "--seed"];
 
     /// <summary>
-    /// <c>&lt;id&gt; [models-dir] [--epochs N] [--threads N] [--lr X] [--stretch X] [--no-time-bias] [--no-gated-mlp] …</c>: the options are
+    /// <c>&lt;id&gt; [models-dir] [--epochs N] [--threads N] [--lr X] [--stretch X] [--seed N] [--no-time-bias] [--no-gated-mlp] …</c>: the options are
     /// for experiments, not for the committed models.
     /// </summary>
     private static int Train(string[] args)
@@ -64,7 +64,7 @@ public static class TrainingCli
             positional[0], positional.Count > 1 ? positional[1] : "models", Option(args, "--epochs"), Option(args, "--threads"), Option(args, "--per-class"), Option(args, "--warmup"),
             lr, args.Contains("--scratch"),
             args.Contains("--no-time-bias") || args.Contains("--no-gated-mlp") ? new TransformerVariant(!args.Contains("--no-time-bias"), !args.Contains("--no-gated-mlp")) : null,
-            Value(args, "--stretch") is { } stretch ? double.Parse(stretch, CultureInfo.InvariantCulture) : null);
+            Value(args, "--stretch") is { } stretch ? double.Parse(stretch, CultureInfo.InvariantCulture) : null, Option(args, "--seed"));
     }
 
     private static int Readme(string modelsRoot)
