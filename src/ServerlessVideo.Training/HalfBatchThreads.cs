@@ -13,9 +13,13 @@ namespace ServerlessVideo.Training;
 public sealed class HalfBatchThreads : IDisposable
 {
     private readonly BlockingCollection<Action>[] _queues = [new(), new()];
-    private readonly Thread[] _threads;
+    private Thread[]? _threads;
 
-    public HalfBatchThreads()
+    /// <summary>
+    /// Starts the threads, on the first <see cref="Backward"/>: a trainer can hold an instance for any network, and only
+    /// one that splits its batches pays for the threads.
+    /// </summary>
+    private void Start()
     {
         var callerThreads = torch.get_num_threads();
         using var started = new CountdownEvent(_queues.Length);
@@ -44,7 +48,6 @@ public sealed class HalfBatchThreads : IDisposable
         torch.set_num_threads(callerThreads);
         if (settled.Any(count => count != 1))
         {
-            Dispose();
             throw new InvalidOperationException($"The half-batch threads run libtorch with {string.Join(" and ", settled)} intra-op threads, not one each.");
         }
     }
@@ -69,6 +72,11 @@ public sealed class HalfBatchThreads : IDisposable
         if (n < 2 || rows * n != shared.shape[0])
         {
             throw new ArgumentException($"{shared.shape[0]} rows do not split evenly into {n} samples of two halves.", nameof(shared));
+        }
+
+        if (_threads is null)
+        {
+            Start();
         }
 
         using var cut = shared.detach().requires_grad_(true);
@@ -116,7 +124,7 @@ public sealed class HalfBatchThreads : IDisposable
             queue.CompleteAdding();
         }
 
-        foreach (var thread in _threads)
+        foreach (var thread in _threads ?? [])
         {
             thread.Join();
         }
