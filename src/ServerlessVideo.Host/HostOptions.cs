@@ -25,7 +25,7 @@ public sealed class LocalHostOptions
     /// extended sessions (see <see cref="ExtendedSessionIdleTimeout"/>), which hold their slot while they wait: a batch
     /// of 40 short videos read its histories 195 times with 8 slots, 71 times with 64.
     /// </summary>
-    public int MaxConcurrentOrchestrations { get; set; } = 64;
+    public int MaxConcurrentOrchestrations { get; set; } = 128;
 
     /// <summary>
     /// How long an orchestration stays in memory waiting for its next message (an activity's result, a wake-up) before
@@ -61,6 +61,13 @@ public sealed class LocalHostOptions
     /// storage outage, long enough for the waiting episodes' messages to time out and fail again.
     /// </summary>
     public TimeSpan FailureBackoff { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Shortest time between two reads of a control queue by this worker (<see cref="Durable.ControlQueuePacing"/>); zero
+    /// reads as often as the backend asks. An orchestration episode may start this much later; in exchange, a batch of
+    /// short videos makes a fraction of the reads.
+    /// </summary>
+    public TimeSpan ControlQueueReadInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Longest wait between queue polls when idle.</summary>
     public TimeSpan MaxPollingInterval { get; set; } = TimeSpan.FromSeconds(1);

@@ -439,7 +439,9 @@ public sealed partial class VideoActivities(
             .SetTag(TelemetryTags.Models, modelRows.Count)
             .SetTag(TelemetryTags.Provider, row.Provider);
         telemetry.RecordVideo(request.Job.VideoId, VideoStatuses.Completed, null, request.StageMs, request.StartedAt, request.CompletedAt);
-        return await FinishAsync(request.Job, new VideoOutcome(request.Job.VideoId, VideoStatuses.Completed, row.TopLabel, row.Confidence, null));
+        // A short video's clips never left its decode's activity: it has no artifacts to list and delete.
+        var stored = request.Plan is null || !OneSegmentPerView(request.Plan);
+        return await FinishAsync(request.Job, new VideoOutcome(request.Job.VideoId, VideoStatuses.Completed, row.TopLabel, row.Confidence, null), stored);
     }
 
     /// <summary><see cref="TaskNames.RecordFailure"/>: the row says Failed with the reason code and message.</summary>
@@ -474,15 +476,15 @@ public sealed partial class VideoActivities(
     }
 
     /// <summary>
-    /// After the final row is stored: delete the video's artifacts and local copy (best effort: leftovers are only
-    /// storage, under the video's prefix), then give its slot to the next in line.
+    /// After the final row is stored: delete the video's artifacts (when it <paramref name="stored"/> any) and local
+    /// copy (best effort: leftovers are only storage, under the video's prefix), then give its slot to the next in line.
     /// </summary>
-    private async Task<FinishOutcome> FinishAsync(VideoJob job, VideoOutcome outcome)
+    private async Task<FinishOutcome> FinishAsync(VideoJob job, VideoOutcome outcome, bool stored = true)
     {
         files.Evict(job.VideoId);
         try
         {
-            var deleted = await artifacts.DeleteAllAsync(job.VideoId, CancellationToken.None);
+            var deleted = stored ? await artifacts.DeleteAllAsync(job.VideoId, CancellationToken.None) : 0;
             PipelineTelemetry.CurrentSpan?.SetTag(TelemetryTags.Blobs, deleted);
         }
         catch (Azure.RequestFailedException ex)

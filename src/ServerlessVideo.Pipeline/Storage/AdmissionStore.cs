@@ -20,6 +20,13 @@ public sealed class AdmissionStore(StorageClients storage, ResultStore results, 
     /// <summary>A holder whose video has had no row for this long since it was admitted is taken to be gone.</summary>
     public static readonly TimeSpan MissingRowGrace = TimeSpan.FromMinutes(2);
 
+    /// <summary>
+    /// A holder admitted less than this long ago is taken to be alive without reading its row: a short video is done
+    /// within it, so a line of waiting videos does not read the holders' rows on every ask. One that did end without
+    /// releasing its slot loses it this much later.
+    /// </summary>
+    public static readonly TimeSpan PruneAfter = TimeSpan.FromSeconds(15);
+
     private const string SlotsPartition = "slots";
     private const string SlotsRow = "holders";
     private const string WaitingPartition = "waiting";
@@ -207,10 +214,17 @@ public sealed class AdmissionStore(StorageClients storage, ResultStore results, 
     private async Task<List<Holder>> PruneAsync(List<Holder> holders, CancellationToken cancellationToken)
     {
         var alive = new List<Holder>(holders.Count);
+        var now = time.GetUtcNow();
         foreach (var holder in holders)
         {
+            if (now - holder.Since < PruneAfter)
+            {
+                alive.Add(holder);
+                continue;
+            }
+
             var row = await results.GetAsync(holder.Id, cancellationToken);
-            var gone = row is null ? time.GetUtcNow() - holder.Since > MissingRowGrace : VideoStatuses.IsFinal(row.Status);
+            var gone = row is null ? now - holder.Since > MissingRowGrace : VideoStatuses.IsFinal(row.Status);
             if (!gone)
             {
                 alive.Add(holder);
