@@ -31,4 +31,8 @@ public sealed class VideoActivityFunctions(VideoActivities activities, PipelineT
     [Function(TaskNames.RecordFailure)]
     public Task<FinishOutcome> RecordFailureAsync([ActivityTrigger] FailureRequest request) =>
         telemetry.RunAsync(TaskNames.RecordFailure, request, activities.RecordFailureAsync);
+
+    [Function(TaskNames.SweepAdmission)]
+    public Task<SweepOutcome> SweepAdmissionAsync([ActivityTrigger] SweepRequest request) =>
+        telemetry.RunAsync(TaskNames.SweepAdmission, request, activities.SweepAdmissionAsync);
 }

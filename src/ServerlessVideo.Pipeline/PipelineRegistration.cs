@@ -76,12 +76,14 @@ public static class PipelineRegistration
     public static DurableTaskRegistry AddVideoTasks(this DurableTaskRegistry registry)
     {
         registry.AddOrchestrator(TaskNames.VideoOrchestration, () => new VideoOrchestrator());
+        registry.AddOrchestrator(TaskNames.AdmissionWatch, () => new AdmissionWatch());
         return registry
             .Add<PrepareRequest, PrepareOutcome>(TaskNames.PrepareVideo, (a, r) => a.PrepareAsync(r))
             .Add<ExtractRequest, ExtractOutcome>(TaskNames.ExtractFrames, (a, r) => a.ExtractAsync(r))
             .Add<InferRequest, IReadOnlyList<InferResult>>(TaskNames.RunInference, (a, r) => a.InferAsync(r))
             .Add<WriteRequest, FinishOutcome>(TaskNames.WriteResults, (a, r) => a.WriteResultsAsync(r))
-            .Add<FailureRequest, FinishOutcome>(TaskNames.RecordFailure, (a, r) => a.RecordFailureAsync(r));
+            .Add<FailureRequest, FinishOutcome>(TaskNames.RecordFailure, (a, r) => a.RecordFailureAsync(r))
+            .Add<SweepRequest, SweepOutcome>(TaskNames.SweepAdmission, (a, r) => a.SweepAdmissionAsync(r));
     }
 
     private static DurableTaskRegistry Add<TInput, TOutput>(

@@ -108,7 +108,7 @@ public sealed class FunctionsMetadataTests
         Assert.Equal(RegisteredNames(registry, "Orchestrators").Order(), NamesWithTrigger("orchestrationTrigger").Order());
         Assert.Equal(RegisteredNames(registry, "Activities").Order(), NamesWithTrigger("activityTrigger").Order());
         Assert.Equal(TaskNames.Activities.Order(), NamesWithTrigger("activityTrigger").Order());
-        Assert.Equal([TaskNames.VideoOrchestration], NamesWithTrigger("orchestrationTrigger"));
+        Assert.Equal([TaskNames.VideoOrchestration, TaskNames.AdmissionWatch], NamesWithTrigger("orchestrationTrigger").Order(StringComparer.Ordinal));
     }
 
     [Fact]

@@ -81,6 +81,84 @@ public sealed class AdmissionTests
     }
 
     [Fact]
+    public async Task A_sweep_frees_the_slot_of_a_holder_gone_a_while_hands_it_on_and_names_a_stalled_one_again()
+    {
+        await using var h = await PipelineHarness.StartAsync(configure: x => x.Options.MaxVideosInFlight = 2);
+        var store = h.Service<AdmissionStore>();
+        var results = h.Service<ResultStore>();
+        var admission = new Azure.Data.Tables.TableClient(h.Options.StorageConnectionString, h.Options.AdmissionTable);
+        var t0 = DateTimeOffset.UtcNow;
+        VideoJob Job(string id, int second) => new(id, "videos", id + ".mp4", "0x1", t0.AddSeconds(second));
+        async Task HoldersAsync(params object[] holders) => await admission.UpsertEntityAsync(
+            new Azure.Data.Tables.TableEntity("slots", "holders") { ["Holders"] = System.Text.Json.JsonSerializer.Serialize(holders) });
+
+        // Nobody in line: a sweep changes nothing and says nobody waits.
+        AssertSweep(await store.SweepAsync(CancellationToken.None), [], waiting: false);
+
+        // Full: "done" ended without handing its slot on (its row is final), but was admitted just now; "old" is alive.
+        await results.TryInsertAsync(VideoRow.Of(Job("done", 0), VideoStatuses.Completed), CancellationToken.None);
+        await results.TryInsertAsync(VideoRow.Of(Job("old", 0), VideoStatuses.Running), CancellationToken.None);
+        await HoldersAsync(new { Id = "done", Since = t0 }, new { Id = "old", Since = t0.AddMinutes(-5) });
+        Assert.Equal((false, 1), await store.TryAdmitAsync(Job("w", 1), CancellationToken.None));
+        AssertSweep(await store.SweepAsync(CancellationToken.None), [], waiting: true);
+
+        // The same holder admitted a while ago: the sweep frees its slot and hands it to the first in line.
+        await HoldersAsync(new { Id = "done", Since = t0 - AdmissionStore.PruneAfter }, new { Id = "old", Since = t0.AddMinutes(-5) });
+        // w is out of line, but keeps the watch going until it has started.
+        AssertSweep(await store.SweepAsync(CancellationToken.None), ["w"], waiting: true);
+        Assert.Equal((true, 0), await store.TryAdmitAsync(Job("w", 1), CancellationToken.None));
+
+        // A video handed a slot long ago that still has not started (its wake-up was lost) is named again; one that
+        // took a free slot itself (its first ask is still to come), or has started, is not.
+        await results.TryInsertAsync(VideoRow.Of(Job("lost", 2), VideoStatuses.Queued), CancellationToken.None);
+        await results.TryInsertAsync(VideoRow.Of(Job("self", 3), VideoStatuses.Queued), CancellationToken.None);
+        var longAgo = t0 - AdmissionStore.RewakeAfter - TimeSpan.FromSeconds(1);
+        await HoldersAsync(
+            new { Id = "lost", Since = longAgo, By = "old" }, new { Id = "old", Since = longAgo, By = "x" }, new { Id = "self", Since = longAgo, By = (string?)null });
+        AssertSweep(await store.SweepAsync(CancellationToken.None), ["lost"], waiting: true);
+
+        // Once it has started, nobody waits: the watch may end.
+        await results.MergeAsync(VideoRow.Of(Job("lost", 2), VideoStatuses.Running), CancellationToken.None);
+        AssertSweep(await store.SweepAsync(CancellationToken.None), [], waiting: false);
+    }
+
+    [Fact]
+    public async Task A_video_in_line_behind_a_holder_that_ended_without_handing_on_is_admitted_by_the_watch()
+    {
+        await using var h = await PipelineHarness.StartAsync(configure: x => x.Options.MaxVideosInFlight = 1);
+        // The one slot is held by a video terminated just after its admission: its row is final, and it will never
+        // hand the slot on. Nothing finishes to wake the next video; the admission watch's sweep must.
+        var ghost = new VideoJob("ghost", "videos", "ghost.mp4", "0x1", DateTimeOffset.UtcNow);
+        await h.Service<ResultStore>().TryInsertAsync(VideoRow.Of(ghost, VideoStatuses.Failed), CancellationToken.None);
+        var admission = new Azure.Data.Tables.TableClient(h.Options.StorageConnectionString, h.Options.AdmissionTable);
+        await admission.CreateIfNotExistsAsync();
+        await admission.UpsertEntityAsync(new Azure.Data.Tables.TableEntity("slots", "holders")
+        {
+            ["Holders"] = System.Text.Json.JsonSerializer.Serialize(new[] { new { Id = "ghost", Since = DateTimeOffset.UtcNow } }),
+        });
+
+        var (name, etag) = await h.UploadAsync(await TestVideos.ColourAsync(h.Scratch, "red", 160, 120, 25, 2));
+        var id = await h.StartAsync(name, etag);
+        var started = await h.Client.GetInstanceAsync(TaskNames.AdmissionWatchId, getInputsAndOutputs: true, CancellationToken.None);
+        Assert.NotNull(started);
+
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var done = await h.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, cts.Token);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
+        Assert.Equal(VideoStatuses.Completed, done.ReadOutputAs<VideoOutcome>()!.Status);
+        // Nobody waits any more: the watch ends rather than sweeping for ever.
+        var watch = await h.Client.WaitForInstanceCompletionAsync(TaskNames.AdmissionWatchId, getInputsAndOutputs: true, cts.Token);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, watch.RuntimeStatus);
+        Assert.False(watch.ReadOutputAs<bool>());
+    }
+
+    private static void AssertSweep(SweepOutcome outcome, string[] woken, bool waiting)
+    {
+        Assert.Equal(woken, outcome.Woken);
+        Assert.Equal(waiting, outcome.Waiting);
+    }
+
+    [Fact]
     public async Task With_one_slot_videos_run_one_after_another_and_the_waiting_ones_show_their_place()
     {
         var exported = new List<System.Diagnostics.Activity>();

@@ -441,7 +441,7 @@ public sealed partial class VideoActivities(
         telemetry.RecordVideo(request.Job.VideoId, VideoStatuses.Completed, null, request.StageMs, request.StartedAt, request.CompletedAt);
         // A short video's clips never left its decode's activity: it has no artifacts to list and delete.
         var stored = request.Plan is null || !OneSegmentPerView(request.Plan);
-        return await FinishAsync(request.Job, new VideoOutcome(request.Job.VideoId, VideoStatuses.Completed, row.TopLabel, row.Confidence, null), stored);
+        return await FinishAsync(request.Job, new VideoOutcome(request.Job.VideoId, VideoStatuses.Completed, row.TopLabel, row.Confidence, null), stored, admitted: true);
     }
 
     /// <summary><see cref="TaskNames.RecordFailure"/>: the row says Failed with the reason code and message.</summary>
@@ -458,6 +458,13 @@ public sealed partial class VideoActivities(
     }
 
     public Task<FinishOutcome> RecordFailureAsync(FailureRequest request) => WriteFailureAsync(request, [], null);
+
+    /// <summary><see cref="TaskNames.SweepAdmission"/>: one look after the line of waiting videos (<see cref="AdmissionStore.SweepAsync"/>).</summary>
+    public Task<SweepOutcome> SweepAdmissionAsync(SweepRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return admission.SweepAsync(CancellationToken.None);
+    }
 
     /// <summary>The Failed row with its reason, the rows of models that ran and failed (if any), then the video's hand-off.</summary>
     private async Task<FinishOutcome> WriteFailureAsync(FailureRequest request, IReadOnlyList<ModelResultRow> modelRows, IReadOnlyList<UnavailableModel>? failedModels)
@@ -477,9 +484,10 @@ public sealed partial class VideoActivities(
 
     /// <summary>
     /// After the final row is stored: delete the video's artifacts (when it <paramref name="stored"/> any) and local
-    /// copy (best effort: leftovers are only storage, under the video's prefix), then give its slot to the next in line.
+    /// copy (best effort: leftovers are only storage, under the video's prefix), then give its slot to the next in line
+    /// (and its place in line, unless it ran and so was <paramref name="admitted"/>).
     /// </summary>
-    private async Task<FinishOutcome> FinishAsync(VideoJob job, VideoOutcome outcome, bool stored = true)
+    private async Task<FinishOutcome> FinishAsync(VideoJob job, VideoOutcome outcome, bool stored = true, bool admitted = false)
     {
         files.Evict(job.VideoId);
         try
@@ -492,8 +500,8 @@ public sealed partial class VideoActivities(
             LogArtifactsLeft(logger, job.VideoId, ex.Message);
         }
 
-        var admitted = await admission.ReleaseAsync(job, CancellationToken.None);
-        return new FinishOutcome(outcome, admitted);
+        var woken = await admission.ReleaseAsync(job, CancellationToken.None, admitted);
+        return new FinishOutcome(outcome, woken);
     }
 
     /// <summary>A model's row with what every run of it says, answered or failed: where it ran and for how long.</summary>

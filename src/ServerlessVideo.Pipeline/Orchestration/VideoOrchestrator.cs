@@ -29,7 +29,11 @@ public sealed class VideoOrchestrator : TaskOrchestrator<VideoJob, VideoOutcome>
         return true;
     });
 
-    /// <summary>A waiting video asks again after this long even if no slot was handed to it (a lost wake-up, a holder that died), doubling up to <see cref="MaxRecheck"/>.</summary>
+    /// <summary>
+    /// A video that learnt its place in line from its own ask (not from its starter, which made sure the
+    /// <see cref="AdmissionWatch"/> runs) asks again after this long even if no slot was handed to it, doubling up to
+    /// <see cref="MaxRecheck"/>.
+    /// </summary>
     private static readonly TimeSpan FirstRecheck = TimeSpan.FromSeconds(10);
 
     private static readonly TimeSpan MaxRecheck = TimeSpan.FromSeconds(30);
@@ -129,14 +133,17 @@ public sealed class VideoOrchestrator : TaskOrchestrator<VideoJob, VideoOutcome>
 
     /// <summary>
     /// Asks for a slot until one is granted: between asks it waits for the <see cref="TaskNames.AdmittedEvent"/> a
-    /// finishing video sends, or for the re-check interval (10 s, doubling to 30 s). A video its starter already found
-    /// waiting (<see cref="VideoJob.QueuePosition"/>) waits before its first ask. Once admitted, the same activity probes and plans. Null
-    /// after <see cref="MaxAsks"/> asks, for the caller to continue as new (keeping the history bounded).
+    /// finishing video (or the <see cref="AdmissionWatch"/>) sends. A video its starter already put in line
+    /// (<see cref="VideoJob.QueuePosition"/>) waits for that event alone, before its first ask: no durable timer per
+    /// waiting video. One that learnt its place from its own ask (its starter could not ask) also re-checks after 10 s,
+    /// doubling to 30 s. Once admitted, the same activity probes and plans. Null after <see cref="MaxAsks"/> asks, for
+    /// the caller to continue as new (keeping the history bounded).
     /// </summary>
     private static async Task<PrepareOutcome?> AdmitAndPrepareAsync(TaskOrchestrationContext context, VideoJob job)
     {
         var recheck = FirstRecheck;
         var position = job.QueuePosition;
+        var watched = position is not null;
         for (var asked = 0; asked < MaxAsks; asked++)
         {
             if (position is null)
@@ -151,17 +158,25 @@ public sealed class VideoOrchestrator : TaskOrchestrator<VideoJob, VideoOutcome>
             }
 
             context.SetCustomStatus(new VideoProgress("queued", 0) { QueuePosition = position });
-            try
+            if (watched)
             {
-                await context.WaitForExternalEvent<bool>(TaskNames.AdmittedEvent, recheck);
+                await context.WaitForExternalEvent<bool>(TaskNames.AdmittedEvent);
             }
-            catch (TaskCanceledException)
+            else
             {
-                // No wake-up within the re-check interval: ask again.
+                try
+                {
+                    await context.WaitForExternalEvent<bool>(TaskNames.AdmittedEvent, recheck);
+                }
+                catch (TaskCanceledException)
+                {
+                    // No wake-up within the re-check interval: ask again.
+                }
+
+                recheck = recheck * 2 > MaxRecheck ? MaxRecheck : recheck * 2;
             }
 
             position = null;
-            recheck = recheck * 2 > MaxRecheck ? MaxRecheck : recheck * 2;
         }
 
         return null;

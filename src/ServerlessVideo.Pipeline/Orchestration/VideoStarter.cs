@@ -19,6 +19,8 @@ namespace ServerlessVideo.Pipeline.Orchestration;
 /// </remarks>
 public sealed partial class VideoStarter(ResultStore results, VideoFileCache files, ILogger<VideoStarter> logger, AdmissionStore? admission = null)
 {
+    private DateTimeOffset _watchStartedUntil = DateTimeOffset.MinValue;
+
     /// <summary>
     /// Records an upload as Queued before any trigger has seen it, so its id answers at once (a client that uploads
     /// calls this with the ETag the upload returned). Returns the video id.
@@ -92,6 +94,11 @@ public sealed partial class VideoStarter(ResultStore results, VideoFileCache fil
         }
 
         job = await AskForSlotAsync(job, cancellationToken);
+        if (job.QueuePosition is not null && !await TryEnsureAdmissionWatchAsync(client, now, cancellationToken))
+        {
+            job = job with { QueuePosition = null };
+        }
+
         try
         {
             await client.ScheduleNewOrchestrationInstanceAsync(
@@ -129,6 +136,38 @@ public sealed partial class VideoStarter(ResultStore results, VideoFileCache fil
         }
     }
 
+    /// <summary>
+    /// Starts the <see cref="AdmissionWatch"/> unless it runs: once a second at most from this process, so a batch put
+    /// in line at once costs one start. A video waits for its wake-up alone only with a watch
+    /// running: false when it could not be started, and the job then goes without its place (its orchestration asks,
+    /// and re-checks, itself).
+    /// </summary>
+    private async Task<bool> TryEnsureAdmissionWatchAsync(DurableTaskClient client, DateTimeOffset now, CancellationToken cancellationToken)
+    {
+        if (now < _watchStartedUntil)
+        {
+            return true;
+        }
+
+        try
+        {
+            await client.ScheduleNewOrchestrationInstanceAsync(
+                TaskNames.AdmissionWatch, 0, new StartOrchestrationOptions(TaskNames.AdmissionWatchId), cancellationToken);
+        }
+        catch (Exception ex) when (IsAlreadyExists(ex))
+        {
+            // Running already.
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            LogWatchFailed(logger, ex.Message);
+            return false;
+        }
+
+        _watchStartedUntil = now + TimeSpan.FromSeconds(1);
+        return true;
+    }
+
     private static VideoJob JobOf(string container, string blobName, string etag, DateTimeOffset now) =>
         new(VideoIds.FromBlob(container, blobName, etag), container, blobName, etag.Trim('"'), now);
 
@@ -158,6 +197,9 @@ public sealed partial class VideoStarter(ResultStore results, VideoFileCache fil
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Video {VideoId}: asking for a processing slot failed ({Message}); its orchestration will ask")]
     private static partial void LogAskFailed(ILogger logger, string videoId, string message);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Starting the admission watch failed ({Message}); a video put in line asks for its slot itself")]
+    private static partial void LogWatchFailed(ILogger logger, string message);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Video {VideoId} was already started")]
     private static partial void LogAlreadyStarted(ILogger logger, string videoId);

@@ -27,6 +27,15 @@ public sealed class AdmissionStore(StorageClients storage, ResultStore results, 
     /// </summary>
     public static readonly TimeSpan PruneAfter = TimeSpan.FromSeconds(15);
 
+    /// <summary>
+    /// A video handed a slot this long ago whose row still says Queued is woken again by the admission watch: its
+    /// wake-up was lost (or its first activity waits behind others, and the extra wake-up is ignored).
+    /// </summary>
+    public static readonly TimeSpan RewakeAfter = TimeSpan.FromSeconds(20);
+
+    /// <summary>What a slot handed on by the admission watch names as the video that handed it.</summary>
+    private const string WatchHolder = "admission-watch";
+
     private const string SlotsPartition = "slots";
     private const string SlotsRow = "holders";
     private const string WaitingPartition = "waiting";
@@ -97,26 +106,67 @@ public sealed class AdmissionStore(StorageClients storage, ResultStore results, 
         storage.Admission.UpsertEntityAsync(new TableEntity(WaitingPartition, key) { ["VideoId"] = job.VideoId }, TableUpdateMode.Replace, cancellationToken);
 
     /// <summary>
-    /// Gives the video's slot (or place in line) up and hands free slots to the first in line; returns those it
-    /// admitted. Run again (its completion was lost and the activity re-ran), it returns the same videos again, still
-    /// holding the slots it gave them, so none misses its wake-up.
+    /// Gives the video's slot (or, unless it was <paramref name="admitted"/>, its place in line) up and hands free slots
+    /// to the first in line; returns those it admitted. Run again (its completion was lost and the activity re-ran), it
+    /// returns the same videos again, still holding the slots it gave them, so none misses its wake-up. An admitted
+    /// video has no place in line: its own ask, or the release that handed it the slot, removed it.
     /// </summary>
-    public async Task<IReadOnlyList<string>> ReleaseAsync(VideoJob job, CancellationToken cancellationToken)
+    public async Task<IReadOnlyList<string>> ReleaseAsync(VideoJob job, CancellationToken cancellationToken, bool admitted = false)
     {
         ArgumentNullException.ThrowIfNull(job);
         await storage.EnsureCreatedAsync();
-        await DeleteWaitingAsync(WaitingKey(job), cancellationToken);
+        if (!admitted)
+        {
+            await DeleteWaitingAsync(WaitingKey(job), cancellationToken);
+        }
+
+        return (await HandOffAsync(job.VideoId, cancellationToken)).Woken;
+    }
+
+    /// <summary>
+    /// What the admission watch does while videos wait: frees the slots of holders that are gone (see
+    /// <see cref="PruneAfter"/>), hands free slots to the first in line, and names again the videos handed a slot more
+    /// than <see cref="RewakeAfter"/> ago that have not started (their wake-up was lost).
+    /// </summary>
+    public async Task<SweepOutcome> SweepAsync(CancellationToken cancellationToken)
+    {
+        await storage.EnsureCreatedAsync();
+        var (woken, waiting) = await HandOffAsync(null, cancellationToken);
+        return new SweepOutcome(woken, waiting);
+    }
+
+    /// <summary>
+    /// Hands the free slots (after <paramref name="releasing"/>'s slot is given up, or, for a sweep, after gone holders
+    /// are dropped) to the first in line. Returns the videos to wake and whether anyone is left waiting.
+    /// </summary>
+    private async Task<(IReadOnlyList<string> Woken, bool Waiting)> HandOffAsync(string? releasing, CancellationToken cancellationToken)
+    {
+        var by = releasing ?? WatchHolder;
         for (var attempt = 0; attempt < Attempts; attempt++)
         {
             var (slots, holders) = await ReadSlotsAsync(cancellationToken);
-            holders.RemoveAll(h => h.Id == job.VideoId);
-            var handedBefore = holders.Where(h => h.By == job.VideoId).Select(h => h.Id).ToList();
+            var before = holders.Count;
+            List<string> again;
+            var unstarted = false;
+            if (releasing is null)
+            {
+                (holders, var stalled, unstarted) = await CheckHoldersAsync(holders, cancellationToken);
+                again = stalled;
+            }
+            else
+            {
+                holders.RemoveAll(h => h.Id == releasing);
+                again = [.. holders.Where(h => h.By == releasing).Select(h => h.Id)];
+            }
+
             var next = new List<TableEntity>();
+            var waiting = false;
             await foreach (var row in storage.Admission.QueryAsync<TableEntity>(
-                WaitingFilter, maxPerPage: Math.Max(1, Max), cancellationToken: cancellationToken))
+                WaitingFilter, maxPerPage: Max + 1, cancellationToken: cancellationToken))
             {
                 if (holders.Count + next.Count >= Max)
                 {
+                    waiting = true;
                     break;
                 }
 
@@ -126,7 +176,16 @@ public sealed class AdmissionStore(StorageClients storage, ResultStore results, 
                 }
             }
 
-            holders.AddRange(next.Select(n => new Holder(n.GetString("VideoId"), time.GetUtcNow(), job.VideoId)));
+            // Someone in line, or handed a slot and not started yet (its wake-up may have been lost), needs the watch.
+            waiting |= unstarted;
+
+            // A sweep that changes nothing writes nothing.
+            if (releasing is null && next.Count == 0 && holders.Count == before)
+            {
+                return (again, waiting);
+            }
+
+            holders.AddRange(next.Select(n => new Holder(n.GetString("VideoId"), time.GetUtcNow(), by)));
             if (await TryWriteSlotsAsync(slots, holders, cancellationToken))
             {
                 foreach (var row in next)
@@ -134,7 +193,7 @@ public sealed class AdmissionStore(StorageClients storage, ResultStore results, 
                     await DeleteWaitingAsync(row.RowKey, cancellationToken);
                 }
 
-                return [.. handedBefore, .. next.Select(n => n.GetString("VideoId"))];
+                return ([.. again, .. next.Select(n => n.GetString("VideoId"))], waiting || next.Count > 0);
             }
         }
 
@@ -211,27 +270,49 @@ public sealed class AdmissionStore(StorageClients storage, ResultStore results, 
         return ahead;
     }
 
-    private async Task<List<Holder>> PruneAsync(List<Holder> holders, CancellationToken cancellationToken)
+    private async Task<List<Holder>> PruneAsync(List<Holder> holders, CancellationToken cancellationToken) =>
+        (await CheckHoldersAsync(holders, cancellationToken)).Alive;
+
+    /// <summary>
+    /// The holders still alive: one admitted less than <see cref="PruneAfter"/> ago is, unread; an older one is unless
+    /// its video's row is final, or missing for <see cref="MissingRowGrace"/>. Also the ones handed their slot more than
+    /// <see cref="RewakeAfter"/> ago whose video still has not started, and whether any video handed a slot may not have
+    /// started (handed recently, unread, or still Queued).
+    /// </summary>
+    private async Task<(List<Holder> Alive, List<string> Stalled, bool Unstarted)> CheckHoldersAsync(List<Holder> holders, CancellationToken cancellationToken)
     {
         var alive = new List<Holder>(holders.Count);
+        var stalled = new List<string>();
+        var unstarted = false;
         var now = time.GetUtcNow();
         foreach (var holder in holders)
         {
             if (now - holder.Since < PruneAfter)
             {
                 alive.Add(holder);
+                unstarted |= holder.By is not null;
                 continue;
             }
 
             var row = await results.GetAsync(holder.Id, cancellationToken);
             var gone = row is null ? now - holder.Since > MissingRowGrace : VideoStatuses.IsFinal(row.Status);
-            if (!gone)
+            if (gone)
             {
-                alive.Add(holder);
+                continue;
+            }
+
+            alive.Add(holder);
+            if (holder.By is not null && row?.Status is null or VideoStatuses.Queued)
+            {
+                unstarted = true;
+                if (now - holder.Since > RewakeAfter)
+                {
+                    stalled.Add(holder.Id);
+                }
             }
         }
 
-        return alive;
+        return (alive, stalled, unstarted);
     }
 
     private async Task DeleteWaitingAsync(string key, CancellationToken cancellationToken)
