@@ -23,7 +23,7 @@ public sealed class LocalHostOptions
     /// <summary>
     /// Orchestrations this worker has loaded at once. An episode is light (no I/O), and half of the slots may be
     /// extended sessions (see <see cref="ExtendedSessionIdleTimeout"/>), which hold their slot while they wait: a batch
-    /// of 40 short videos read its histories 195 times with 8 slots, 71 times with 64.
+    /// of 40 short videos read its histories 195 times with 8 slots, 71 times with 64, 40 (once each, at its start) with 128.
     /// </summary>
     public int MaxConcurrentOrchestrations { get; set; } = 128;
 
@@ -61,13 +61,6 @@ public sealed class LocalHostOptions
     /// storage outage, long enough for the waiting episodes' messages to time out and fail again.
     /// </summary>
     public TimeSpan FailureBackoff { get; set; } = TimeSpan.FromSeconds(1);
-
-    /// <summary>
-    /// Shortest time between two reads of a control queue by this worker (<see cref="Durable.ControlQueuePacing"/>); zero
-    /// reads as often as the backend asks. An orchestration episode may start this much later; in exchange, a batch of
-    /// short videos makes a fraction of the reads.
-    /// </summary>
-    public TimeSpan ControlQueueReadInterval { get; set; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>Longest wait between queue polls when idle.</summary>
     public TimeSpan MaxPollingInterval { get; set; } = TimeSpan.FromSeconds(1);

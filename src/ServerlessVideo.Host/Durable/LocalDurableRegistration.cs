@@ -1,5 +1,3 @@
-using Azure.Core;
-using Azure.Storage.Queues;
 using DurableTask.AzureStorage;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Worker;
@@ -48,7 +46,9 @@ public static class LocalDurableRegistration
         return new AzureStorageOrchestrationServiceSettings
         {
             TaskHubName = host.TaskHub,
-            StorageAccountClientProvider = ClientProvider(host, storage),
+            StorageAccountClientProvider = string.IsNullOrWhiteSpace(storage.StorageConnectionString)
+                ? new StorageAccountClientProvider(storage.StorageAccountName, StorageClients.Credential(storage))
+                : new StorageAccountClientProvider(storage.StorageConnectionString),
             LoggerFactory = loggerFactory,
             // Each process is its own worker, so a restarted process takes over leases like a new node would.
             WorkerId = $"{Environment.MachineName}-{Environment.ProcessId}",
@@ -66,25 +66,5 @@ public static class LocalDurableRegistration
             ExtendedSessionsEnabled = host.ExtendedSessionIdleTimeout > TimeSpan.Zero,
             ExtendedSessionIdleTimeout = host.ExtendedSessionIdleTimeout > TimeSpan.Zero ? host.ExtendedSessionIdleTimeout : TimeSpan.FromSeconds(30),
         };
-    }
-
-    /// <summary>The backend's storage clients; its queue clients space their control-queue reads (<see cref="ControlQueuePacing"/>).</summary>
-    private static StorageAccountClientProvider ClientProvider(LocalHostOptions host, PipelineOptions storage)
-    {
-        var queueOptions = new QueueClientOptions();
-        queueOptions.AddPolicy(new ControlQueuePacing(host.ControlQueueReadInterval, TimeProvider.System), HttpPipelinePosition.PerCall);
-        if (string.IsNullOrWhiteSpace(storage.StorageConnectionString))
-        {
-            var credential = StorageClients.Credential(storage);
-            return new StorageAccountClientProvider(
-                StorageServiceClientProvider.ForBlob(storage.StorageAccountName, credential),
-                StorageServiceClientProvider.ForQueue(storage.StorageAccountName, credential, queueOptions),
-                StorageServiceClientProvider.ForTable(storage.StorageAccountName, credential));
-        }
-
-        return new StorageAccountClientProvider(
-            StorageServiceClientProvider.ForBlob(storage.StorageConnectionString),
-            StorageServiceClientProvider.ForQueue(storage.StorageConnectionString, queueOptions),
-            StorageServiceClientProvider.ForTable(storage.StorageConnectionString));
     }
 }

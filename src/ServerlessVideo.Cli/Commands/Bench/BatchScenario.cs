@@ -61,11 +61,13 @@ internal static class BatchScenario
         await host.WaitAsync(warmupIds, TimeSpan.FromMinutes(5), null, cancellationToken);
         context.Phase($"{Name}: pipeline: uploading all {count} at once and waiting until every one is final …");
         var before = CpuSnapshot.Take(context.AzuritePid);
+        var gcBefore = GcSnapshot.Take();
         var watch = Stopwatch.StartNew();
         var ids = await Task.WhenAll(files.Select(f => host.UploadAsync(f, $"{context.RunId}-batch-{Path.GetFileName(f)}", cancellationToken)));
         await host.WaitFinalAsync(ids, TimeSpan.FromMinutes(30), n => context.Phase($"{Name}:   {n}/{count} final after {watch.Elapsed.TotalSeconds:0} s"), cancellationToken);
         var pipelineSeconds = watch.Elapsed.TotalSeconds;
         var cpu = CpuSnapshot.Take(context.AzuritePid).Since(before);
+        var gc = GcSnapshot.Take().Since(gcBefore);
         var results = await host.GetFinalAsync(ids, cancellationToken);
         var videos = ids.Select(id => results[id]).ToList();
         var completed = videos.Count(BenchHost.IsCompleted);
@@ -94,13 +96,13 @@ internal static class BatchScenario
         var p95 = BenchStats.Percentile(latencies, 95);
         var aloneMedian = BenchStats.Median(aloneLatencies);
 
-        Report(context, count, completed, decodeSeconds, decodeCpu, inferenceSeconds, flow, bareCpu, bound, pipelineSeconds, cpu, p50, p95, aloneMedian, BenchStats.Median(aloneWall), latencies);
+        Report(context, count, completed, decodeSeconds, decodeCpu, inferenceSeconds, flow, bareCpu, bound, pipelineSeconds, cpu, gc, p50, p95, aloneMedian, BenchStats.Median(aloneWall), latencies);
         return new Result(timings, videos, alone);
     }
 
     private static void Report(
         BenchContext context, int count, int completed, double? decodeSeconds, double? decodeCpu, double inferenceSeconds, BareInference.FlowTiming flow,
-        double bareCpu, double bound, double pipelineSeconds, CpuSnapshot cpu, double? p50, double? p95, double? aloneMedian, double? aloneWallMedian,
+        double bareCpu, double bound, double pipelineSeconds, CpuSnapshot cpu, GcSnapshot gc, double? p50, double? p95, double? aloneMedian, double? aloneWallMedian,
         IReadOnlyList<double> latencies)
     {
         var report = context.Report;
@@ -125,6 +127,8 @@ internal static class BatchScenario
         report.Row(Name, "CPU: storage + orchestration (estimate)", BenchReport.Percent(Share(overhead)), BenchReport.Seconds(overhead), null);
         // In Azure the storage service's CPU is not the worker's: this is the part a deployed worker pays.
         report.Row(Name, "  of which in the worker (host beyond bare inference + flow)", BenchReport.Percent(Share(workerOverhead)), BenchReport.Seconds(workerOverhead), null);
+        report.Row(Name, "  worker GC in batch window: collections gen0 / gen1 / gen2, pause",
+            string.Create(CultureInfo.InvariantCulture, $"{gc.Gen0} / {gc.Gen1} / {gc.Gen2}, {gc.Pause.TotalMilliseconds:0} ms"), string.Empty, null);
         report.Note("batch: storage + orchestration = Azurite CPU + max(0, host CPU − bare (inference + flow) CPU × completed/total videos); "
             + "shares are of (ffmpeg children + Azurite + host) CPU in the batch window; children via cutime+cstime of /proc/self/stat (= getrusage RUSAGE_CHILDREN), Azurite via /proc/<pid>/stat at 100 Hz.");
         if (cpu.Azurite is null)
@@ -167,6 +171,13 @@ internal static class BatchScenario
             ["workerOverheadSeconds"] = BenchReport.Round(workerOverhead),
             ["workerOverheadShare"] = BenchReport.Round(Share(workerOverhead)),
             ["formula"] = "azurite + max(0, host - bareInferenceAndFlowCpu * completed / clips)",
+        };
+        json["workerGc"] = new JsonObject
+        {
+            ["gen0"] = gc.Gen0,
+            ["gen1"] = gc.Gen1,
+            ["gen2"] = gc.Gen2,
+            ["pauseMs"] = BenchReport.Round(gc.Pause.TotalMilliseconds),
         };
     }
 }
