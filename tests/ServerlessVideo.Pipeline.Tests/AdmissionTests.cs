@@ -91,35 +91,67 @@ public sealed class AdmissionTests
         VideoJob Job(string id, int second) => new(id, "videos", id + ".mp4", "0x1", t0.AddSeconds(second));
         async Task HoldersAsync(params object[] holders) => await admission.UpsertEntityAsync(
             new Azure.Data.Tables.TableEntity("slots", "holders") { ["Holders"] = System.Text.Json.JsonSerializer.Serialize(holders) });
+        Task RowAsync(string id, string status) => results.MergeAsync(VideoRow.Of(Job(id, 0), status), CancellationToken.None);
+        // "Just now" lies ahead, so however slow this machine is, it is still under PruneAfter when the sweep looks.
+        var justNow = t0.AddMinutes(1);
+        var longAgo = t0 - AdmissionStore.RewakeAfter - TimeSpan.FromSeconds(1);
 
         // Nobody in line: a sweep changes nothing and says nobody waits.
         AssertSweep(await store.SweepAsync(CancellationToken.None), [], waiting: false);
 
         // Full: "done" ended without handing its slot on (its row is final), but was admitted just now; "old" is alive.
-        await results.TryInsertAsync(VideoRow.Of(Job("done", 0), VideoStatuses.Completed), CancellationToken.None);
-        await results.TryInsertAsync(VideoRow.Of(Job("old", 0), VideoStatuses.Running), CancellationToken.None);
-        await HoldersAsync(new { Id = "done", Since = t0 }, new { Id = "old", Since = t0.AddMinutes(-5) });
+        await RowAsync("done", VideoStatuses.Completed);
+        await RowAsync("old", VideoStatuses.Running);
+        await HoldersAsync(new { Id = "done", Since = justNow }, new { Id = "old", Since = t0.AddMinutes(-5) });
         Assert.Equal((false, 1), await store.TryAdmitAsync(Job("w", 1), CancellationToken.None));
         AssertSweep(await store.SweepAsync(CancellationToken.None), [], waiting: true);
 
-        // The same holder admitted a while ago: the sweep frees its slot and hands it to the first in line.
-        await HoldersAsync(new { Id = "done", Since = t0 - AdmissionStore.PruneAfter }, new { Id = "old", Since = t0.AddMinutes(-5) });
-        // w is out of line, but keeps the watch going until it has started.
+        // The same holder admitted a while ago: the sweep frees its slot and hands it to the first in line, who keeps
+        // the watch going until it has started.
+        await HoldersAsync(new { Id = "done", Since = t0 - AdmissionStore.PruneAfter - TimeSpan.FromSeconds(1) }, new { Id = "old", Since = t0.AddMinutes(-5) });
         AssertSweep(await store.SweepAsync(CancellationToken.None), ["w"], waiting: true);
         Assert.Equal((true, 0), await store.TryAdmitAsync(Job("w", 1), CancellationToken.None));
 
-        // A video handed a slot long ago that still has not started (its wake-up was lost) is named again; one that
-        // took a free slot itself (its first ask is still to come), or has started, is not.
-        await results.TryInsertAsync(VideoRow.Of(Job("lost", 2), VideoStatuses.Queued), CancellationToken.None);
-        await results.TryInsertAsync(VideoRow.Of(Job("self", 3), VideoStatuses.Queued), CancellationToken.None);
-        var longAgo = t0 - AdmissionStore.RewakeAfter - TimeSpan.FromSeconds(1);
+        // A video holding a slot a while that still has not started is named again: handed one (its wake-up was lost),
+        // or one that took a free slot while another starter put it in line. One that has started is not.
+        await RowAsync("lost", VideoStatuses.Queued);
+        await RowAsync("self", VideoStatuses.Queued);
         await HoldersAsync(
             new { Id = "lost", Since = longAgo, By = "old" }, new { Id = "old", Since = longAgo, By = "x" }, new { Id = "self", Since = longAgo, By = (string?)null });
-        AssertSweep(await store.SweepAsync(CancellationToken.None), ["lost"], waiting: true);
+        AssertSweep(await store.SweepAsync(CancellationToken.None), ["lost", "self"], waiting: true);
 
-        // Once it has started, nobody waits: the watch may end.
-        await results.MergeAsync(VideoRow.Of(Job("lost", 2), VideoStatuses.Running), CancellationToken.None);
+        // Once they have started, nobody waits: the watch may end.
+        await RowAsync("lost", VideoStatuses.Running);
+        await RowAsync("self", VideoStatuses.Running);
         AssertSweep(await store.SweepAsync(CancellationToken.None), [], waiting: false);
+
+        // One still Queued long after it got its slot has no orchestration to use it (failed, terminated): the next
+        // video to ask takes the slot.
+        await RowAsync("gone", VideoStatuses.Queued);
+        await HoldersAsync(new { Id = "gone", Since = t0 - AdmissionStore.GiveUpAfter - TimeSpan.FromSeconds(1), By = "old" }, new { Id = "old", Since = longAgo });
+        Assert.Equal((true, 0), await store.TryAdmitAsync(Job("v", 2), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task A_place_left_behind_by_a_holder_is_removed_by_the_next_hand_off_not_given_a_slot()
+    {
+        await using var h = await PipelineHarness.StartAsync(configure: x => x.Options.MaxVideosInFlight = 1);
+        var store = h.Service<AdmissionStore>();
+        var admission = new Azure.Data.Tables.TableClient(h.Options.StorageConnectionString, h.Options.AdmissionTable);
+        var t0 = DateTimeOffset.UtcNow;
+        VideoJob Job(string id, int second) => new(id, "videos", id + ".mp4", "0x1", t0.AddSeconds(second));
+        async Task<int> PlacesAsync() => await admission.QueryAsync<Azure.Data.Tables.TableEntity>("PartitionKey eq 'waiting'").CountAsync();
+
+        Assert.Equal((true, 0), await store.TryAdmitAsync(Job("a", 0), CancellationToken.None));
+        Assert.Equal((false, 1), await store.TryAdmitAsync(Job("b", 1), CancellationToken.None));
+        // a's place, as if a hand-off had given a its slot and then failed to delete the place.
+        await admission.UpsertEntityAsync(new Azure.Data.Tables.TableEntity("waiting", $"{t0.UtcTicks:D19}-a") { ["VideoId"] = "a" });
+        Assert.Equal(2, await PlacesAsync());
+
+        // a ran, so its release does not delete a place it should not have; the hand-off removes it and wakes b.
+        Assert.Equal(["b"], await store.ReleaseAsync(Job("a", 0), CancellationToken.None, admitted: true));
+        Assert.Equal(0, await PlacesAsync());
+        Assert.Equal((true, 0), await store.TryAdmitAsync(Job("b", 1), CancellationToken.None));
     }
 
     [Fact]

@@ -439,8 +439,9 @@ public sealed partial class VideoActivities(
             .SetTag(TelemetryTags.Models, modelRows.Count)
             .SetTag(TelemetryTags.Provider, row.Provider);
         telemetry.RecordVideo(request.Job.VideoId, VideoStatuses.Completed, null, request.StageMs, request.StartedAt, request.CompletedAt);
-        // A short video's clips never left its decode's activity: it has no artifacts to list and delete.
-        var stored = request.Plan is null || !OneSegmentPerView(request.Plan);
+        // A short video's clips never left its decode's activity: it has no artifacts to list and delete, unless its
+        // per-clip scores were too many to travel in the results.
+        var stored = request.Plan is null || !OneSegmentPerView(request.Plan) || request.Inferences.Any(i => i.ScoresBlob is not null);
         return await FinishAsync(request.Job, new VideoOutcome(request.Job.VideoId, VideoStatuses.Completed, row.TopLabel, row.Confidence, null), stored, admitted: true);
     }
 

@@ -9,4 +9,10 @@ public sealed record VideoJob(string VideoId, string Container, string BlobName,
     /// not ask or the video was admitted.
     /// </summary>
     public int? QueuePosition { get; init; }
+
+    /// <summary>
+    /// The starter put the video in line with the <see cref="Orchestration.AdmissionWatch"/> running: it waits for its
+    /// wake-up alone. False in jobs started before the watch existed (their histories re-check on a timer, and replay so).
+    /// </summary>
+    public bool Watched { get; init; }
 }

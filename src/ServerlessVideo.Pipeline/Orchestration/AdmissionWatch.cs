@@ -7,7 +7,7 @@ namespace ServerlessVideo.Pipeline.Orchestration;
 /// Looks after the line of videos waiting for a processing slot, one instance per task hub
 /// (<see cref="TaskNames.AdmissionWatchId"/>), started by the starter when it puts a video in line and ending when
 /// nobody waits. Every <see cref="Interval"/> it sweeps the admission table (<see cref="Storage.AdmissionStore.SweepAsync"/>)
-/// and wakes whom the sweep names. A finishing video hands its slot on and wakes the next itself; the watch is for what
+/// and wakes whom the sweep names; it ends after two sweeps in a row found nobody waiting. A finishing video hands its slot on and wakes the next itself; the watch is for what
 /// that cannot cover: a holder that ended without handing its slot on (terminated, or failed past its own handler), or
 /// a wake-up that was lost. One timer per task hub while anyone waits, instead of one per waiting video.
 /// </summary>
@@ -23,6 +23,7 @@ public sealed class AdmissionWatch : TaskOrchestrator<int, bool>
     {
         ArgumentNullException.ThrowIfNull(context);
         var sweeps = input;
+        var idle = 0;
         while (true)
         {
             await context.CreateTimer(Interval, CancellationToken.None);
@@ -51,7 +52,10 @@ public sealed class AdmissionWatch : TaskOrchestrator<int, bool>
                 context.SendEvent(id, TaskNames.AdmittedEvent, true);
             }
 
-            if (!sweep.Waiting)
+            // Ends after two sweeps in a row found nobody waiting: a video put in line while the first one looked is
+            // seen by the second.
+            idle = sweep.Waiting ? 0 : idle + 1;
+            if (idle >= 2)
             {
                 return false;
             }

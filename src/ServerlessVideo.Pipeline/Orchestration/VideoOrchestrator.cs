@@ -53,7 +53,7 @@ public sealed class VideoOrchestrator : TaskOrchestrator<VideoJob, VideoOutcome>
             if (prepared is null)
             {
                 // Waited long: start again with a fresh history (events not yet seen carry over).
-                context.ContinueAsNew(job with { QueuePosition = null }, preserveUnprocessedEvents: true);
+                context.ContinueAsNew(job with { QueuePosition = null, Watched = false }, preserveUnprocessedEvents: true);
                 return new VideoOutcome(job.VideoId, VideoStatuses.Queued, null, null, null);
             }
 
@@ -143,7 +143,7 @@ public sealed class VideoOrchestrator : TaskOrchestrator<VideoJob, VideoOutcome>
     {
         var recheck = FirstRecheck;
         var position = job.QueuePosition;
-        var watched = position is not null;
+        var watched = position is not null && job.Watched;
         for (var asked = 0; asked < MaxAsks; asked++)
         {
             if (position is null)

@@ -19,7 +19,8 @@ namespace ServerlessVideo.Pipeline.Orchestration;
 /// </remarks>
 public sealed partial class VideoStarter(ResultStore results, VideoFileCache files, ILogger<VideoStarter> logger, AdmissionStore? admission = null)
 {
-    private DateTimeOffset _watchStartedUntil = DateTimeOffset.MinValue;
+    /// <summary>When (<see cref="Environment.TickCount64"/>) this process last made sure the admission watch runs.</summary>
+    private long _watchEnsuredAt = long.MinValue / 2;
 
     /// <summary>
     /// Records an upload as Queued before any trigger has seen it, so its id answers at once (a client that uploads
@@ -94,9 +95,9 @@ public sealed partial class VideoStarter(ResultStore results, VideoFileCache fil
         }
 
         job = await AskForSlotAsync(job, cancellationToken);
-        if (job.QueuePosition is not null && !await TryEnsureAdmissionWatchAsync(client, now, cancellationToken))
+        if (job.QueuePosition is not null)
         {
-            job = job with { QueuePosition = null };
+            job = job with { Watched = await TryEnsureAdmissionWatchAsync(client, cancellationToken) };
         }
 
         try
@@ -137,14 +138,26 @@ public sealed partial class VideoStarter(ResultStore results, VideoFileCache fil
     }
 
     /// <summary>
+    /// Makes sure the <see cref="AdmissionWatch"/> runs while any video is in line: for a host's periodic upkeep, which
+    /// thereby covers a video put in line just as the watch ended.
+    /// </summary>
+    public async Task WatchLineAsync(DurableTaskClient client, CancellationToken cancellationToken)
+    {
+        if (admission is not null && await admission.AnyWaitingAsync(cancellationToken))
+        {
+            await TryEnsureAdmissionWatchAsync(client, cancellationToken);
+        }
+    }
+
+    /// <summary>
     /// Starts the <see cref="AdmissionWatch"/> unless it runs: once a second at most from this process, so a batch put
     /// in line at once costs one start. A video waits for its wake-up alone only with a watch
-    /// running: false when it could not be started, and the job then goes without its place (its orchestration asks,
-    /// and re-checks, itself).
+    /// running: false when it could not be started, and the video then re-checks on a timer of its own.
     /// </summary>
-    private async Task<bool> TryEnsureAdmissionWatchAsync(DurableTaskClient client, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<bool> TryEnsureAdmissionWatchAsync(DurableTaskClient client, CancellationToken cancellationToken)
     {
-        if (now < _watchStartedUntil)
+        var at = Environment.TickCount64;
+        if (at - Interlocked.Read(ref _watchEnsuredAt) < 1000)
         {
             return true;
         }
@@ -164,7 +177,7 @@ public sealed partial class VideoStarter(ResultStore results, VideoFileCache fil
             return false;
         }
 
-        _watchStartedUntil = now + TimeSpan.FromSeconds(1);
+        Interlocked.Exchange(ref _watchEnsuredAt, at);
         return true;
     }
 

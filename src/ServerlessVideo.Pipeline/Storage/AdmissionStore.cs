@@ -28,10 +28,16 @@ public sealed class AdmissionStore(StorageClients storage, ResultStore results, 
     public static readonly TimeSpan PruneAfter = TimeSpan.FromSeconds(15);
 
     /// <summary>
-    /// A video handed a slot this long ago whose row still says Queued is woken again by the admission watch: its
-    /// wake-up was lost (or its first activity waits behind others, and the extra wake-up is ignored).
+    /// A video holding a slot this long whose row still says Queued is woken again by the admission watch: its wake-up
+    /// was lost (or its first activity waits behind others, and the extra wake-up is ignored).
     /// </summary>
     public static readonly TimeSpan RewakeAfter = TimeSpan.FromSeconds(20);
+
+    /// <summary>
+    /// A video holding a slot this long whose row still says Queued loses it: its orchestration is gone (failed on
+    /// replay, terminated while it waited) or stuck; if it is alive after all, its next ask takes its place in line again.
+    /// </summary>
+    public static readonly TimeSpan GiveUpAfter = TimeSpan.FromMinutes(5);
 
     /// <summary>What a slot handed on by the admission watch names as the video that handed it.</summary>
     private const string WatchHolder = "admission-watch";
@@ -101,6 +107,19 @@ public sealed class AdmissionStore(StorageClients storage, ResultStore results, 
         throw new RequestFailedException(409, "The admission row kept changing; try again.");
     }
 
+    /// <summary>Whether any video has a place in line.</summary>
+    public async Task<bool> AnyWaitingAsync(CancellationToken cancellationToken)
+    {
+        await storage.EnsureCreatedAsync();
+        await foreach (var page in storage.Admission.QueryAsync<TableEntity>(
+            WaitingFilter, maxPerPage: 1, select: ["RowKey"], cancellationToken: cancellationToken).AsPages())
+        {
+            return page.Values.Count > 0;
+        }
+
+        return false;
+    }
+
     /// <summary>Writes the video's place in line.</summary>
     private Task WriteWaitingAsync(VideoJob job, string key, CancellationToken cancellationToken) =>
         storage.Admission.UpsertEntityAsync(new TableEntity(WaitingPartition, key) { ["VideoId"] = job.VideoId }, TableUpdateMode.Replace, cancellationToken);
@@ -160,20 +179,31 @@ public sealed class AdmissionStore(StorageClients storage, ResultStore results, 
             }
 
             var next = new List<TableEntity>();
+            var leftover = new List<TableEntity>();
             var waiting = false;
             await foreach (var row in storage.Admission.QueryAsync<TableEntity>(
                 WaitingFilter, maxPerPage: Max + 1, cancellationToken: cancellationToken))
             {
+                var id = row.GetString("VideoId");
+                if (id == releasing || holders.Any(h => h.Id == id))
+                {
+                    // A place left behind by a video that has (or had) a slot: a hand-off whose delete failed.
+                    leftover.Add(row);
+                    continue;
+                }
+
                 if (holders.Count + next.Count >= Max)
                 {
                     waiting = true;
                     break;
                 }
 
-                if (!holders.Any(h => h.Id == row.GetString("VideoId")))
-                {
-                    next.Add(row);
-                }
+                next.Add(row);
+            }
+
+            foreach (var row in leftover)
+            {
+                await DeleteWaitingAsync(row.RowKey, cancellationToken);
             }
 
             // Someone in line, or handed a slot and not started yet (its wake-up may have been lost), needs the watch.
@@ -275,9 +305,9 @@ public sealed class AdmissionStore(StorageClients storage, ResultStore results, 
 
     /// <summary>
     /// The holders still alive: one admitted less than <see cref="PruneAfter"/> ago is, unread; an older one is unless
-    /// its video's row is final, or missing for <see cref="MissingRowGrace"/>. Also the ones handed their slot more than
-    /// <see cref="RewakeAfter"/> ago whose video still has not started, and whether any video handed a slot may not have
-    /// started (handed recently, unread, or still Queued).
+    /// its video's row is final, missing for <see cref="MissingRowGrace"/>, or still Queued after
+    /// <see cref="GiveUpAfter"/>. Also the ones holding their slot more than <see cref="RewakeAfter"/> whose video still
+    /// has not started, and whether any holder may not have started (admitted recently, unread, or still Queued).
     /// </summary>
     private async Task<(List<Holder> Alive, List<string> Stalled, bool Unstarted)> CheckHoldersAsync(List<Holder> holders, CancellationToken cancellationToken)
     {
@@ -290,7 +320,7 @@ public sealed class AdmissionStore(StorageClients storage, ResultStore results, 
             if (now - holder.Since < PruneAfter)
             {
                 alive.Add(holder);
-                unstarted |= holder.By is not null;
+                unstarted = true;
                 continue;
             }
 
@@ -301,15 +331,21 @@ public sealed class AdmissionStore(StorageClients storage, ResultStore results, 
                 continue;
             }
 
-            alive.Add(holder);
-            if (holder.By is not null && row?.Status is null or VideoStatuses.Queued)
+            if (row?.Status is null or VideoStatuses.Queued)
             {
+                if (now - holder.Since > GiveUpAfter)
+                {
+                    continue;
+                }
+
                 unstarted = true;
-                if (now - holder.Since > RewakeAfter)
+                if (row is not null && now - holder.Since > RewakeAfter)
                 {
                     stalled.Add(holder.Id);
                 }
             }
+
+            alive.Add(holder);
         }
 
         return (alive, stalled, unstarted);
