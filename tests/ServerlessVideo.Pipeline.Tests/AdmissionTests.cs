@@ -184,6 +184,37 @@ public sealed class AdmissionTests
         Assert.False(watch.ReadOutputAs<bool>());
     }
 
+    [Fact]
+    public async Task A_video_in_line_without_the_watch_asks_again_on_its_own_timer()
+    {
+        await using var h = await PipelineHarness.StartAsync(configure: x => x.Options.MaxVideosInFlight = 1);
+        // As a job started before the watch existed (or whose starter could not start it): in line, not watched. The
+        // slot's holder ended without handing it on; nothing wakes the video and no watch runs, so its own re-checks
+        // (10 s, then 20 s) must find the slot once the holder is old enough to be checked.
+        var ghost = new VideoJob("ghost", "videos", "ghost.mp4", "0x1", DateTimeOffset.UtcNow);
+        await h.Service<ResultStore>().TryInsertAsync(VideoRow.Of(ghost, VideoStatuses.Failed), CancellationToken.None);
+        var admission = new Azure.Data.Tables.TableClient(h.Options.StorageConnectionString, h.Options.AdmissionTable);
+        await admission.CreateIfNotExistsAsync();
+        await admission.UpsertEntityAsync(new Azure.Data.Tables.TableEntity("slots", "holders")
+        {
+            ["Holders"] = System.Text.Json.JsonSerializer.Serialize(new[] { new { Id = "ghost", Since = DateTimeOffset.UtcNow } }),
+        });
+
+        var (name, etag) = await h.UploadAsync(await TestVideos.ColourAsync(h.Scratch, "green", 160, 120, 25, 2));
+        var job = new VideoJob(Core.VideoIds.FromBlob(h.Options.VideosContainer, name, etag), h.Options.VideosContainer, name, etag.Trim('"'), DateTimeOffset.UtcNow)
+        {
+            QueuePosition = 1,
+        };
+        await h.Service<ResultStore>().TryInsertAsync(VideoRow.Of(job, VideoStatuses.Queued), CancellationToken.None);
+        await h.Client.ScheduleNewOrchestrationInstanceAsync(TaskNames.VideoOrchestration, job, new Microsoft.DurableTask.StartOrchestrationOptions(job.VideoId));
+
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var done = await h.Client.WaitForInstanceCompletionAsync(job.VideoId, getInputsAndOutputs: true, cts.Token);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
+        Assert.Equal(VideoStatuses.Completed, done.ReadOutputAs<VideoOutcome>()!.Status);
+        Assert.Null(await h.Client.GetInstanceAsync(TaskNames.AdmissionWatchId, CancellationToken.None));
+    }
+
     private static void AssertSweep(SweepOutcome outcome, string[] woken, bool waiting)
     {
         Assert.Equal(woken, outcome.Woken);
