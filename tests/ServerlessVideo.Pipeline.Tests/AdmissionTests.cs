@@ -86,11 +86,9 @@ public sealed class AdmissionTests
         await using var h = await PipelineHarness.StartAsync(configure: x => x.Options.MaxVideosInFlight = 2);
         var store = h.Service<AdmissionStore>();
         var results = h.Service<ResultStore>();
-        var admission = new Azure.Data.Tables.TableClient(h.Options.StorageConnectionString, h.Options.AdmissionTable);
         var t0 = DateTimeOffset.UtcNow;
         VideoJob Job(string id, int second) => new(id, "videos", id + ".mp4", "0x1", t0.AddSeconds(second));
-        async Task HoldersAsync(params object[] holders) => await admission.UpsertEntityAsync(
-            new Azure.Data.Tables.TableEntity("slots", "holders") { ["Holders"] = System.Text.Json.JsonSerializer.Serialize(holders) });
+        Task HoldersAsync(params object[] holders) => WriteHoldersAsync(h, holders);
         Task RowAsync(string id, string status) => results.MergeAsync(VideoRow.Of(Job(id, 0), status), CancellationToken.None);
         // "Just now" lies ahead, so however slow this machine is, it is still under PruneAfter when the sweep looks.
         var justNow = t0.AddMinutes(1);
@@ -160,14 +158,7 @@ public sealed class AdmissionTests
         await using var h = await PipelineHarness.StartAsync(configure: x => x.Options.MaxVideosInFlight = 1);
         // The one slot is held by a video terminated just after its admission: its row is final, and it will never
         // hand the slot on. Nothing finishes to wake the next video; the admission watch's sweep must.
-        var ghost = new VideoJob("ghost", "videos", "ghost.mp4", "0x1", DateTimeOffset.UtcNow);
-        await h.Service<ResultStore>().TryInsertAsync(VideoRow.Of(ghost, VideoStatuses.Failed), CancellationToken.None);
-        var admission = new Azure.Data.Tables.TableClient(h.Options.StorageConnectionString, h.Options.AdmissionTable);
-        await admission.CreateIfNotExistsAsync();
-        await admission.UpsertEntityAsync(new Azure.Data.Tables.TableEntity("slots", "holders")
-        {
-            ["Holders"] = System.Text.Json.JsonSerializer.Serialize(new[] { new { Id = "ghost", Since = DateTimeOffset.UtcNow } }),
-        });
+        await GhostHoldsTheSlotAsync(h);
 
         var (name, etag) = await h.UploadAsync(await TestVideos.ColourAsync(h.Scratch, "red", 160, 120, 25, 2));
         var id = await h.StartAsync(name, etag);
@@ -191,14 +182,7 @@ public sealed class AdmissionTests
         // As a job started before the watch existed (or whose starter could not start it): in line, not watched. The
         // slot's holder ended without handing it on; nothing wakes the video and no watch runs, so its own re-checks
         // (10 s, then 20 s) must find the slot once the holder is old enough to be checked.
-        var ghost = new VideoJob("ghost", "videos", "ghost.mp4", "0x1", DateTimeOffset.UtcNow);
-        await h.Service<ResultStore>().TryInsertAsync(VideoRow.Of(ghost, VideoStatuses.Failed), CancellationToken.None);
-        var admission = new Azure.Data.Tables.TableClient(h.Options.StorageConnectionString, h.Options.AdmissionTable);
-        await admission.CreateIfNotExistsAsync();
-        await admission.UpsertEntityAsync(new Azure.Data.Tables.TableEntity("slots", "holders")
-        {
-            ["Holders"] = System.Text.Json.JsonSerializer.Serialize(new[] { new { Id = "ghost", Since = DateTimeOffset.UtcNow } }),
-        });
+        await GhostHoldsTheSlotAsync(h);
 
         var (name, etag) = await h.UploadAsync(await TestVideos.ColourAsync(h.Scratch, "green", 160, 120, 25, 2));
         var job = new VideoJob(Core.VideoIds.FromBlob(h.Options.VideosContainer, name, etag), h.Options.VideosContainer, name, etag.Trim('"'), DateTimeOffset.UtcNow)
@@ -213,6 +197,23 @@ public sealed class AdmissionTests
         Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
         Assert.Equal(VideoStatuses.Completed, done.ReadOutputAs<VideoOutcome>()!.Status);
         Assert.Null(await h.Client.GetInstanceAsync(TaskNames.AdmissionWatchId, CancellationToken.None));
+    }
+
+    /// <summary>The one slot held, since now, by "ghost", a video whose row is already final: it will never hand the slot on.</summary>
+    private static async Task GhostHoldsTheSlotAsync(PipelineHarness h)
+    {
+        var ghost = new VideoJob("ghost", "videos", "ghost.mp4", "0x1", DateTimeOffset.UtcNow);
+        await h.Service<ResultStore>().TryInsertAsync(VideoRow.Of(ghost, VideoStatuses.Failed), CancellationToken.None);
+        await WriteHoldersAsync(h, new { Id = "ghost", Since = DateTimeOffset.UtcNow });
+    }
+
+    /// <summary>Replaces the slot holders with <paramref name="holders"/> (objects with Id, Since and By, as the store writes them).</summary>
+    private static async Task WriteHoldersAsync(PipelineHarness h, params object[] holders)
+    {
+        var admission = new Azure.Data.Tables.TableClient(h.Options.StorageConnectionString, h.Options.AdmissionTable);
+        await admission.CreateIfNotExistsAsync();
+        await admission.UpsertEntityAsync(
+            new Azure.Data.Tables.TableEntity("slots", "holders") { ["Holders"] = System.Text.Json.JsonSerializer.Serialize(holders) });
     }
 
     private static void AssertSweep(SweepOutcome outcome, string[] woken, bool waiting)

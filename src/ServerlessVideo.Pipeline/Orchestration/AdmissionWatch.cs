@@ -5,10 +5,10 @@ namespace ServerlessVideo.Pipeline.Orchestration;
 
 /// <summary>
 /// Looks after the line of videos waiting for a processing slot, one instance per task hub
-/// (<see cref="TaskNames.AdmissionWatchId"/>), started by the starter when it puts a video in line and ending when
-/// nobody waits. Every <see cref="Interval"/> it sweeps the admission table (<see cref="Storage.AdmissionStore.SweepAsync"/>)
-/// and wakes whom the sweep names; it ends after two sweeps in a row found nobody waiting. A finishing video hands its slot on and wakes the next itself; the watch is for what
-/// that cannot cover: a holder that ended without handing its slot on (terminated, or failed past its own handler), or
+/// (<see cref="TaskNames.AdmissionWatchId"/>), started by the starter when it puts a video in line. Every
+/// <see cref="Interval"/> it sweeps the admission table (<see cref="Storage.AdmissionStore.SweepAsync"/>) and wakes whom
+/// the sweep names; it ends after two sweeps in a row found nobody waiting. A finishing video hands its slot on and
+/// wakes the next itself; the watch is for what that cannot cover: a holder that ended without handing its slot on (terminated, or failed past its own handler), or
 /// a wake-up that was lost. One timer per task hub while anyone waits, instead of one per waiting video.
 /// </summary>
 public sealed class AdmissionWatch : TaskOrchestrator<int, bool>

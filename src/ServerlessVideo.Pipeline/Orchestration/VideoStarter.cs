@@ -154,7 +154,7 @@ public sealed partial class VideoStarter(ResultStore results, VideoFileCache fil
     /// in line at once costs one start. A video waits for its wake-up alone only with a watch
     /// running: false when it could not be started, and the video then re-checks on a timer of its own.
     /// </summary>
-    public async Task<bool> TryEnsureAdmissionWatchAsync(DurableTaskClient client, CancellationToken cancellationToken)
+    private async Task<bool> TryEnsureAdmissionWatchAsync(DurableTaskClient client, CancellationToken cancellationToken)
     {
         var at = Environment.TickCount64;
         if (at - Interlocked.Read(ref _watchEnsuredAt) < 1000)

@@ -144,8 +144,8 @@ public sealed class AdmissionStore(StorageClients storage, ResultStore results, 
 
     /// <summary>
     /// What the admission watch does while videos wait: frees the slots of holders that are gone (see
-    /// <see cref="PruneAfter"/>), hands free slots to the first in line, and names again the videos handed a slot more
-    /// than <see cref="RewakeAfter"/> ago that have not started (their wake-up was lost).
+    /// <see cref="CheckHoldersAsync"/>), hands free slots to the first in line, and names again the videos that have
+    /// held a slot for more than <see cref="RewakeAfter"/> without starting (their wake-up was lost).
     /// </summary>
     public async Task<SweepOutcome> SweepAsync(CancellationToken cancellationToken)
     {
@@ -169,8 +169,7 @@ public sealed class AdmissionStore(StorageClients storage, ResultStore results, 
             var unstarted = false;
             if (releasing is null)
             {
-                (holders, var stalled, unstarted) = await CheckHoldersAsync(holders, cancellationToken);
-                again = stalled;
+                (holders, again, unstarted) = await CheckHoldersAsync(holders, cancellationToken);
             }
             else
             {
