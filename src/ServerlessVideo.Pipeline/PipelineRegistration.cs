@@ -58,6 +58,7 @@ public static class PipelineRegistration
         services.TryAddSingleton<FrameSource>();
         services.TryAddSingleton<ShotDetector>();
         services.TryAddSingleton<PictureMaker>();
+        services.TryAddSingleton<ModelRunner>();
         services.TryAddSingleton<AdmissionStore>();
         services.TryAddSingleton<ModelRegistry>();
         services.TryAddSingleton<PipelineTelemetry>();

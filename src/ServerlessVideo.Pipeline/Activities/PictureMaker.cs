@@ -30,6 +30,42 @@ public sealed partial class PictureMaker(ResultBlobStore blobs, Inference.ModelR
     /// </summary>
     public async Task<VideoPictures?> WriteAsync(string videoId, VideoProbe probe, IReadOnlyList<(ViewPlan View, ClipSpan Span, ClipTensor Clip)> clips, CancellationToken cancellationToken)
     {
+        MadePictures? made;
+        try
+        {
+            made = Make(probe, clips);
+        }
+        catch (OpenCvUnavailableException ex)
+        {
+            LogNoPictures(logger, videoId, ex.Message);
+            return null;
+        }
+
+        if (made is null)
+        {
+            return null;
+        }
+
+        foreach (var file in made.Files)
+        {
+            await blobs.WritePictureAsync(videoId, file.Name, file.Bytes, file.ContentType, cancellationToken);
+        }
+
+        return made.Pictures;
+    }
+
+    /// <summary>A picture's file as stored: its name, bytes and content type.</summary>
+    public sealed record PictureFile(string Name, byte[] Bytes, string ContentType);
+
+    /// <summary>What the pictures show, and their files.</summary>
+    public sealed record MadePictures(VideoPictures Pictures, IReadOnlyList<PictureFile> Files);
+
+    /// <summary>
+    /// The pictures of <paramref name="clips"/>, made and not stored; null when there is nothing to show. Throws
+    /// <see cref="OpenCvUnavailableException"/> when OpenCV cannot load.
+    /// </summary>
+    public MadePictures? Make(VideoProbe probe, IReadOnlyList<(ViewPlan View, ClipSpan Span, ClipTensor Clip)> clips)
+    {
         ArgumentNullException.ThrowIfNull(probe);
         ArgumentNullException.ThrowIfNull(clips);
         if (clips.Count == 0)
@@ -37,33 +73,26 @@ public sealed partial class PictureMaker(ResultBlobStore blobs, Inference.ModelR
             return null;
         }
 
-        try
+        var (keyFrames, strip) = MakeKeyFrames(probe, clips);
+        var files = new List<PictureFile> { strip };
+        var flows = new List<FlowPicture>();
+        foreach (var group in clips.Where(c => c.View.Flows is { Count: > 0 } && c.Clip.Frames >= 2).GroupBy(c => c.View.View.Key, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
-            var keyFrames = await WriteKeyFramesAsync(videoId, probe, clips, cancellationToken);
-            var flows = new List<FlowPicture>();
-            foreach (var group in clips.Where(c => c.View.Flows is { Count: > 0 } && c.Clip.Frames >= 2).GroupBy(c => c.View.View.Key, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal))
+            var (view, span, clip) = group.MinBy(c => c.Span.Index);
+            var frame = (clip.Frames - 1) / 2;
+            foreach (var flow in view.Flows!)
             {
-                var (view, span, clip) = group.MinBy(c => c.Span.Index);
-                var frame = (clip.Frames - 1) / 2;
-                foreach (var flow in view.Flows!)
-                {
-                    var name = $"flow-{flows.Count}.png";
-                    await blobs.WritePictureAsync(videoId, name, FlowImage.OfFrames(clip, frame, flow), "image/png", cancellationToken);
-                    var readers = view.ModelIds.Where(id => models.Get(id).Manifest.Inputs.Any(i => i.Flow?.Key == flow.Key)).ToList();
-                    flows.Add(new FlowPicture(name, flow.Key, view.View.Key, FrameTime(view.View, span, frame, probe), readers));
-                }
+                var name = $"flow-{flows.Count}.png";
+                files.Add(new PictureFile(name, FlowImage.OfFrames(clip, frame, flow), "image/png"));
+                var readers = view.ModelIds.Where(id => models.Get(id).Manifest.Inputs.Any(i => i.Flow?.Key == flow.Key)).ToList();
+                flows.Add(new FlowPicture(name, flow.Key, view.View.Key, FrameTime(view.View, span, frame, probe), readers));
             }
+        }
 
-            return new VideoPictures(keyFrames, flows);
-        }
-        catch (OpenCvUnavailableException ex)
-        {
-            LogNoPictures(logger, videoId, ex.Message);
-            return null;
-        }
+        return new MadePictures(new VideoPictures(keyFrames, flows), files);
     }
 
-    private async Task<KeyFramesPicture> WriteKeyFramesAsync(string videoId, VideoProbe probe, IReadOnlyList<(ViewPlan View, ClipSpan Span, ClipTensor Clip)> clips, CancellationToken cancellationToken)
+    private static (KeyFramesPicture Picture, PictureFile File) MakeKeyFrames(VideoProbe probe, IReadOnlyList<(ViewPlan View, ClipSpan Span, ClipTensor Clip)> clips)
     {
         // The view of the largest frames (then the most clips): every frame of it, one per time, spread evenly.
         var view = clips.GroupBy(c => c.View.View.Key, StringComparer.Ordinal)
@@ -80,8 +109,7 @@ public sealed partial class PictureMaker(ResultBlobStore blobs, Inference.ModelR
             ? frames
             : [.. Enumerable.Range(0, MaxKeyFrames).Select(i => frames[(int)Math.Round(i * (frames.Count - 1) / (double)(MaxKeyFrames - 1))])];
         var (jpeg, width, height) = KeyFrameStrip.ToJpeg([.. picked.Select(f => (f.Clip, f.Frame))]);
-        await blobs.WritePictureAsync(videoId, KeyFramesName, jpeg, "image/jpeg", cancellationToken);
-        return new KeyFramesPicture(KeyFramesName, width, height, [.. picked.Select(f => f.Time)]);
+        return (new KeyFramesPicture(KeyFramesName, width, height, [.. picked.Select(f => f.Time)]), new PictureFile(KeyFramesName, jpeg, "image/jpeg"));
     }
 
     /// <summary>When frame <paramref name="frame"/> of a clip is shown, seconds (a padded frame past the end is the last frame's).</summary>

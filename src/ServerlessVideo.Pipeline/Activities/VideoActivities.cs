@@ -2,14 +2,12 @@ using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Microsoft.ML.OnnxRuntime;
 using ServerlessVideo.Core;
 using ServerlessVideo.Core.Manifests;
 using ServerlessVideo.Core.Planning;
 using ServerlessVideo.Core.Results;
 using ServerlessVideo.Inference;
 using ServerlessVideo.Media;
-using ServerlessVideo.Media.Flow;
 using ServerlessVideo.Pipeline.Api;
 using ServerlessVideo.Pipeline.Messages;
 using ServerlessVideo.Pipeline.Storage;
@@ -32,6 +30,7 @@ public sealed partial class VideoActivities(
     FrameSource frames,
     ShotDetector shots,
     PictureMaker pictures,
+    ModelRunner runner,
     AdmissionStore admission,
     ModelRegistry models,
     PipelineTelemetry telemetry,
@@ -275,55 +274,15 @@ public sealed partial class VideoActivities(
     }
 
     /// <summary>
-    /// Runs <paramref name="modelIds"/> over one (view, segment)'s clips after computing the flows they read. Their
-    /// per-clip probabilities travel in the result when they are at most <see cref="InlineScoresLimit"/> numbers in all,
-    /// else in one blob keyed by model id.
+    /// Runs <paramref name="modelIds"/> over one (view, segment)'s clips (<see cref="ModelRunner"/>). Their per-clip
+    /// probabilities travel in the result when they are at most <see cref="InlineScoresLimit"/> numbers in all, else in
+    /// one blob keyed by model id.
     /// </summary>
     private async Task<IReadOnlyList<InferResult>> RunModelsAsync(
         string videoId, string viewKey, int segmentIndex, IReadOnlyList<string> modelIds, IReadOnlyList<FlowSpec> flows, IReadOnlyList<Core.Tensors.ClipTensor> clips)
     {
-        var streams = new Dictionary<string, IReadOnlyList<Core.Tensors.ClipTensor>>(StringComparer.Ordinal) { [ModelInput.Rgb] = clips };
-        foreach (var flow in flows)
-        {
-            streams[flow.Key] = [.. clips.Select(c => FlowStack.Compute(c, flow))];
-        }
-
-        var scores = new Dictionary<string, float[][]>(StringComparer.Ordinal);
-        var runs = new List<(string ModelId, string Provider, double Ms, string? Error)>(modelIds.Count);
-        foreach (var modelId in modelIds)
-        {
-            var session = models.Session(modelId);
-            var missing = session.StreamKeys.Where(k => !streams.ContainsKey(k)).ToList();
-            if (missing.Count > 0)
-            {
-                throw new InvalidOperationException($"Model '{modelId}' reads stream(s) {string.Join(", ", missing)}, which view {viewKey} does not compute.");
-            }
-
-            var watch = Stopwatch.StartNew();
-            string? error = null;
-            for (var attempt = 1; ; attempt++)
-            {
-                try
-                {
-                    scores[modelId] = session.Run(streams);
-                    break;
-                }
-                catch (Exception ex) when (ex is OnnxRuntimeException or ArgumentException or InvalidOperationException or OutOfMemoryException)
-                {
-                    // One model failing must not fail the others of the view: try once more, then report it with its
-                    // reason and let the video complete with the rest.
-                    LogModelFailed(logger, modelId, videoId, attempt, ex.Message);
-                    if (attempt >= ModelRunAttempts)
-                    {
-                        error = FirstLine(ex.Message);
-                        break;
-                    }
-                }
-            }
-
-            runs.Add((modelId, session.Provider, Math.Round(watch.Elapsed.TotalMilliseconds, 1), error));
-        }
-
+        var runs = runner.Run(videoId, viewKey, modelIds, flows, clips);
+        var scores = runs.Where(r => r.Scores is not null).ToDictionary(r => r.ModelId, r => r.Scores!, StringComparer.Ordinal);
         string? scoresBlob = null;
         if (scores.Values.Sum(s => s.Sum(c => (long)c.Length)) > InlineScoresLimit)
         {
@@ -334,14 +293,9 @@ public sealed partial class VideoActivities(
         PipelineTelemetry.CurrentSpan?
             .SetTag(TelemetryTags.Provider, string.Join(",", runs.Select(r => r.Provider).Distinct(StringComparer.Ordinal)));
         return [.. runs.Select(r => r.Error is null
-            ? new InferResult(r.ModelId, segmentIndex, scoresBlob, r.Provider, clips.Count, r.Ms, scoresBlob is null ? scores[r.ModelId] : null)
+            ? new InferResult(r.ModelId, segmentIndex, scoresBlob, r.Provider, clips.Count, r.Ms, scoresBlob is null ? r.Scores : null)
             : new InferResult(r.ModelId, segmentIndex, null, r.Provider, clips.Count, r.Ms, Error: r.Error))];
     }
-
-    /// <summary>Runs of one model on one segment before it is reported failed.</summary>
-    private const int ModelRunAttempts = 2;
-
-    private static string FirstLine(string text) => text.Split('\n', 2)[0].Trim();
 
     /// <summary>
     /// Probabilities per (view, segment) small enough to travel in the durable messages (4,096 floats, about 40 KB of
@@ -577,6 +531,4 @@ public sealed partial class VideoActivities(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Shot detection failed for video {VideoId}; it goes on without shots: {Reason}")]
     private static partial void LogShotsFailed(ILogger logger, string videoId, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Model {ModelId} failed on video {VideoId} (attempt {Attempt}): {Reason}")]
-    private static partial void LogModelFailed(ILogger logger, string modelId, string videoId, int attempt, string reason);
 }
