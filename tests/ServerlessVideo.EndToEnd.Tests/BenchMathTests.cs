@@ -27,6 +27,15 @@ public sealed class BenchMathTests
     }
 
     [Fact]
+    public void What_the_pipeline_costs_beyond_the_direct_work_needs_both_sides_and_is_never_negative()
+    {
+        Assert.Equal(5.5, BenchStats.Beyond(21.5, 16.0));
+        Assert.Equal(0, BenchStats.Beyond(16.0, 16.4));
+        Assert.Null(BenchStats.Beyond(null, 16.0));
+        Assert.Null(BenchStats.Beyond(21.5, null));
+    }
+
+    [Fact]
     public void Stat_times_are_counted_from_the_last_parenthesis_so_odd_command_names_do_not_shift_them()
     {
         // Fields 14–17 are utime, stime, cutime, cstime; the command name holds spaces and a ')'.

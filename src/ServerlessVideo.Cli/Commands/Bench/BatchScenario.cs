@@ -59,6 +59,14 @@ internal static class BatchScenario
         context.Phase($"{Name}: warm-up: {warmup.Count} videos at once through the pipeline (not timed) …");
         var warmupIds = await Task.WhenAll(warmup.Select(f => host.UploadAsync(f, $"{context.RunId}-warmup-{Path.GetFileName(f)}", cancellationToken)));
         await host.WaitAsync(warmupIds, TimeSpan.FromMinutes(5), null, cancellationToken);
+        DirectRun.Timing? direct = null;
+        if (full)
+        {
+            context.Phase($"{Name}: direct: the same work on all {count} files with no storage or durable engine …");
+            direct = await DirectRun.RunAsync(host.Services, files, cancellationToken);
+            context.Phase(string.Create(CultureInfo.InvariantCulture, $"{Name}:   direct wall {direct.Seconds:0.00} s ({direct.Parallel} at once), CPU {direct.HostCpu + (direct.ChildrenCpu ?? 0):0.00} s"));
+        }
+
         context.Phase($"{Name}: pipeline: uploading all {count} at once and waiting until every one is final …");
         var before = CpuSnapshot.Take(context.AzuritePid);
         var gcBefore = GcSnapshot.Take();
@@ -96,13 +104,13 @@ internal static class BatchScenario
         var p95 = BenchStats.Percentile(latencies, 95);
         var aloneMedian = BenchStats.Median(aloneLatencies);
 
-        Report(context, count, completed, decodeSeconds, decodeCpu, inferenceSeconds, flow, bareCpu, bound, pipelineSeconds, cpu, gc, p50, p95, aloneMedian, BenchStats.Median(aloneWall), latencies);
+        Report(context, count, completed, decodeSeconds, decodeCpu, inferenceSeconds, flow, bareCpu, bound, pipelineSeconds, cpu, direct, gc, p50, p95, aloneMedian, BenchStats.Median(aloneWall), latencies);
         return new Result(timings, videos, alone);
     }
 
     private static void Report(
         BenchContext context, int count, int completed, double? decodeSeconds, double? decodeCpu, double inferenceSeconds, BareInference.FlowTiming flow,
-        double bareCpu, double bound, double pipelineSeconds, CpuSnapshot cpu, GcSnapshot gc, double? p50, double? p95, double? aloneMedian, double? aloneWallMedian,
+        double bareCpu, double bound, double pipelineSeconds, CpuSnapshot cpu, DirectRun.Timing? direct, GcSnapshot gc, double? p50, double? p95, double? aloneMedian, double? aloneWallMedian,
         IReadOnlyList<double> latencies)
     {
         var report = context.Report;
@@ -115,22 +123,33 @@ internal static class BatchScenario
         // Shares of all CPU used in the batch window by the three parties that use it.
         var total = cpu.Host + (cpu.Children ?? 0) + (cpu.Azurite ?? 0);
         double? Share(double? part) => part is { } p && total > 0 ? p / total : null;
-        // The host's CPU beyond what bare inference + flow cost for the same clips (scaled by the share of videos that
-        // completed, since only those ran every model) is the pipeline's own: storage clients, durable orchestration,
-        // preprocessing, (de)serialisation. Azurite's CPU is all storage.
+        // Side by side: the pipeline's CPU (host, ffmpeg children, Azurite) against the same work done directly
+        // (DirectRun: host and children). What is left is what storage clients, the storage emulator and the durable
+        // engine cost, with the batch's uploads.
+        double? directCpu = direct is null ? null : direct.HostCpu + (direct.ChildrenCpu ?? 0);
+        // Only when every video completed (a failed one skipped work the direct side did) and every party was measured.
+        var sideBySide = completed == count && cpu.Children is not null && cpu.Azurite is not null ? BenchStats.Beyond(total, directCpu) : null;
+        // Upper bound: the host's CPU beyond what bare inference + flow cost for the same clips (scaled by the share of
+        // videos that completed, since only those ran every model) also counts the pipeline's own compute besides
+        // inference and flow (reading decoded frames, preprocessing, the pictures, probing), all as overhead.
         var scale = count == 0 ? 0 : (double)completed / count;
         var workerOverhead = Math.Max(0, cpu.Host - (bareCpu * scale));
         var overhead = (cpu.Azurite ?? 0) + workerOverhead;
         report.Row(Name, "CPU in batch window: ffmpeg/ffprobe children", BenchReport.Percent(Share(cpu.Children)), $"{BenchReport.Seconds(cpu.Children)} of {BenchReport.Seconds(total)}", null);
         report.Row(Name, "CPU in batch window: Azurite", BenchReport.Percent(Share(cpu.Azurite)), BenchReport.Seconds(cpu.Azurite), null);
         report.Row(Name, "CPU in batch window: host process", BenchReport.Percent(Share(cpu.Host)), BenchReport.Seconds(cpu.Host), null);
-        report.Row(Name, "CPU: storage + orchestration (estimate)", BenchReport.Percent(Share(overhead)), BenchReport.Seconds(overhead), null);
-        // In Azure the storage service's CPU is not the worker's: this is the part a deployed worker pays.
-        report.Row(Name, "  of which in the worker (host beyond bare inference + flow)", BenchReport.Percent(Share(workerOverhead)), BenchReport.Seconds(workerOverhead), null);
+        report.Row(Name, "CPU: same work direct, no storage or durable engine", BenchReport.Seconds(directCpu),
+            direct is null ? string.Empty : string.Create(CultureInfo.InvariantCulture, $"host {BenchReport.Seconds(direct.HostCpu)} + children {BenchReport.Seconds(direct.ChildrenCpu)}"), null);
+        report.Row(Name, "CPU: storage + orchestration (pipeline − direct)", BenchReport.Percent(Share(sideBySide)), BenchReport.Seconds(sideBySide), null);
+        report.Row(Name, "  of which Azurite; in the worker", $"{BenchReport.Percent(Share(cpu.Azurite))}; {BenchReport.Percent(Share(sideBySide - cpu.Azurite))}",
+            $"{BenchReport.Seconds(cpu.Azurite)}; {BenchReport.Seconds(sideBySide - cpu.Azurite)}", null);
+        report.Row(Name, "CPU: upper bound (Azurite + host − bare inference and flow)", BenchReport.Percent(Share(overhead)), BenchReport.Seconds(overhead), null);
         report.Row(Name, "  worker GC in batch window: collections gen0 / gen1 / gen2, pause",
             string.Create(CultureInfo.InvariantCulture, $"{gc.Gen0} / {gc.Gen1} / {gc.Gen2}, {gc.Pause.TotalMilliseconds:0} ms"), string.Empty, null);
-        report.Note("batch: storage + orchestration = Azurite CPU + max(0, host CPU − bare (inference + flow) CPU × completed/total videos); "
-            + "shares are of (ffmpeg children + Azurite + host) CPU in the batch window; children via cutime+cstime of /proc/self/stat (= getrusage RUSAGE_CHILDREN), Azurite via /proc/<pid>/stat at 100 Hz.");
+        report.Note("batch: storage + orchestration = all CPU of the batch window (host + ffmpeg children + Azurite) − the CPU of the same work done directly on the same files "
+            + "(probe, plan, one decode, pictures, flows, models; as many at once as the worker runs activities; host + children); shares are of the batch window's CPU. "
+            + "Upper bound = Azurite + max(0, host − bare (inference + flow) CPU × completed/total videos). "
+            + "Children via cutime+cstime of /proc/self/stat (= getrusage RUSAGE_CHILDREN), Azurite via /proc/<pid>/stat at 100 Hz.");
         if (cpu.Azurite is null)
         {
             report.Note("batch: Azurite's CPU is unknown (SV_AZURITE_PID unset or unreadable); run through ./sv bench.");
@@ -166,11 +185,16 @@ internal static class BatchScenario
             ["ffmpegChildrenSeconds"] = BenchReport.Round(cpu.Children),
             ["azuriteSeconds"] = BenchReport.Round(cpu.Azurite),
             ["hostSeconds"] = BenchReport.Round(cpu.Host),
-            ["storageAndOrchestrationSeconds"] = BenchReport.Round(overhead),
-            ["storageAndOrchestrationShare"] = BenchReport.Round(Share(overhead)),
-            ["workerOverheadSeconds"] = BenchReport.Round(workerOverhead),
-            ["workerOverheadShare"] = BenchReport.Round(Share(workerOverhead)),
-            ["formula"] = "azurite + max(0, host - bareInferenceAndFlowCpu * completed / clips)",
+            ["directHostSeconds"] = BenchReport.Round(direct?.HostCpu),
+            ["directChildrenSeconds"] = BenchReport.Round(direct?.ChildrenCpu),
+            ["directWallSeconds"] = BenchReport.Round(direct?.Seconds),
+            ["storageAndOrchestrationSeconds"] = BenchReport.Round(sideBySide),
+            ["storageAndOrchestrationShare"] = BenchReport.Round(Share(sideBySide)),
+            ["workerStorageAndOrchestrationSeconds"] = BenchReport.Round(sideBySide - cpu.Azurite),
+            ["formula"] = "host + children + azurite - (directHost + directChildren)",
+            ["upperBoundSeconds"] = BenchReport.Round(overhead),
+            ["upperBoundShare"] = BenchReport.Round(Share(overhead)),
+            ["upperBoundFormula"] = "azurite + max(0, host - bareInferenceAndFlowCpu * completed / clips)",
         };
         json["workerGc"] = new JsonObject
         {

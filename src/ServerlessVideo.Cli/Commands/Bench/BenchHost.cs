@@ -41,7 +41,7 @@ internal sealed class BenchHost : IAsyncDisposable
     {
         var url = $"http://127.0.0.1:{FreePort().ToString(CultureInfo.InvariantCulture)}";
         var app = HostComposition.Build(
-            [.. args, "--urls", url, "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:DurableTask.AzureStorage=Error"]);
+            [.. args, "--urls", url, "--Logging:LogLevel:Default=Warning", "--Logging:LogLevel:DurableTask.AzureStorage=Warning"]);
         HostComposition.WarmUp(app);
         await app.StartAsync(cancellationToken);
         var host = new BenchHost(app, new Uri(url));

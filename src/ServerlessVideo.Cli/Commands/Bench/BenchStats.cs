@@ -29,4 +29,11 @@ public static class BenchStats
 
     /// <summary><paramref name="a"/> / <paramref name="b"/>; null when either is missing or <paramref name="b"/> is not positive.</summary>
     public static double? Ratio(double? a, double? b) => a is { } x && b is { } y && y > 0 ? x / y : null;
+
+    /// <summary>
+    /// What doing the work through the pipeline cost beyond doing it directly: <paramref name="pipeline"/> CPU seconds
+    /// less <paramref name="direct"/>, never below zero (noise can make the direct side the larger); null when either
+    /// side is unknown.
+    /// </summary>
+    public static double? Beyond(double? pipeline, double? direct) => pipeline is { } p && direct is { } d ? Math.Max(0, p - d) : null;
 }

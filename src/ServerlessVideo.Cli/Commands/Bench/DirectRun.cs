@@ -1,0 +1,68 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Options;
+using ServerlessVideo.Core.Planning;
+using ServerlessVideo.Host;
+using ServerlessVideo.Inference;
+using ServerlessVideo.Media;
+using ServerlessVideo.Pipeline;
+using ServerlessVideo.Pipeline.Activities;
+
+namespace ServerlessVideo.Cli.Commands.Bench;
+
+/// <summary>
+/// The pipeline's work on each file with no storage and no durable engine: what a short video's one activity computes
+/// (probe, shots when on, plan, one decode of every clip, the pictures, the flows and every model), called straight
+/// on the local file through the same services, as many files at once as the worker runs activities. Its CPU (this
+/// process plus its ffmpeg children) against the pipeline's on the same files is what storage and orchestration cost.
+/// Left out: the result rows' arithmetic (top-k and consensus over a few hundred numbers) and their serialisation.
+/// </summary>
+internal static class DirectRun
+{
+    /// <summary>Wall seconds and CPU seconds (this process, its children) of the run.</summary>
+    public sealed record Timing(double Seconds, double HostCpu, double? ChildrenCpu, int Parallel);
+
+    public static async Task<Timing> RunAsync(IServiceProvider services, IReadOnlyList<string> files, CancellationToken cancellationToken)
+    {
+        var parallel = Math.Max(1, services.GetRequiredService<IOptions<LocalHostOptions>>().Value.MaxConcurrentActivities);
+        var before = CpuSnapshot.Take(null);
+        var watch = Stopwatch.StartNew();
+        await Parallel.ForEachAsync(files, new ParallelOptions { MaxDegreeOfParallelism = parallel, CancellationToken = cancellationToken },
+            async (file, ct) => await OneAsync(services, file, ct));
+        var seconds = watch.Elapsed.TotalSeconds;
+        var cpu = CpuSnapshot.Take(null).Since(before);
+        return new Timing(seconds, cpu.Host, cpu.Children, parallel);
+    }
+
+    private static async Task OneAsync(IServiceProvider services, string file, CancellationToken cancellationToken)
+    {
+        var options = services.GetRequiredService<IOptions<PipelineOptions>>().Value;
+        var registry = services.GetRequiredService<ModelRegistry>();
+        var input = MediaInput.File(file);
+        var probe = await services.GetRequiredService<VideoProber>().ProbeAsync(input, cancellationToken);
+        var cuts = options.ShotThreshold > 0
+            ? await services.GetRequiredService<ShotDetector>().CutsAsync(input, options.ShotThreshold, cancellationToken)
+            : null;
+        var plan = VideoPlanner.Plan(
+            probe,
+            registry.Available.Select(m => m.Manifest),
+            new PlanOptions { ClipsPerSegment = options.ClipsPerSegment, MaxShotClips = options.MaxShotClips },
+            cuts);
+        var wanted = (
+            from view in plan.Views
+            from segment in view.Segments
+            from clip in segment.Clips
+            select (View: view, Segment: segment.Index, Clip: clip)).ToList();
+        var tensors = await services.GetRequiredService<FrameSource>().ExtractAsync(
+            input, probe, [.. wanted.Select(w => new ClipRequest(w.View.View, w.Clip))], cancellationToken);
+        if (options.Pictures)
+        {
+            services.GetRequiredService<PictureMaker>().Make(probe, [.. wanted.Select((w, i) => (w.View, w.Clip, tensors[i]))]);
+        }
+
+        var runner = services.GetRequiredService<ModelRunner>();
+        foreach (var part in wanted.Select((w, i) => (w.View, w.Segment, Tensor: tensors[i])).GroupBy(p => (p.View, p.Segment)))
+        {
+            runner.Run(Path.GetFileName(file), part.Key.View.View.Key, part.Key.View.ModelIds, part.Key.View.Flows ?? [], [.. part.Select(p => p.Tensor)]);
+        }
+    }
+}
