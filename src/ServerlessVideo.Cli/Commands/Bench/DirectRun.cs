@@ -14,7 +14,8 @@ namespace ServerlessVideo.Cli.Commands.Bench;
 /// (probe, shots when on, plan, one decode of every clip, the pictures, the flows and every model), called straight
 /// on the local file through the same services, as many files at once as the worker runs activities. Its CPU (this
 /// process plus its ffmpeg children) against the pipeline's on the same files is what storage and orchestration cost.
-/// Left out: the result rows' arithmetic (top-k and consensus over a few hundred numbers) and their serialisation.
+/// Left out: the result rows' arithmetic (top-k and consensus over a few hundred numbers) and their serialisation. The
+/// idle worker's own polling while this runs (a few storage requests a second) counts on this side.
 /// </summary>
 internal static class DirectRun
 {
