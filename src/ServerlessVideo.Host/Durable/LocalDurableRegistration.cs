@@ -61,6 +61,14 @@ public static class LocalDurableRegistration
             MaxQueuePollingInterval = host.MaxPollingInterval,
             UseAppLease = false,
             ThrowExceptionOnInvalidDedupeStatus = true,
+            // The client queues a start message before it writes the instance's row. A worker that reads the message in
+            // between (this process reads its control queue again at once after every message, so in a batch it does)
+            // sets it aside for 2 s (then 4, 8 …), and a wake-up that reaches the instance meanwhile is discarded as
+            // sent to no such instance: a video handed a slot then holds it unstarted until the admission watch wakes
+            // it again, 20-35 s later. The de-duplication only guards against a start message left behind by a client
+            // that failed after queueing it and then retried; such a video runs twice over its own rows, with the same
+            // results. Off, a started video also costs one instance read fewer.
+            DisableExecutionStartedDeduplication = true,
             MaxConcurrentTaskActivityWorkItems = host.MaxConcurrentActivities,
             MaxConcurrentTaskOrchestrationWorkItems = host.MaxConcurrentOrchestrations,
             ExtendedSessionsEnabled = host.ExtendedSessionIdleTimeout > TimeSpan.Zero,
