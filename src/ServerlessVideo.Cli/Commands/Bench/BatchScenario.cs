@@ -62,9 +62,14 @@ internal static class BatchScenario
         DirectRun.Timing? direct = null;
         if (full)
         {
-            context.Phase($"{Name}: direct: the same work on all {count} files with no storage or durable engine …");
-            direct = await DirectRun.RunAsync(host.Services, files, cancellationToken);
-            context.Phase(string.Create(CultureInfo.InvariantCulture, $"{Name}:   direct wall {direct.Seconds:0.00} s ({direct.Parallel} at once), CPU {direct.HostCpu + (direct.ChildrenCpu ?? 0):0.00} s"));
+            // Twice, keeping the cheaper run: the difference to the pipeline is then, if anything, too large.
+            for (var run = 1; run <= 2; run++)
+            {
+                context.Phase($"{Name}: direct {run}/2: the same work on all {count} files with no storage or durable engine …");
+                var timing = await DirectRun.RunAsync(host.Services, files, cancellationToken);
+                context.Phase(string.Create(CultureInfo.InvariantCulture, $"{Name}:   direct wall {timing.Seconds:0.00} s ({timing.Parallel} at once), CPU {timing.TotalCpu:0.00} s"));
+                direct = direct is null || timing.TotalCpu < direct.TotalCpu ? timing : direct;
+            }
         }
 
         context.Phase($"{Name}: pipeline: uploading all {count} at once and waiting until every one is final …");
@@ -126,7 +131,7 @@ internal static class BatchScenario
         // Side by side: the pipeline's CPU (host, ffmpeg children, Azurite) against the same work done directly
         // (DirectRun: host and children). What is left is what storage clients, the storage emulator and the durable
         // engine cost, with the batch's uploads.
-        double? directCpu = direct is null ? null : direct.HostCpu + (direct.ChildrenCpu ?? 0);
+        double? directCpu = direct?.TotalCpu;
         // Only when every video completed (a failed one skipped work the direct side did) and every party was measured.
         var sideBySide = completed == count && cpu.Children is not null && cpu.Azurite is not null ? BenchStats.Beyond(total, directCpu) : null;
         // Upper bound: the host's CPU beyond what bare inference + flow cost for the same clips (scaled by the share of
@@ -138,7 +143,7 @@ internal static class BatchScenario
         report.Row(Name, "CPU in batch window: ffmpeg/ffprobe children", BenchReport.Percent(Share(cpu.Children)), $"{BenchReport.Seconds(cpu.Children)} of {BenchReport.Seconds(total)}", null);
         report.Row(Name, "CPU in batch window: Azurite", BenchReport.Percent(Share(cpu.Azurite)), BenchReport.Seconds(cpu.Azurite), null);
         report.Row(Name, "CPU in batch window: host process", BenchReport.Percent(Share(cpu.Host)), BenchReport.Seconds(cpu.Host), null);
-        report.Row(Name, "CPU: same work direct, no storage or durable engine", BenchReport.Seconds(directCpu),
+        report.Row(Name, "CPU: same work direct, no storage or durable engine (cheaper of 2)", BenchReport.Seconds(directCpu),
             direct is null ? string.Empty : string.Create(CultureInfo.InvariantCulture, $"host {BenchReport.Seconds(direct.HostCpu)} + children {BenchReport.Seconds(direct.ChildrenCpu)}"), null);
         report.Row(Name, "CPU: storage + orchestration (pipeline − direct)", BenchReport.Percent(Share(sideBySide)), BenchReport.Seconds(sideBySide), null);
         report.Row(Name, "  of which Azurite; in the worker", $"{BenchReport.Percent(Share(cpu.Azurite))}; {BenchReport.Percent(Share(sideBySide - cpu.Azurite))}",
@@ -147,7 +152,7 @@ internal static class BatchScenario
         report.Row(Name, "  worker GC in batch window: collections gen0 / gen1 / gen2, pause",
             string.Create(CultureInfo.InvariantCulture, $"{gc.Gen0} / {gc.Gen1} / {gc.Gen2}, {gc.Pause.TotalMilliseconds:0} ms"), string.Empty, null);
         report.Note("batch: storage + orchestration = all CPU of the batch window (host + ffmpeg children + Azurite) − the CPU of the same work done directly on the same files "
-            + "(probe, plan, one decode, pictures, flows, models; as many at once as the worker runs activities; host + children); shares are of the batch window's CPU. "
+            + "(probe, plan, one decode, pictures, flows, models; as many at once as the worker runs activities; host + children; the cheaper of two runs); shares are of the batch window's CPU. "
             + "Upper bound = Azurite + max(0, host − bare (inference + flow) CPU × completed/total videos). "
             + "Children via cutime+cstime of /proc/self/stat (= getrusage RUSAGE_CHILDREN), Azurite via /proc/<pid>/stat at 100 Hz.");
         if (cpu.Azurite is null)

@@ -20,7 +20,10 @@ namespace ServerlessVideo.Cli.Commands.Bench;
 internal static class DirectRun
 {
     /// <summary>Wall seconds and CPU seconds (this process, its children) of the run.</summary>
-    public sealed record Timing(double Seconds, double HostCpu, double? ChildrenCpu, int Parallel);
+    public sealed record Timing(double Seconds, double HostCpu, double? ChildrenCpu, int Parallel)
+    {
+        public double TotalCpu => HostCpu + (ChildrenCpu ?? 0);
+    }
 
     public static async Task<Timing> RunAsync(IServiceProvider services, IReadOnlyList<string> files, CancellationToken cancellationToken)
     {
