@@ -44,7 +44,7 @@ public sealed class AdmissionTests
         await using var h = await PipelineHarness.StartAsync(configure: x => x.Options.MaxVideosInFlight = 2);
         // Two holders in the first format (bare ids, no admission time) whose videos have no row: a worker stopped
         // after its video was final elsewhere, before it handed its slot on.
-        var admission = new Azure.Data.Tables.TableClient(h.Options.StorageConnectionString, h.Options.AdmissionTable);
+        var admission = AdmissionTable(h);
         await admission.CreateIfNotExistsAsync();
         await admission.UpsertEntityAsync(new Azure.Data.Tables.TableEntity("slots", "holders") { ["Holders"] = "[\"ghost-1\",\"ghost-2\"]" });
         var store = h.Service<AdmissionStore>();
@@ -62,20 +62,19 @@ public sealed class AdmissionTests
     {
         await using var h = await PipelineHarness.StartAsync(configure: x => x.Options.MaxVideosInFlight = 1);
         var store = h.Service<AdmissionStore>();
-        var admission = new Azure.Data.Tables.TableClient(h.Options.StorageConnectionString, h.Options.AdmissionTable);
+        var admission = AdmissionTable(h);
         var t0 = DateTimeOffset.UtcNow;
         VideoJob Job(string id, int second) => new(id, "videos", id + ".mp4", "0x1", t0.AddSeconds(second));
-        async Task<int> PlacesAsync() => await admission.QueryAsync<Azure.Data.Tables.TableEntity>("PartitionKey eq 'waiting'").CountAsync();
 
         Assert.Equal((true, 0), await store.TryAdmitAsync(Job("a", 0), CancellationToken.None));
-        Assert.Equal(0, await PlacesAsync());
+        Assert.Equal(0, await PlacesAsync(admission));
         Assert.Equal((false, 1), await store.TryAdmitAsync(Job("b", 1), CancellationToken.None));
-        Assert.Equal(1, await PlacesAsync());
+        Assert.Equal(1, await PlacesAsync(admission));
 
         // a's slot goes without a hand-over (its holder died, long ago): b's next ask takes it and gives its place up.
         await admission.UpsertEntityAsync(new Azure.Data.Tables.TableEntity("slots", "holders") { ["Holders"] = "[\"ghost\"]" });
         Assert.Equal((true, 0), await store.TryAdmitAsync(Job("b", 1), CancellationToken.None));
-        Assert.Equal(0, await PlacesAsync());
+        Assert.Equal(0, await PlacesAsync(admission));
         Assert.Equal((false, 1), await store.TryAdmitAsync(Job("c", 2), CancellationToken.None));
         Assert.Equal(["c"], await store.ReleaseAsync(Job("b", 1), CancellationToken.None));
     }
@@ -135,20 +134,19 @@ public sealed class AdmissionTests
     {
         await using var h = await PipelineHarness.StartAsync(configure: x => x.Options.MaxVideosInFlight = 1);
         var store = h.Service<AdmissionStore>();
-        var admission = new Azure.Data.Tables.TableClient(h.Options.StorageConnectionString, h.Options.AdmissionTable);
+        var admission = AdmissionTable(h);
         var t0 = DateTimeOffset.UtcNow;
         VideoJob Job(string id, int second) => new(id, "videos", id + ".mp4", "0x1", t0.AddSeconds(second));
-        async Task<int> PlacesAsync() => await admission.QueryAsync<Azure.Data.Tables.TableEntity>("PartitionKey eq 'waiting'").CountAsync();
 
         Assert.Equal((true, 0), await store.TryAdmitAsync(Job("a", 0), CancellationToken.None));
         Assert.Equal((false, 1), await store.TryAdmitAsync(Job("b", 1), CancellationToken.None));
         // a's place, as if a hand-off had given a its slot and then failed to delete the place.
         await admission.UpsertEntityAsync(new Azure.Data.Tables.TableEntity("waiting", $"{t0.UtcTicks:D19}-a") { ["VideoId"] = "a" });
-        Assert.Equal(2, await PlacesAsync());
+        Assert.Equal(2, await PlacesAsync(admission));
 
         // a ran, so its release does not delete a place it should not have; the hand-off removes it and wakes b.
         Assert.Equal(["b"], await store.ReleaseAsync(Job("a", 0), CancellationToken.None, admitted: true));
-        Assert.Equal(0, await PlacesAsync());
+        Assert.Equal(0, await PlacesAsync(admission));
         Assert.Equal((true, 0), await store.TryAdmitAsync(Job("b", 1), CancellationToken.None));
     }
 
@@ -210,11 +208,18 @@ public sealed class AdmissionTests
     /// <summary>Replaces the slot holders with <paramref name="holders"/> (objects with Id, Since and By, as the store writes them).</summary>
     private static async Task WriteHoldersAsync(PipelineHarness h, params object[] holders)
     {
-        var admission = new Azure.Data.Tables.TableClient(h.Options.StorageConnectionString, h.Options.AdmissionTable);
+        var admission = AdmissionTable(h);
         await admission.CreateIfNotExistsAsync();
         await admission.UpsertEntityAsync(
             new Azure.Data.Tables.TableEntity("slots", "holders") { ["Holders"] = System.Text.Json.JsonSerializer.Serialize(holders) });
     }
+
+    /// <summary>The admission table, as the store uses it.</summary>
+    private static Azure.Data.Tables.TableClient AdmissionTable(PipelineHarness h) => new(h.Options.StorageConnectionString, h.Options.AdmissionTable);
+
+    /// <summary>How many places in line the table holds.</summary>
+    private static async Task<int> PlacesAsync(Azure.Data.Tables.TableClient admission) =>
+        await admission.QueryAsync<Azure.Data.Tables.TableEntity>("PartitionKey eq 'waiting'").CountAsync();
 
     private static void AssertSweep(SweepOutcome outcome, string[] woken, bool waiting)
     {
