@@ -181,21 +181,14 @@ public sealed partial class VideoActivities(
     {
         var watch = Stopwatch.StartNew();
         var input = await files.GetInputAsync(request.Job, request.Probe.SizeBytes, CancellationToken.None);
-        var wanted = (
-            from view in request.Plan.Views
-            from segment in view.Segments
-            from clip in segment.Clips
-            select (View: view, Segment: segment.Index, Clip: clip)).ToList();
-        var tensors = await frames.ExtractAsync(input, request.Probe, [.. wanted.Select(w => new ClipRequest(w.View.View, w.Clip))], CancellationToken.None);
+        var wanted = PlannedClips.Of(request.Plan);
+        var tensors = await frames.ExtractAsync(input, request.Probe, PlannedClips.Requests(wanted), CancellationToken.None);
         await files.EnsureUnchangedAsync(request.Job, input, CancellationToken.None);
         var pictured = options.Value.Pictures
-            ? await pictures.WriteAsync(request.Job.VideoId, request.Probe, [.. wanted.Select((w, i) => (w.View, w.Clip, tensors[i]))], CancellationToken.None)
+            ? await pictures.WriteAsync(request.Job.VideoId, request.Probe, PlannedClips.Decoded(wanted, tensors), CancellationToken.None)
             : null;
         var extractMs = Math.Round(watch.Elapsed.TotalMilliseconds, 1);
-        var parts = wanted.Select((w, i) => (w.View, w.Segment, Tensor: tensors[i]))
-            .GroupBy(p => (p.View, p.Segment))
-            .Select(g => (g.Key.View, g.Key.Segment, Clips: (IReadOnlyList<Core.Tensors.ClipTensor>)[.. g.Select(p => p.Tensor)]))
-            .ToList();
+        var parts = PlannedClips.Parts(wanted, tensors);
         PipelineTelemetry.CurrentSpan?
             .SetTag(TelemetryTags.Streamed, input.IsRemote)
             .SetTag(TelemetryTags.Views, request.Plan.Views.Count)

@@ -51,22 +51,17 @@ internal static class DirectRun
             registry.Available.Select(m => m.Manifest),
             new PlanOptions { ClipsPerSegment = options.ClipsPerSegment, MaxShotClips = options.MaxShotClips },
             cuts);
-        var wanted = (
-            from view in plan.Views
-            from segment in view.Segments
-            from clip in segment.Clips
-            select (View: view, Segment: segment.Index, Clip: clip)).ToList();
-        var tensors = await services.GetRequiredService<FrameSource>().ExtractAsync(
-            input, probe, [.. wanted.Select(w => new ClipRequest(w.View.View, w.Clip))], cancellationToken);
+        var wanted = PlannedClips.Of(plan);
+        var tensors = await services.GetRequiredService<FrameSource>().ExtractAsync(input, probe, PlannedClips.Requests(wanted), cancellationToken);
         if (options.Pictures)
         {
-            services.GetRequiredService<PictureMaker>().Make(probe, [.. wanted.Select((w, i) => (w.View, w.Clip, tensors[i]))]);
+            services.GetRequiredService<PictureMaker>().Make(probe, PlannedClips.Decoded(wanted, tensors));
         }
 
         var runner = services.GetRequiredService<ModelRunner>();
-        foreach (var part in wanted.Select((w, i) => (w.View, w.Segment, Tensor: tensors[i])).GroupBy(p => (p.View, p.Segment)))
+        foreach (var part in PlannedClips.Parts(wanted, tensors))
         {
-            runner.Run(Path.GetFileName(file), part.Key.View.View.Key, part.Key.View.ModelIds, part.Key.View.Flows ?? [], [.. part.Select(p => p.Tensor)]);
+            runner.Run(Path.GetFileName(file), part.View.View.Key, part.View.ModelIds, part.View.Flows ?? [], part.Clips);
         }
     }
 }
