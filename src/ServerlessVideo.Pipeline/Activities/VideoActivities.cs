@@ -115,17 +115,25 @@ public sealed partial class VideoActivities(
         }
     }
 
-    /// <summary>The row shows Running from <paramref name="now"/>; a retry keeps the first start. A final row is left alone.</summary>
+    /// <summary>
+    /// The row shows Running from <paramref name="now"/>; a retry keeps the first start. A final row is left alone. The
+    /// row the starter wrote is marked without a read (on its ETag); any other is read first.
+    /// </summary>
     private async Task<DateTimeOffset> MarkRunningAsync(VideoJob job, DateTimeOffset now)
     {
+        var running = VideoRow.Of(job, VideoStatuses.Running);
+        running.StartedAt = now;
+        if (job.RowETag is { } queued && await results.TryMergeUnchangedAsync(running, new Azure.ETag(queued), CancellationToken.None))
+        {
+            return now;
+        }
+
         var row = await results.GetAsync(job.VideoId, CancellationToken.None);
         if (row is not null && (VideoStatuses.IsFinal(row.Status) || row.Status == VideoStatuses.Running) && row.StartedAt is { } started)
         {
             return started;
         }
 
-        var running = VideoRow.Of(job, VideoStatuses.Running);
-        running.StartedAt = now;
         await results.MergeAsync(running, CancellationToken.None);
         return now;
     }

@@ -15,4 +15,10 @@ public sealed record VideoJob(string VideoId, string Container, string BlobName,
     /// wake-up alone. False in jobs started before the watch existed (their histories re-check on a timer, and replay so).
     /// </summary>
     public bool Watched { get; init; }
+
+    /// <summary>
+    /// The ETag of the video's row as the starter wrote (or read) it, Queued: the first activity marks the row Running
+    /// on that condition alone, without reading it first. Null when unknown; a stale one costs that read.
+    /// </summary>
+    public string? RowETag { get; init; }
 }

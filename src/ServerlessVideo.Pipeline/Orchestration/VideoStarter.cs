@@ -10,7 +10,7 @@ namespace ServerlessVideo.Pipeline.Orchestration;
 
 /// <summary>
 /// Starts the orchestration for one uploaded blob version, at most once: the instance id derives from
-/// (container, name, ETag); a video that already has a row or an instance is left alone, and "already exists" from
+/// (container, name, ETag); a video whose row is final, or that has an instance, is left alone, and "already exists" from
 /// the scheduler counts as success. Every host's trigger goes through here.
 /// </summary>
 /// <remarks>
@@ -67,31 +67,34 @@ public sealed partial class VideoStarter(ResultStore results, VideoFileCache fil
         return settled;
     }
 
-
+    /// <summary>
+    /// Starts the video unless it is final or has an instance. A new video costs one conditional insert before its
+    /// start: the insert succeeding says it has no row, and so no instance (a row is written before its instance is
+    /// scheduled, and deleting a video purges its instance first). Only a video that has a row is looked at further.
+    /// </summary>
     public async Task<string> StartAsync(DurableTaskClient client, string container, string blobName, string etag, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var job = JobOf(container, blobName, etag, now);
-        var existing = await client.GetInstanceAsync(job.VideoId, getInputsAndOutputs: false, cancellationToken);
-        if (existing is not null)
+        if (await InsertQueuedAsync(job, cancellationToken) is { } inserted)
         {
-            return job.VideoId;
+            job = job with { RowETag = inserted.ToString() };
         }
+        else
+        {
+            // Recorded already (by sv submit, or a watcher or trigger that got there first), or started before.
+            var row = await results.GetAsync(job.VideoId, cancellationToken);
+            if (row is not null && VideoStatuses.IsFinal(row.Status)
+                || await client.GetInstanceAsync(job.VideoId, getInputsAndOutputs: false, cancellationToken) is not null)
+            {
+                return job.VideoId;
+            }
 
-        var row = await results.GetAsync(job.VideoId, cancellationToken);
-        if (row is not null && VideoStatuses.IsFinal(row.Status))
-        {
-            return job.VideoId;
-        }
-
-        // A video is submitted once: when its Queued row was recorded (by sv submit, or a watcher that got there first).
-        // Every later write carries the job's time, and the list's index is keyed by it.
-        if (row?.SubmittedAt is { } recorded)
-        {
-            job = job with { SubmittedAt = recorded };
-        }
-        else if (!await InsertQueuedAsync(job, cancellationToken) && (await results.GetAsync(job.VideoId, cancellationToken))?.SubmittedAt is { } first)
-        {
-            job = job with { SubmittedAt = first };
+            // A video is submitted once: when its Queued row was recorded. Every later write carries the job's time,
+            // and the list's index is keyed by it.
+            if (row?.SubmittedAt is { } recorded)
+            {
+                job = job with { SubmittedAt = recorded, RowETag = row.ETag.ToString() };
+            }
         }
 
         job = await AskForSlotAsync(job, cancellationToken);
@@ -184,8 +187,8 @@ public sealed partial class VideoStarter(ResultStore results, VideoFileCache fil
     private static VideoJob JobOf(string container, string blobName, string etag, DateTimeOffset now) =>
         new(VideoIds.FromBlob(container, blobName, etag), container, blobName, etag.Trim('"'), now);
 
-    /// <summary>The Queued row, unless the video has a row already.</summary>
-    private Task<bool> InsertQueuedAsync(VideoJob job, CancellationToken cancellationToken) =>
+    /// <summary>The Queued row, unless the video has a row already; its ETag, or null.</summary>
+    private Task<ETag?> InsertQueuedAsync(VideoJob job, CancellationToken cancellationToken) =>
         results.TryInsertAsync(VideoRow.Of(job, VideoStatuses.Queued), cancellationToken);
 
     private static bool IsAlreadyExists(Exception ex)

@@ -6,20 +6,43 @@ namespace ServerlessVideo.Pipeline.Storage;
 /// <summary>The worker's reads and writes of video and model result rows (the HTTP API reads through <see cref="ResultQueries"/>).</summary>
 public sealed class ResultStore(StorageClients storage)
 {
-    /// <summary>Inserts a Queued row unless the video already has one (a re-delivered upload keeps its state).</summary>
-    public async Task<bool> TryInsertAsync(VideoRow row, CancellationToken cancellationToken)
+    /// <summary>
+    /// Inserts a Queued row unless the video already has one (a re-delivered upload keeps its state); the inserted row's
+    /// ETag, or null when there was a row.
+    /// </summary>
+    public async Task<ETag?> TryInsertAsync(VideoRow row, CancellationToken cancellationToken)
     {
         await storage.EnsureCreatedAsync();
         try
         {
-            await storage.VideoRows.AddEntityAsync(row, cancellationToken);
+            var inserted = await storage.VideoRows.AddEntityAsync(row, cancellationToken);
             await IndexAsync(row, cancellationToken);
-            return true;
+            return inserted.Headers.ETag;
         }
         catch (RequestFailedException ex) when (ex.Status == 409)
         {
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Merges <paramref name="row"/> into the stored row only if that is still the version <paramref name="etag"/> names;
+    /// false when it has changed or is gone.
+    /// </summary>
+    public async Task<bool> TryMergeUnchangedAsync(VideoRow row, ETag etag, CancellationToken cancellationToken)
+    {
+        await storage.EnsureCreatedAsync();
+        try
+        {
+            await storage.VideoRows.UpdateEntityAsync(row, etag, TableUpdateMode.Merge, cancellationToken);
+        }
+        catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+        {
             return false;
         }
+
+        await IndexAsync(row, cancellationToken);
+        return true;
     }
 
     /// <summary>Merges the set columns of <paramref name="row"/> into the stored row.</summary>

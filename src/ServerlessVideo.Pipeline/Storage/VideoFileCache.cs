@@ -115,10 +115,60 @@ public sealed partial class VideoFileCache(StorageClients storage, IOptions<Pipe
         }
     }
 
-    /// <summary>Size and metadata of <paramref name="job"/>'s blob version; <see cref="ReasonCodes.NotFound"/> when it is gone.</summary>
-    public async Task<BlobFacts> GetFactsAsync(VideoJob job, CancellationToken cancellationToken) =>
-        await FindAsync(job.BlobName, job.ETag, cancellationToken)
-        ?? throw Gone(job, null);
+    /// <summary>
+    /// Size and metadata of <paramref name="job"/>'s blob version; <see cref="ReasonCodes.NotFound"/> when it is gone. One
+    /// read of the blob's first <see cref="FirstRead"/> bytes: a blob no larger comes whole with its facts and becomes
+    /// this worker's local copy (unless it is read in place), so a short clip costs one request, not a look and a
+    /// download. Nothing more than that is read before the caller checks the size.
+    /// </summary>
+    public async Task<BlobFacts> GetFactsAsync(VideoJob job, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(job);
+        BlobDownloadStreamingResult first;
+        try
+        {
+            first = (await storage.Videos.GetBlobClient(job.BlobName).DownloadStreamingAsync(
+                new BlobDownloadOptions { Range = new HttpRange(0, FirstRead), Conditions = new BlobRequestConditions { IfMatch = new ETag(job.ETag) } },
+                cancellationToken)).Value;
+        }
+        catch (RequestFailedException ex) when (ex.Status is 404 or 412)
+        {
+            throw Gone(job, ex);
+        }
+        catch (RequestFailedException ex) when (ex.Status == 416)
+        {
+            // An empty blob has no first byte to read.
+            return await FindAsync(job.BlobName, job.ETag, cancellationToken) ?? throw Gone(job, ex);
+        }
+
+        using (first)
+        {
+            var size = TotalSize(first.Details);
+            var streamed = options.Value.StreamFromBytes is { } streamFrom && size >= streamFrom;
+            if (size <= FirstRead && !streamed)
+            {
+                await KeepLocalAsync(job, partial => WriteAsync(first.Content, partial, cancellationToken), cancellationToken);
+            }
+
+            return new BlobFacts(size, first.Details.Metadata);
+        }
+    }
+
+    /// <summary>Bytes <see cref="GetFactsAsync"/> reads: a blob this small is downloaded with its facts.</summary>
+    public const int FirstRead = 4 * 1024 * 1024;
+
+    /// <summary>The whole blob's size from a ranged read's <c>Content-Range</c> (bytes first-last/total).</summary>
+    private static long TotalSize(BlobDownloadDetails details) =>
+        details.ContentRange is { } range && range.LastIndexOf('/') is var slash and >= 0
+            && long.TryParse(range.AsSpan(slash + 1), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var total)
+            ? total
+            : details.ContentLength;
+
+    private static async Task WriteAsync(Stream content, string path, CancellationToken cancellationToken)
+    {
+        await using var file = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.None, 81920, useAsync: true);
+        await content.CopyToAsync(file, cancellationToken);
+    }
 
     /// <summary>The size of this exact version of a blob (name and ETag), or null when it was deleted or overwritten.</summary>
     public async Task<long?> FindSizeAsync(string blobName, string etag, CancellationToken cancellationToken) =>
@@ -155,22 +205,9 @@ public sealed partial class VideoFileCache(StorageClients storage, IOptions<Pipe
     }
 
     /// <summary>Path of the local copy of <paramref name="job"/>'s blob, downloading it if this worker has none.</summary>
-    public async Task<string> GetLocalPathAsync(VideoJob job, CancellationToken cancellationToken)
-    {
-        var folder = FolderOf(job.VideoId);
-        var path = Path.Combine(folder, "source");
-        var gate = _locks.GetOrAdd(job.VideoId, _ => new SemaphoreSlim(1, 1));
-        await gate.WaitAsync(cancellationToken);
-        try
+    public Task<string> GetLocalPathAsync(VideoJob job, CancellationToken cancellationToken) =>
+        KeepLocalAsync(job, async partial =>
         {
-            if (File.Exists(path))
-            {
-                return path;
-            }
-
-            Directory.CreateDirectory(folder);
-            // A name of its own: another worker process sharing this folder may be downloading the same video.
-            var partial = $"{path}.{Guid.NewGuid():N}.partial";
             try
             {
                 await storage.Videos.GetBlobClient(job.BlobName).DownloadToAsync(partial,
@@ -192,6 +229,37 @@ public sealed partial class VideoFileCache(StorageClients storage, IOptions<Pipe
             catch (RequestFailedException ex) when (ex.Status is 404 or 412)
             {
                 throw Gone(job, ex);
+            }
+        }, cancellationToken);
+
+    /// <summary>
+    /// Path of the local copy of <paramref name="job"/>'s blob; when this worker has none, <paramref name="write"/> makes it
+    /// under a name of its own that becomes the copy once whole.
+    /// </summary>
+    private async Task<string> KeepLocalAsync(VideoJob job, Func<string, Task> write, CancellationToken cancellationToken)
+    {
+        var folder = FolderOf(job.VideoId);
+        var path = Path.Combine(folder, "source");
+        var gate = _locks.GetOrAdd(job.VideoId, _ => new SemaphoreSlim(1, 1));
+        await gate.WaitAsync(cancellationToken);
+        try
+        {
+            if (File.Exists(path))
+            {
+                return path;
+            }
+
+            Directory.CreateDirectory(folder);
+            // A name of its own: another worker process sharing this folder may be downloading the same video.
+            var partial = $"{path}.{Guid.NewGuid():N}.partial";
+            try
+            {
+                await write(partial);
+            }
+            catch
+            {
+                File.Delete(partial);
+                throw;
             }
 
             File.Move(partial, path, overwrite: true);
