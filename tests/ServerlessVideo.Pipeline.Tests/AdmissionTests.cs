@@ -197,6 +197,27 @@ public sealed class AdmissionTests
         Assert.Null(await h.Client.GetInstanceAsync(TaskNames.AdmissionWatchId, CancellationToken.None));
     }
 
+    [Fact]
+    public async Task An_ask_right_after_a_wake_up_is_admitted_unread_but_a_late_one_reads_the_slots()
+    {
+        await using var h = await PipelineHarness.StartAsync(configure: x => x.Options.MaxVideosInFlight = 1);
+        await GhostHoldsTheSlotAsync(h);
+        var (name, etag) = await h.UploadAsync(await TestVideos.ColourAsync(h.Scratch, "green", 160, 120, 25, 2));
+        var job = new VideoJob(Core.VideoIds.FromBlob(h.Options.VideosContainer, name, etag), h.Options.VideosContainer, name, etag.Trim('"'), DateTimeOffset.UtcNow);
+        await h.Service<ResultStore>().TryInsertAsync(VideoRow.Of(job, VideoStatuses.Queued), CancellationToken.None);
+        var activities = h.Service<Activities.VideoActivities>();
+
+        // Woken long ago (its wake-up may be stale): the slots are read, and the ghost holds the only one.
+        var late = await activities.PrepareAsync(new PrepareRequest(job, DateTimeOffset.UtcNow - AdmissionStore.TrustHandOffFor - TimeSpan.FromSeconds(1)) { Handed = true });
+        Assert.False(late.Admitted);
+        Assert.Equal(1, late.QueuePosition);
+
+        // Just woken: a wake-up is sent only with the slot handed, so the activity goes ahead without reading.
+        var now = await activities.PrepareAsync(new PrepareRequest(job, DateTimeOffset.UtcNow) { Handed = true });
+        Assert.True(now.Admitted);
+        Assert.Null(now.Failure);
+    }
+
     /// <summary>The one slot held, since now, by "ghost", a video whose row is already final: it will never hand the slot on.</summary>
     private static async Task GhostHoldsTheSlotAsync(PipelineHarness h)
     {

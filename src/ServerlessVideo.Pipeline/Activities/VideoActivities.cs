@@ -45,7 +45,9 @@ public sealed partial class VideoActivities(
     public async Task<PrepareOutcome> PrepareAsync(PrepareRequest request)
     {
         var job = request.Job;
-        var (admitted, position) = await admission.TryAdmitAsync(job, CancellationToken.None);
+        var (admitted, position) = request.Handed && DateTimeOffset.UtcNow - request.Now < AdmissionStore.TrustHandOffFor
+            ? (true, 0)
+            : await admission.TryAdmitAsync(job, CancellationToken.None);
         if (!admitted)
         {
             PipelineTelemetry.CurrentSpan?.SetTag(TelemetryTags.QueuePosition, position);

@@ -8,5 +8,12 @@ namespace ServerlessVideo.Pipeline.Messages;
 /// </summary>
 public sealed record PrepareRequest(VideoJob Job, DateTimeOffset Now, bool FinishShort = false) : IVideoMessage
 {
+    /// <summary>
+    /// The ask follows a wake-up, which is sent only once the slot is the video's: the activity takes it as admitted
+    /// without reading the holders, when it starts within <see cref="Storage.AdmissionStore.TrustHandOffFor"/> of
+    /// <see cref="Now"/>.
+    /// </summary>
+    public bool Handed { get; init; }
+
     string IVideoMessage.VideoId => Job.VideoId;
 }

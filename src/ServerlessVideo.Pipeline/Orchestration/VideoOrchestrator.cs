@@ -144,11 +144,13 @@ public sealed class VideoOrchestrator : TaskOrchestrator<VideoJob, VideoOutcome>
         var recheck = FirstRecheck;
         var position = job.QueuePosition;
         var watched = position is not null && job.Watched;
+        var handed = false;
         for (var asked = 0; asked < MaxAsks; asked++)
         {
             if (position is null)
             {
-                var prepared = await context.CallActivityAsync<PrepareOutcome>(TaskNames.PrepareVideo, new PrepareRequest(job, context.CurrentUtcDateTime, FinishShort: true), Retry);
+                var prepared = await context.CallActivityAsync<PrepareOutcome>(
+                    TaskNames.PrepareVideo, new PrepareRequest(job, context.CurrentUtcDateTime, FinishShort: true) { Handed = handed }, Retry);
                 if (prepared.Admitted)
                 {
                     return prepared;
@@ -161,16 +163,19 @@ public sealed class VideoOrchestrator : TaskOrchestrator<VideoJob, VideoOutcome>
             if (watched)
             {
                 await context.WaitForExternalEvent<bool>(TaskNames.AdmittedEvent);
+                handed = true;
             }
             else
             {
                 try
                 {
                     await context.WaitForExternalEvent<bool>(TaskNames.AdmittedEvent, recheck);
+                    handed = true;
                 }
                 catch (TaskCanceledException)
                 {
                     // No wake-up within the re-check interval: ask again.
+                    handed = false;
                 }
 
                 recheck = recheck * 2 > MaxRecheck ? MaxRecheck : recheck * 2;

@@ -39,6 +39,13 @@ public sealed class AdmissionStore(StorageClients storage, ResultStore results, 
     /// </summary>
     public static readonly TimeSpan GiveUpAfter = TimeSpan.FromMinutes(5);
 
+    /// <summary>
+    /// How long after its wake-up a video's first activity takes its slot as held without reading the holders. A slot
+    /// handed on is taken back only when its video's row is final, missing for <see cref="MissingRowGrace"/>, or still
+    /// Queued after <see cref="GiveUpAfter"/>: none of which can happen to a video woken this recently.
+    /// </summary>
+    public static readonly TimeSpan TrustHandOffFor = TimeSpan.FromMinutes(1);
+
     /// <summary>What a slot handed on by the admission watch names as the video that handed it.</summary>
     private const string WatchHolder = "admission-watch";
 
@@ -50,16 +57,22 @@ public sealed class AdmissionStore(StorageClients storage, ResultStore results, 
     /// <summary>Filters are strings: LINQ filters compile an expression (new code to JIT) on every call.</summary>
     private static readonly string WaitingFilter = TableClient.CreateQueryFilter($"PartitionKey eq {WaitingPartition}");
 
-    /// <summary>Admits the video if it already holds a slot or is first in line for a free one; else its place in line (1 = next).</summary>
+    /// <summary>
+    /// Admits the video if it already holds a slot or is first in line for a free one; else its place in line (1 = next).
+    /// One query reads the holders and the line up to this video; a video that must wait then writes its place, one
+    /// admitted writes the holders (on their ETag, so two workers cannot both take the last slot). A slot freed between
+    /// the read and the place's write is handed on by the <see cref="Orchestration.AdmissionWatch"/>'s sweep.
+    /// </summary>
     public async Task<(bool Admitted, int Position)> TryAdmitAsync(VideoJob job, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(job);
         await storage.EnsureCreatedAsync();
         var key = WaitingKey(job);
-        var queued = false;
         for (var attempt = 0; attempt < Attempts; attempt++)
         {
-            var (slots, holders) = await ReadSlotsAsync(cancellationToken);
+            var (slots, holders, line) = await ReadLineAsync(key, null, cancellationToken);
+            var queued = line.RemoveAll(row => row.RowKey == key) > 0;
+            var ahead = line.Count;
             if (holders.Any(h => h.Id == job.VideoId))
             {
                 return (true, 0);
@@ -70,26 +83,15 @@ public sealed class AdmissionStore(StorageClients storage, ResultStore results, 
                 holders = await PruneAsync(holders, cancellationToken);
             }
 
-            // Full: take a place in line before looking at it, so a release from now on sees this video. With a slot
-            // free, the line is only read: a video admitted at once never writes (and deletes) a place.
             var free = Max - holders.Count;
-            if (free <= 0 && !queued)
-            {
-                await WriteWaitingAsync(job, key, cancellationToken);
-                queued = true;
-            }
-
-            // The line up to this video's own place, which an earlier ask may have written.
-            var ahead = await WaitingAsync(key, cancellationToken);
-            queued |= ahead.Remove(key);
-            if (free <= ahead.Count)
+            if (free <= ahead)
             {
                 if (!queued)
                 {
                     await WriteWaitingAsync(job, key, cancellationToken);
                 }
 
-                return (false, ahead.Count - free + 1);
+                return (false, ahead - free + 1);
             }
 
             holders.Add(new Holder(job.VideoId, time.GetUtcNow()));
@@ -163,25 +165,13 @@ public sealed class AdmissionStore(StorageClients storage, ResultStore results, 
         var by = releasing ?? WatchHolder;
         for (var attempt = 0; attempt < Attempts; attempt++)
         {
-            var (slots, holders) = await ReadSlotsAsync(cancellationToken);
-            var before = holders.Count;
-            List<string> again;
-            var unstarted = false;
-            if (releasing is null)
-            {
-                (holders, again, unstarted) = await CheckHoldersAsync(holders, cancellationToken);
-            }
-            else
-            {
-                holders.RemoveAll(h => h.Id == releasing);
-                again = [.. holders.Where(h => h.By == releasing).Select(h => h.Id)];
-            }
-
+            // Enough of the line for every free slot, past the places holders may have left behind.
+            var (slots, read, line) = await ReadLineAsync(null, 2 * Max + 2, cancellationToken);
+            var (holders, before, again, unstarted) = await SettleHoldersAsync(read, releasing, cancellationToken);
             var next = new List<TableEntity>();
             var leftover = new List<TableEntity>();
             var waiting = false;
-            await foreach (var row in storage.Admission.QueryAsync<TableEntity>(
-                WaitingFilter, maxPerPage: Max + 1, cancellationToken: cancellationToken))
+            foreach (var row in line)
             {
                 var id = row.GetString("VideoId");
                 if (id == releasing || holders.Any(h => h.Id == id))
@@ -229,21 +219,60 @@ public sealed class AdmissionStore(StorageClients storage, ResultStore results, 
         throw new RequestFailedException(409, "The admission row kept changing; try again.");
     }
 
+    /// <summary>
+    /// The holders once <paramref name="releasing"/> has given its slot up (and the videos its release already handed
+    /// slots to, to wake again), or, for a sweep, once gone holders are dropped (and the stalled ones to wake again, and
+    /// whether any may not have started); with how many there were before.
+    /// </summary>
+    private async Task<(List<Holder> Holders, int Before, List<string> Again, bool Unstarted)> SettleHoldersAsync(
+        List<Holder> holders, string? releasing, CancellationToken cancellationToken)
+    {
+        var before = holders.Count;
+        if (releasing is null)
+        {
+            var (alive, stalled, unstarted) = await CheckHoldersAsync(holders, cancellationToken);
+            return (alive, before, stalled, unstarted);
+        }
+
+        holders.RemoveAll(h => h.Id == releasing);
+        return (holders, before, [.. holders.Where(h => h.By == releasing).Select(h => h.Id)], false);
+    }
+
     private int Max => Math.Max(1, options.Value.MaxVideosInFlight);
 
     /// <summary>Time-ordered, so a partition scan is the line in order of submission.</summary>
     private static string WaitingKey(VideoJob job) =>
         string.Create(CultureInfo.InvariantCulture, $"{job.SubmittedAt.UtcTicks:D19}-{job.VideoId}");
 
-    private async Task<(TableEntity? Slots, List<Holder> Holders)> ReadSlotsAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The holders (with their row, for its ETag) and the places in line, up to and including <paramref name="upTo"/>
+    /// when given, at most <paramref name="take"/> of them when given, in order. One query: "slots" sorts before
+    /// "waiting", and a partition's rows by key.
+    /// </summary>
+    private async Task<(TableEntity? Slots, List<Holder> Holders, List<TableEntity> Line)> ReadLineAsync(string? upTo, int? take, CancellationToken cancellationToken)
     {
-        var found = await storage.Admission.GetEntityIfExistsAsync<TableEntity>(SlotsPartition, SlotsRow, cancellationToken: cancellationToken);
-        if (!found.HasValue)
+        var filter = upTo is null
+            ? TableClient.CreateQueryFilter($"(PartitionKey eq {SlotsPartition} and RowKey eq {SlotsRow}) or PartitionKey eq {WaitingPartition}")
+            : TableClient.CreateQueryFilter($"(PartitionKey eq {SlotsPartition} and RowKey eq {SlotsRow}) or (PartitionKey eq {WaitingPartition} and RowKey le {upTo})");
+        TableEntity? slots = null;
+        var line = new List<TableEntity>();
+        await foreach (var row in storage.Admission.QueryAsync<TableEntity>(filter, maxPerPage: take + 1, cancellationToken: cancellationToken))
         {
-            return (null, []);
+            if (row.PartitionKey == SlotsPartition)
+            {
+                slots = row;
+                continue;
+            }
+
+            line.Add(row);
+            if (line.Count == take)
+            {
+                // Before the enumeration asks for another page.
+                break;
+            }
         }
 
-        return (found.Value, ParseHolders(found.Value!.GetString("Holders")));
+        return (slots, ParseHolders(slots?.GetString("Holders")), line);
     }
 
     /// <summary>The holders' JSON; bare ids (the first format, with no admission time) count as admitted long ago.</summary>
@@ -284,19 +313,6 @@ public sealed class AdmissionStore(StorageClients storage, ResultStore results, 
         {
             return false;
         }
-    }
-
-    /// <summary>The waiting rows up to and including <paramref name="key"/>, in order.</summary>
-    private async Task<List<string>> WaitingAsync(string key, CancellationToken cancellationToken)
-    {
-        var ahead = new List<string>();
-        await foreach (var row in storage.Admission.QueryAsync<TableEntity>(
-            TableClient.CreateQueryFilter($"PartitionKey eq {WaitingPartition} and RowKey le {key}"), select: ["RowKey"], cancellationToken: cancellationToken))
-        {
-            ahead.Add(row.RowKey);
-        }
-
-        return ahead;
     }
 
     private async Task<List<Holder>> PruneAsync(List<Holder> holders, CancellationToken cancellationToken) =>
