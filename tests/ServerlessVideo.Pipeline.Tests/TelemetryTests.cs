@@ -173,6 +173,47 @@ public sealed class TelemetryTests(ITestOutputHelper output)
         }
     }
 
+    [Fact]
+    public async Task A_short_video_with_a_free_slot_costs_fifteen_requests_of_the_pipelines_own_storage()
+    {
+        var metrics = new List<MetricSnapshot>();
+        using var metering = Sdk.CreateMeterProviderBuilder().AddMeter(PipelineTelemetry.MeterName).AddInMemoryExporter(metrics).Build();
+        await using var h = await PipelineHarness.StartAsync();
+        // The first video also creates the containers and tables: the second one's requests are what a video costs.
+        await h.RunAsync(await TestVideos.ColourAsync(h.Scratch, "red", 160, 120, 25, 2));
+        metering.ForceFlush();
+        var before = Requests(metrics);
+        var (_, outcome, _) = await h.RunAsync(await TestVideos.ColourAsync(h.Scratch, "blue", 160, 120, 25, 2));
+        Assert.Equal(VideoStatuses.Completed, outcome.Status);
+        metering.ForceFlush();
+        var cost = Requests(metrics).ToDictionary(r => r.Key, r => r.Value - before.GetValueOrDefault(r.Key));
+        output.WriteLine(string.Join(", ", cost.Select(c => $"{c.Key} {c.Value}")));
+
+        Assert.Equal(
+            new Dictionary<string, long>
+            {
+                // The Queued row; the model rows in one transaction.
+                ["table POST"] = 2,
+                // The index entry three times (Queued, Running, final), the Running mark on the starter's ETag, the final row.
+                ["table PATCH"] = 5,
+                // Admission: the starter's ask, the activity's, the release's (each one query of the holders and the line).
+                ["table GET"] = 3,
+                // The holders written when the starter admits it and when the release gives its slot up.
+                ["table PUT"] = 2,
+                // The upload read once, facts and bytes together.
+                ["blob GET"] = 1,
+                // The key-frame strip and the timeline (the colour baseline reads no flow: no flow picture).
+                ["blob PUT"] = 2,
+            },
+            cost.Where(c => c.Value > 0).ToDictionary());
+    }
+
+    /// <summary>Storage requests counted so far, by "service method".</summary>
+    private static Dictionary<string, long> Requests(List<MetricSnapshot> metrics) =>
+        Points(metrics, PipelineTelemetry.StorageRequestsCounter)
+            .GroupBy(p => $"{p.Tags[TelemetryTags.StorageService]} {p.Tags[TelemetryTags.Method]}")
+            .ToDictionary(g => g.Key, g => g.Sum(p => p.Point.GetSumLong()));
+
     private static List<Activity> SpansOf(List<Activity> exported, string videoId)
     {
         var spans = exported.Where(s => (string?)s.GetTagItem(TelemetryTags.VideoId) == videoId).ToList();

@@ -3,6 +3,7 @@ using Azure.Data.Tables;
 using Azure.Identity;
 using Azure.Storage.Blobs;
 using Microsoft.Extensions.Options;
+using ServerlessVideo.Pipeline.Telemetry;
 
 namespace ServerlessVideo.Pipeline.Storage;
 
@@ -18,17 +19,21 @@ public sealed class StorageClients
     private readonly TableServiceClient _tables;
     private Task? _created;
 
-    public StorageClients(IOptions<PipelineOptions> options)
+    /// <param name="options">Where the storage account is.</param>
+    /// <param name="telemetry">When given, every request is counted in <see cref="PipelineTelemetry.StorageRequestsCounter"/>.</param>
+    public StorageClients(IOptions<PipelineOptions> options, PipelineTelemetry? telemetry = null)
     {
         var o = options.Value;
-        var query = QueryOptions(o.ApiTimeout);
+        var blobOptions = StorageRequestMeter.On(new BlobClientOptions(), telemetry, "blob");
+        var tableOptions = StorageRequestMeter.On(new TableClientOptions(), telemetry, "table");
+        var query = StorageRequestMeter.On(QueryOptions(o.ApiTimeout), telemetry, "table");
         BlobServiceClient blobs;
         TableServiceClient tables;
         TableServiceClient queryTables;
         if (!string.IsNullOrWhiteSpace(o.StorageConnectionString))
         {
-            blobs = new BlobServiceClient(o.StorageConnectionString);
-            tables = new TableServiceClient(o.StorageConnectionString);
+            blobs = new BlobServiceClient(o.StorageConnectionString, blobOptions);
+            tables = new TableServiceClient(o.StorageConnectionString, tableOptions);
             queryTables = new TableServiceClient(o.StorageConnectionString, query);
         }
         else if (!string.IsNullOrWhiteSpace(o.StorageAccountName))
@@ -36,8 +41,8 @@ public sealed class StorageClients
             // Shared-key access is off on the deployed account: a managed identity with data roles is the way in.
             var credential = Credential(o);
             var tableUri = new Uri($"https://{o.StorageAccountName}.table.core.windows.net");
-            blobs = new BlobServiceClient(new Uri($"https://{o.StorageAccountName}.blob.core.windows.net"), credential);
-            tables = new TableServiceClient(tableUri, credential);
+            blobs = new BlobServiceClient(new Uri($"https://{o.StorageAccountName}.blob.core.windows.net"), credential, blobOptions);
+            tables = new TableServiceClient(tableUri, credential, tableOptions);
             queryTables = new TableServiceClient(tableUri, credential, query);
         }
         else

@@ -44,6 +44,12 @@ public sealed class PipelineTelemetry : IDisposable
     /// <summary>Histogram of one activity run in ms, tagged <see cref="TelemetryTags.Task"/> and <see cref="TelemetryTags.Outcome"/>.</summary>
     public const string TaskDurationHistogram = "sv.task.duration";
 
+    /// <summary>
+    /// Counter of requests the pipeline's own storage clients send (each try), tagged <see cref="TelemetryTags.StorageService"/>
+    /// and <see cref="TelemetryTags.Method"/>; the durable backend's are not counted.
+    /// </summary>
+    public const string StorageRequestsCounter = "sv.storage.requests";
+
     private readonly ActivitySource _source = new(SourceName);
     private readonly Meter _meter;
     private readonly Counter<long> _videos;
@@ -59,7 +65,11 @@ public sealed class PipelineTelemetry : IDisposable
         _stageDuration = _meter.CreateHistogram<double>(StageDurationHistogram, "ms", "Wall time of one pipeline stage of one video.");
         _videoDuration = _meter.CreateHistogram<double>(VideoDurationHistogram, "ms", "Wall time of one video from start to its final row.");
         _taskDuration = _meter.CreateHistogram<double>(TaskDurationHistogram, "ms", "Wall time of one activity run.");
+        StorageRequests = _meter.CreateCounter<long>(StorageRequestsCounter, "{request}", "Requests sent by the pipeline's own storage clients.");
     }
+
+    /// <summary>The <see cref="StorageRequestsCounter"/> counter, which <see cref="StorageRequestMeter"/> adds to.</summary>
+    public Counter<long> StorageRequests { get; }
 
     /// <summary>The span of the pipeline activity running now, or null (not traced, or another source's span is current).</summary>
     public static Activity? CurrentSpan => Activity.Current is { } current && current.Source.Name == SourceName ? current : null;

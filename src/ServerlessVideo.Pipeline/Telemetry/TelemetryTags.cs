@@ -12,6 +12,12 @@ public static class TelemetryTags
     /// <summary>Pipeline stage: <c>start</c>, <c>probe</c>, <c>plan</c>, <c>extract</c>, <c>flow</c>, <c>infer</c>, <c>write</c>, <c>cleanup</c>, <c>video</c>.</summary>
     public const string Stage = "sv.stage";
 
+    /// <summary>Storage service of a request: <c>blob</c> or <c>table</c>.</summary>
+    public const string StorageService = "sv.storage_service";
+
+    /// <summary>HTTP method of a storage request.</summary>
+    public const string Method = "sv.method";
+
     /// <summary>Durable task name, on the task-duration histogram.</summary>
     public const string Task = "sv.task";
 
