@@ -75,12 +75,14 @@ internal static class BatchScenario
         context.Phase($"{Name}: pipeline: uploading all {count} at once and waiting until every one is final …");
         var before = CpuSnapshot.Take(context.AzuritePid);
         var gcBefore = GcSnapshot.Take();
+        using var requests = new StorageRequestTally();
         var watch = Stopwatch.StartNew();
         var ids = await Task.WhenAll(files.Select(f => host.UploadAsync(f, $"{context.RunId}-batch-{Path.GetFileName(f)}", cancellationToken)));
         await host.WaitFinalAsync(ids, TimeSpan.FromMinutes(30), n => context.Phase($"{Name}:   {n}/{count} final after {watch.Elapsed.TotalSeconds:0} s"), cancellationToken);
         var pipelineSeconds = watch.Elapsed.TotalSeconds;
         var cpu = CpuSnapshot.Take(context.AzuritePid).Since(before);
         var gc = GcSnapshot.Take().Since(gcBefore);
+        var ownRequests = requests.Count;
         var results = await host.GetFinalAsync(ids, cancellationToken);
         var videos = ids.Select(id => results[id]).ToList();
         var completed = videos.Count(BenchHost.IsCompleted);
@@ -109,13 +111,13 @@ internal static class BatchScenario
         var p95 = BenchStats.Percentile(latencies, 95);
         var aloneMedian = BenchStats.Median(aloneLatencies);
 
-        Report(context, count, completed, decodeSeconds, decodeCpu, inferenceSeconds, flow, bareCpu, bound, pipelineSeconds, cpu, direct, gc, p50, p95, aloneMedian, BenchStats.Median(aloneWall), latencies);
+        Report(context, count, completed, decodeSeconds, decodeCpu, inferenceSeconds, flow, bareCpu, bound, pipelineSeconds, cpu, direct, gc, ownRequests, p50, p95, aloneMedian, BenchStats.Median(aloneWall), latencies);
         return new Result(timings, videos, alone);
     }
 
     private static void Report(
         BenchContext context, int count, int completed, double? decodeSeconds, double? decodeCpu, double inferenceSeconds, BareInference.FlowTiming flow,
-        double bareCpu, double bound, double pipelineSeconds, CpuSnapshot cpu, DirectRun.Timing? direct, GcSnapshot gc, double? p50, double? p95, double? aloneMedian, double? aloneWallMedian,
+        double bareCpu, double bound, double pipelineSeconds, CpuSnapshot cpu, DirectRun.Timing? direct, GcSnapshot gc, long ownRequests, double? p50, double? p95, double? aloneMedian, double? aloneWallMedian,
         IReadOnlyList<double> latencies)
     {
         var report = context.Report;
@@ -151,6 +153,8 @@ internal static class BatchScenario
         report.Row(Name, "CPU: upper bound (Azurite + host − bare inference and flow)", BenchReport.Percent(Share(overhead)), BenchReport.Seconds(overhead), null);
         report.Row(Name, "  worker GC in batch window: collections gen0 / gen1 / gen2, pause",
             string.Create(CultureInfo.InvariantCulture, $"{gc.Gen0} / {gc.Gen1} / {gc.Gen2}, {gc.Pause.TotalMilliseconds:0} ms"), string.Empty, null);
+        report.Row(Name, "  storage requests per video, the worker's own clients (sv.storage.requests)",
+            string.Create(CultureInfo.InvariantCulture, $"{(double)ownRequests / Math.Max(1, count):0.0}"), string.Create(CultureInfo.InvariantCulture, $"{ownRequests} in all"), null);
         report.Note("batch: storage + orchestration = all CPU of the batch window (host + ffmpeg children + Azurite) − the CPU of the same work done directly on the same files "
             + "(probe, plan, one decode, pictures, flows, models; as many at once as the worker runs activities; host + children; the cheaper of two runs); shares are of the batch window's CPU. "
             + "Upper bound = Azurite + max(0, host − bare (inference + flow) CPU × completed/total videos). "
@@ -201,6 +205,7 @@ internal static class BatchScenario
             ["upperBoundShare"] = BenchReport.Round(Share(overhead)),
             ["upperBoundFormula"] = "azurite + max(0, host - bareInferenceAndFlowCpu * completed / clips)",
         };
+        json["ownStorageRequests"] = ownRequests;
         json["workerGc"] = new JsonObject
         {
             ["gen0"] = gc.Gen0,
