@@ -198,7 +198,7 @@ public sealed class AdmissionTests
     }
 
     [Fact]
-    public async Task An_ask_right_after_a_wake_up_is_admitted_unread_but_a_late_one_reads_the_slots()
+    public async Task An_ask_right_after_its_slot_was_handed_or_taken_is_admitted_unread_but_a_late_one_reads_the_slots()
     {
         await using var h = await PipelineHarness.StartAsync(configure: x => x.Options.MaxVideosInFlight = 1);
         await GhostHoldsTheSlotAsync(h);
@@ -207,13 +207,13 @@ public sealed class AdmissionTests
         await h.Service<ResultStore>().TryInsertAsync(VideoRow.Of(job, VideoStatuses.Queued), CancellationToken.None);
         var activities = h.Service<Activities.VideoActivities>();
 
-        // Woken long ago (its wake-up may be stale): the slots are read, and the ghost holds the only one.
-        var late = await activities.PrepareAsync(new PrepareRequest(job, DateTimeOffset.UtcNow - AdmissionStore.TrustHandOffFor - TimeSpan.FromSeconds(1)) { Handed = true });
+        // Held since long ago (its wake-up may be stale): the slots are read, and the ghost holds the only one.
+        var late = await activities.PrepareAsync(new PrepareRequest(job, DateTimeOffset.UtcNow) { HeldSince = DateTimeOffset.UtcNow - AdmissionStore.TrustHandOffFor - TimeSpan.FromSeconds(1) });
         Assert.False(late.Admitted);
         Assert.Equal(1, late.QueuePosition);
 
         // Just woken: a wake-up is sent only with the slot handed, so the activity goes ahead without reading.
-        var now = await activities.PrepareAsync(new PrepareRequest(job, DateTimeOffset.UtcNow) { Handed = true });
+        var now = await activities.PrepareAsync(new PrepareRequest(job, DateTimeOffset.UtcNow) { HeldSince = DateTimeOffset.UtcNow });
         Assert.True(now.Admitted);
         Assert.Null(now.Failure);
     }

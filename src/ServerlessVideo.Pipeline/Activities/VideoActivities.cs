@@ -45,7 +45,7 @@ public sealed partial class VideoActivities(
     public async Task<PrepareOutcome> PrepareAsync(PrepareRequest request)
     {
         var job = request.Job;
-        var (admitted, position) = request.Handed && DateTimeOffset.UtcNow - request.Now < AdmissionStore.TrustHandOffFor
+        var (admitted, position) = request.HeldSince is { } held && DateTimeOffset.UtcNow - held < AdmissionStore.TrustHandOffFor
             ? (true, 0)
             : await admission.TryAdmitAsync(job, CancellationToken.None);
         if (!admitted)

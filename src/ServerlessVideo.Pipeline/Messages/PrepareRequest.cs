@@ -9,11 +9,11 @@ namespace ServerlessVideo.Pipeline.Messages;
 public sealed record PrepareRequest(VideoJob Job, DateTimeOffset Now, bool FinishShort = false) : IVideoMessage
 {
     /// <summary>
-    /// The ask follows a wake-up, which is sent only once the slot is the video's: the activity takes it as admitted
-    /// without reading the holders, when it starts within <see cref="Storage.AdmissionStore.TrustHandOffFor"/> of
-    /// <see cref="Now"/>.
+    /// When the slot became the video's, about, if it already is: taken by its starter, or handed on by a release (a
+    /// wake-up is sent only then; this is when the wake-up arrived, a little after). The activity goes ahead without
+    /// reading the slots when it starts within <see cref="Storage.AdmissionStore.TrustHandOffFor"/> of it.
     /// </summary>
-    public bool Handed { get; init; }
+    public DateTimeOffset? HeldSince { get; init; }
 
     string IVideoMessage.VideoId => Job.VideoId;
 }

@@ -21,4 +21,7 @@ public sealed record VideoJob(string VideoId, string Container, string BlobName,
     /// on that condition alone, without reading it first. Null when unknown; a stale one costs that read.
     /// </summary>
     public string? RowETag { get; init; }
+
+    /// <summary>When the starter took a free slot for the video (its first activity need not ask again); null otherwise.</summary>
+    public DateTimeOffset? AdmittedAt { get; init; }
 }

@@ -53,7 +53,7 @@ public sealed class VideoOrchestrator : TaskOrchestrator<VideoJob, VideoOutcome>
             if (prepared is null)
             {
                 // Waited long: start again with a fresh history (events not yet seen carry over).
-                context.ContinueAsNew(job with { QueuePosition = null, Watched = false }, preserveUnprocessedEvents: true);
+                context.ContinueAsNew(job with { QueuePosition = null, Watched = false, AdmittedAt = null }, preserveUnprocessedEvents: true);
                 return new VideoOutcome(job.VideoId, VideoStatuses.Queued, null, null, null);
             }
 
@@ -144,13 +144,13 @@ public sealed class VideoOrchestrator : TaskOrchestrator<VideoJob, VideoOutcome>
         var recheck = FirstRecheck;
         var position = job.QueuePosition;
         var watched = position is not null && job.Watched;
-        var handed = false;
+        var heldSince = job.AdmittedAt;
         for (var asked = 0; asked < MaxAsks; asked++)
         {
             if (position is null)
             {
                 var prepared = await context.CallActivityAsync<PrepareOutcome>(
-                    TaskNames.PrepareVideo, new PrepareRequest(job, context.CurrentUtcDateTime, FinishShort: true) { Handed = handed }, Retry);
+                    TaskNames.PrepareVideo, new PrepareRequest(job, context.CurrentUtcDateTime, FinishShort: true) { HeldSince = heldSince }, Retry);
                 if (prepared.Admitted)
                 {
                     return prepared;
@@ -163,19 +163,19 @@ public sealed class VideoOrchestrator : TaskOrchestrator<VideoJob, VideoOutcome>
             if (watched)
             {
                 await context.WaitForExternalEvent<bool>(TaskNames.AdmittedEvent);
-                handed = true;
+                heldSince = context.CurrentUtcDateTime;
             }
             else
             {
                 try
                 {
                     await context.WaitForExternalEvent<bool>(TaskNames.AdmittedEvent, recheck);
-                    handed = true;
+                    heldSince = context.CurrentUtcDateTime;
                 }
                 catch (TaskCanceledException)
                 {
                     // No wake-up within the re-check interval: ask again.
-                    handed = false;
+                    heldSince = null;
                 }
 
                 recheck = recheck * 2 > MaxRecheck ? MaxRecheck : recheck * 2;

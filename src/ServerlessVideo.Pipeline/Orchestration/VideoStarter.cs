@@ -131,7 +131,7 @@ public sealed partial class VideoStarter(ResultStore results, VideoFileCache fil
         try
         {
             var (admitted, position) = await admission.TryAdmitAsync(job, cancellationToken);
-            return admitted ? job : job with { QueuePosition = position };
+            return admitted ? job with { AdmittedAt = DateTimeOffset.UtcNow } : job with { QueuePosition = position };
         }
         catch (RequestFailedException ex)
         {

@@ -40,9 +40,10 @@ public sealed class AdmissionStore(StorageClients storage, ResultStore results, 
     public static readonly TimeSpan GiveUpAfter = TimeSpan.FromMinutes(5);
 
     /// <summary>
-    /// How long after its wake-up a video's first activity takes its slot as held without reading the holders. A slot
-    /// handed on is taken back only when its video's row is final, missing for <see cref="MissingRowGrace"/>, or still
-    /// Queued after <see cref="GiveUpAfter"/>: none of which can happen to a video woken this recently.
+    /// How long after its slot became its own (taken by its starter, or handed on and its wake-up arrived) a video's
+    /// activity takes the slot as held without reading the holders. A slot is taken back only when its video's row is
+    /// final, missing for <see cref="MissingRowGrace"/>, or still Queued after <see cref="GiveUpAfter"/>: none of which
+    /// can happen this soon.
     /// </summary>
     public static readonly TimeSpan TrustHandOffFor = TimeSpan.FromMinutes(1);
 
