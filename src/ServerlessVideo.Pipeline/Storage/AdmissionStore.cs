@@ -55,6 +55,9 @@ public sealed class AdmissionStore(StorageClients storage, ResultStore results, 
     private const string WaitingPartition = "waiting";
     private const int Attempts = 50;
 
+    /// <summary>What the line's query reads: the holders from the slots row, the video from a place (and each row's ETag).</summary>
+    private static readonly string[] LineColumns = ["PartitionKey", "RowKey", "Holders", "VideoId"];
+
     /// <summary>Filters are strings: LINQ filters compile an expression (new code to JIT) on every call.</summary>
     private static readonly string WaitingFilter = TableClient.CreateQueryFilter($"PartitionKey eq {WaitingPartition}");
 
@@ -257,7 +260,7 @@ public sealed class AdmissionStore(StorageClients storage, ResultStore results, 
             : TableClient.CreateQueryFilter($"(PartitionKey eq {SlotsPartition} and RowKey eq {SlotsRow}) or (PartitionKey eq {WaitingPartition} and RowKey le {upTo})");
         TableEntity? slots = null;
         var line = new List<TableEntity>();
-        await foreach (var row in storage.Admission.QueryAsync<TableEntity>(filter, maxPerPage: take + 1, cancellationToken: cancellationToken))
+        await foreach (var row in storage.Admission.QueryAsync<TableEntity>(filter, maxPerPage: take + 1, select: LineColumns, cancellationToken: cancellationToken))
         {
             if (row.PartitionKey == SlotsPartition)
             {
