@@ -86,6 +86,9 @@ public sealed class PipelineOptions
     /// <summary>Clips per extraction and inference work item.</summary>
     public int ClipsPerSegment { get; set; } = 4;
 
+    /// <summary>What the planner takes from these settings.</summary>
+    public Core.Planning.PlanOptions Planning() => new() { ClipsPerSegment = ClipsPerSegment, MaxShotClips = MaxShotClips };
+
     /// <summary>
     /// Longest an HTTP API request waits for storage (table reads, the durable client's instance lookup) before it
     /// answers 503 <c>storage_unavailable</c>. The worker's own storage calls keep the SDK's longer retries.

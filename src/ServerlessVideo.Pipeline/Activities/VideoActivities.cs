@@ -165,7 +165,7 @@ public sealed partial class VideoActivities(
         var plan = VideoPlanner.Plan(
             probe,
             models.Available.Where(selection.Includes).Select(m => m.Manifest),
-            new PlanOptions { ClipsPerSegment = options.Value.ClipsPerSegment, MaxShotClips = options.Value.MaxShotClips },
+            options.Value.Planning(),
             cuts);
         PipelineTelemetry.CurrentSpan?
             .SetTag(TelemetryTags.Views, plan.Views.Count)

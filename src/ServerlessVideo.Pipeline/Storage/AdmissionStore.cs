@@ -61,6 +61,8 @@ public sealed class AdmissionStore(StorageClients storage, ResultStore results, 
     /// <summary>Filters are strings: LINQ filters compile an expression (new code to JIT) on every call.</summary>
     private static readonly string WaitingFilter = TableClient.CreateQueryFilter($"PartitionKey eq {WaitingPartition}");
 
+    private static readonly string SlotsFilter = TableClient.CreateQueryFilter($"PartitionKey eq {SlotsPartition} and RowKey eq {SlotsRow}");
+
     /// <summary>
     /// Admits the video if it already holds a slot or is first in line for a free one; else its place in line (1 = next).
     /// One query reads the holders and the line up to this video; a video that must wait then writes its place, one
@@ -255,9 +257,8 @@ public sealed class AdmissionStore(StorageClients storage, ResultStore results, 
     /// </summary>
     private async Task<(TableEntity? Slots, List<Holder> Holders, List<TableEntity> Line)> ReadLineAsync(string? upTo, int? take, CancellationToken cancellationToken)
     {
-        var filter = upTo is null
-            ? TableClient.CreateQueryFilter($"(PartitionKey eq {SlotsPartition} and RowKey eq {SlotsRow}) or PartitionKey eq {WaitingPartition}")
-            : TableClient.CreateQueryFilter($"(PartitionKey eq {SlotsPartition} and RowKey eq {SlotsRow}) or (PartitionKey eq {WaitingPartition} and RowKey le {upTo})");
+        var places = upTo is null ? WaitingFilter : $"{WaitingFilter} and {TableClient.CreateQueryFilter($"RowKey le {upTo}")}";
+        var filter = $"({SlotsFilter}) or ({places})";
         TableEntity? slots = null;
         var line = new List<TableEntity>();
         await foreach (var row in storage.Admission.QueryAsync<TableEntity>(filter, maxPerPage: take + 1, select: LineColumns, cancellationToken: cancellationToken))

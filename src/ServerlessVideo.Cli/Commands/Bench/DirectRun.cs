@@ -49,7 +49,7 @@ internal static class DirectRun
         var plan = VideoPlanner.Plan(
             probe,
             registry.Available.Select(m => m.Manifest),
-            new PlanOptions { ClipsPerSegment = options.ClipsPerSegment, MaxShotClips = options.MaxShotClips },
+            options.Planning(),
             cuts);
         var wanted = PlannedClips.Of(plan);
         var tensors = await services.GetRequiredService<FrameSource>().ExtractAsync(input, probe, PlannedClips.Requests(wanted), cancellationToken);
