@@ -1,4 +1,5 @@
 using Microsoft.DurableTask;
+using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Worker;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -79,16 +80,17 @@ public static class PipelineRegistration
         registry.AddOrchestrator(TaskNames.VideoOrchestration, () => new VideoOrchestrator());
         registry.AddOrchestrator(TaskNames.AdmissionWatch, () => new AdmissionWatch());
         return registry
-            .Add<PrepareRequest, PrepareOutcome>(TaskNames.PrepareVideo, (a, r) => a.PrepareAsync(r))
-            .Add<ExtractRequest, ExtractOutcome>(TaskNames.ExtractFrames, (a, r) => a.ExtractAsync(r))
-            .Add<InferRequest, IReadOnlyList<InferResult>>(TaskNames.RunInference, (a, r) => a.InferAsync(r))
-            .Add<WriteRequest, FinishOutcome>(TaskNames.WriteResults, (a, r) => a.WriteResultsAsync(r))
-            .Add<FailureRequest, FinishOutcome>(TaskNames.RecordFailure, (a, r) => a.RecordFailureAsync(r))
-            .Add<SweepRequest, SweepOutcome>(TaskNames.SweepAdmission, (a, r) => a.SweepAdmissionAsync(r));
+            .Add<PrepareRequest, PrepareOutcome>(TaskNames.PrepareVideo, (a, r, c) => a.PrepareAsync(r, c))
+            .Add<ExtractRequest, ExtractOutcome>(TaskNames.ExtractFrames, (a, r, c) => a.ExtractAsync(r, c))
+            .Add<InferRequest, IReadOnlyList<InferResult>>(TaskNames.RunInference, (a, r, _) => a.InferAsync(r))
+            .Add<WriteRequest, FinishOutcome>(TaskNames.WriteResults, (a, r, c) => a.WriteResultsAsync(r, c))
+            .Add<FailureRequest, FinishOutcome>(TaskNames.RecordFailure, (a, r, c) => a.RecordFailureAsync(r, c))
+            .Add<SweepRequest, SweepOutcome>(TaskNames.SweepAdmission, (a, r, c) => a.SweepAdmissionAsync(r, c));
     }
 
+    /// <summary>Activities that hand a slot on start the videos they hand it to: they get the worker's durable client.</summary>
     private static DurableTaskRegistry Add<TInput, TOutput>(
-        this DurableTaskRegistry registry, string name, Func<VideoActivities, TInput, Task<TOutput>> run) =>
+        this DurableTaskRegistry registry, string name, Func<VideoActivities, TInput, DurableTaskClient, Task<TOutput>> run) =>
         registry.AddActivity(name, sp => new VideoActivity<TInput, TOutput>(
-            sp.GetRequiredService<VideoActivities>(), sp.GetRequiredService<PipelineTelemetry>(), run));
+            sp.GetRequiredService<VideoActivities>(), sp.GetRequiredService<PipelineTelemetry>(), sp.GetRequiredService<DurableTaskClient>(), run));
 }

@@ -59,7 +59,8 @@ public sealed class TelemetryCompositionTests
             var job = new VideoJob(videoId, "videos", "telemetry.mp4", "0x1", DateTimeOffset.UtcNow);
             var started = DateTimeOffset.UtcNow.AddSeconds(-3);
             var finished = await functions.RecordFailureAsync(new FailureRequest(
-                job, new VideoFailure(ReasonCodes.StillImage, "A picture."), null, new Dictionary<string, double> { ["probe"] = 12.5 }, started, started.AddSeconds(2)));
+                job, new VideoFailure(ReasonCodes.StillImage, "A picture."), null, new Dictionary<string, double> { ["probe"] = 12.5 }, started, started.AddSeconds(2)),
+                client: null!); // Nobody waits for a slot, so there is no video to start and the client goes unused.
             Assert.Equal(VideoStatuses.Failed, finished.Outcome.Status);
             Assert.Empty(finished.Admitted);
             // The worker's own invocation spans, which UseFunctionsWorkerDefaults listens to.

@@ -28,14 +28,19 @@ public sealed class AdmissionTests
         // Asking again while holding is still admitted (an activity retried after admission).
         Assert.Equal((true, 0), await store.TryAdmitAsync(a, CancellationToken.None));
 
-        Assert.Equal(["c"], await store.ReleaseAsync(a, CancellationToken.None));
-        // Released again (the activity's completion was lost and it re-ran): c is woken again, d is not admitted.
-        Assert.Equal(["c"], await store.ReleaseAsync(a, CancellationToken.None));
+        var handed = await store.ReleaseAsync(a, CancellationToken.None);
+        Assert.Equal(["c"], Ids(handed));
+        // c is started from its place in line, with the job it was put there with.
+        Assert.Equal(c, handed[0].Job);
+        // Released again (the activity's completion was lost and it re-ran): c is named again, with no job (it may
+        // have started by now), and d is not admitted.
+        var again = Assert.Single(await store.ReleaseAsync(a, CancellationToken.None));
+        Assert.Equal(("c", null), (again.VideoId, again.Job));
         Assert.Equal((true, 0), await store.TryAdmitAsync(c, CancellationToken.None));
         Assert.Equal((false, 1), await store.TryAdmitAsync(d, CancellationToken.None));
-        Assert.Equal(["d"], await store.ReleaseAsync(b, CancellationToken.None));
-        Assert.Empty(await store.ReleaseAsync(c, CancellationToken.None));
-        Assert.Empty(await store.ReleaseAsync(d, CancellationToken.None));
+        Assert.Equal(["d"], Ids(await store.ReleaseAsync(b, CancellationToken.None)));
+        Assert.Empty(Ids(await store.ReleaseAsync(c, CancellationToken.None)));
+        Assert.Empty(Ids(await store.ReleaseAsync(d, CancellationToken.None)));
     }
 
     [Fact]
@@ -76,7 +81,7 @@ public sealed class AdmissionTests
         Assert.Equal((true, 0), await store.TryAdmitAsync(Job("b", 1), CancellationToken.None));
         Assert.Equal(0, await PlacesAsync(admission));
         Assert.Equal((false, 1), await store.TryAdmitAsync(Job("c", 2), CancellationToken.None));
-        Assert.Equal(["c"], await store.ReleaseAsync(Job("b", 1), CancellationToken.None));
+        Assert.Equal(["c"], Ids(await store.ReleaseAsync(Job("b", 1), CancellationToken.None)));
     }
 
     [Fact]
@@ -145,7 +150,7 @@ public sealed class AdmissionTests
         Assert.Equal(2, await PlacesAsync(admission));
 
         // a ran, so its release does not delete a place it should not have; the hand-off removes it and wakes b.
-        Assert.Equal(["b"], await store.ReleaseAsync(Job("a", 0), CancellationToken.None, admitted: true));
+        Assert.Equal(["b"], Ids(await store.ReleaseAsync(Job("a", 0), CancellationToken.None, admitted: true)));
         Assert.Equal(0, await PlacesAsync(admission));
         Assert.Equal((true, 0), await store.TryAdmitAsync(Job("b", 1), CancellationToken.None));
     }
@@ -164,7 +169,7 @@ public sealed class AdmissionTests
         Assert.NotNull(started);
 
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        var done = await h.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, cts.Token);
+        var done = await h.WaitForEndAsync(id, cts.Token);
         Assert.Equal(OrchestrationRuntimeStatus.Completed, done.RuntimeStatus);
         Assert.Equal(VideoStatuses.Completed, done.ReadOutputAs<VideoOutcome>()!.Status);
         // Nobody waits any more: the watch ends rather than sweeping for ever.
@@ -208,12 +213,12 @@ public sealed class AdmissionTests
         var activities = h.Service<Activities.VideoActivities>();
 
         // Held since long ago (its wake-up may be stale): the slots are read, and the ghost holds the only one.
-        var late = await activities.PrepareAsync(new PrepareRequest(job, DateTimeOffset.UtcNow) { HeldSince = DateTimeOffset.UtcNow - AdmissionStore.TrustHandOffFor - TimeSpan.FromSeconds(1) });
+        var late = await activities.PrepareAsync(new PrepareRequest(job, DateTimeOffset.UtcNow) { HeldSince = DateTimeOffset.UtcNow - AdmissionStore.TrustHandOffFor - TimeSpan.FromSeconds(1) }, h.Client);
         Assert.False(late.Admitted);
         Assert.Equal(1, late.QueuePosition);
 
         // Just woken: a wake-up is sent only with the slot handed, so the activity goes ahead without reading.
-        var now = await activities.PrepareAsync(new PrepareRequest(job, DateTimeOffset.UtcNow) { HeldSince = DateTimeOffset.UtcNow });
+        var now = await activities.PrepareAsync(new PrepareRequest(job, DateTimeOffset.UtcNow) { HeldSince = DateTimeOffset.UtcNow }, h.Client);
         Assert.True(now.Admitted);
         Assert.Null(now.Failure);
     }
@@ -242,11 +247,13 @@ public sealed class AdmissionTests
     private static async Task<int> PlacesAsync(Azure.Data.Tables.TableClient admission) =>
         await admission.QueryAsync<Azure.Data.Tables.TableEntity>("PartitionKey eq 'waiting'").CountAsync();
 
-    private static void AssertSweep(SweepOutcome outcome, string[] woken, bool waiting)
+    private static void AssertSweep((IReadOnlyList<HandedSlot> Woken, bool Waiting) outcome, string[] woken, bool waiting)
     {
-        Assert.Equal(woken, outcome.Woken);
+        Assert.Equal(woken, Ids(outcome.Woken));
         Assert.Equal(waiting, outcome.Waiting);
     }
+
+    private static string[] Ids(IReadOnlyList<HandedSlot> handed) => [.. handed.Select(h => h.VideoId)];
 
     [Fact]
     public async Task With_one_slot_videos_run_one_after_another_and_the_waiting_ones_show_their_place()
@@ -269,28 +276,37 @@ public sealed class AdmissionTests
         }
 
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
-        var queued = false;
-        while (!queued && !cts.IsCancellationRequested)
+        // The API shows a waiting video's place, read from the line (it has no orchestration until a slot is handed
+        // to it): the last one waits behind the second, which is next.
+        var api = h.Service<Api.VideoApi>();
+        var places = new HashSet<(string Id, int Position)>();
+        var allFinal = false;
+        while (!(places.Contains((ids[1], 1)) && places.Contains((ids[2], 2))) && !allFinal && !cts.IsCancellationRequested)
         {
+            allFinal = true;
             foreach (var id in ids)
             {
-                // Before its first status an instance's custom status is not JSON yet.
-                var status = (await h.Client.GetInstanceAsync(id, getInputsAndOutputs: true, cts.Token))?.SerializedCustomStatus;
-                var progress = status is { Length: > 0 } && status.StartsWith('{') ? System.Text.Json.JsonSerializer.Deserialize<VideoProgress>(status, PipelineJson.Options) : null;
-                queued |= progress is { Stage: "queued", QueuePosition: >= 1 };
+                var response = await api.GetVideoAsync(h.Client, id, cts.Token);
+                var resource = System.Text.Json.JsonSerializer.Deserialize<Api.VideoResource>(response.Json, PipelineJson.Options)!;
+                allFinal &= VideoStatuses.IsFinal(resource.Status);
+                if (resource.Progress is { Stage: "queued", QueuePosition: { } position })
+                {
+                    places.Add((id, position));
+                }
             }
 
-            await Task.Delay(50, CancellationToken.None);
+            await Task.Delay(20, CancellationToken.None);
         }
 
-        Assert.True(queued, $"no video was seen waiting for the one slot:\n{await DescribeAsync(h, ids)}");
+        Assert.True(places.Contains((ids[1], 1)) && places.Contains((ids[2], 2)),
+            $"the waiting videos were not seen at their places: {string.Join(", ", places)}\n{await DescribeAsync(h, ids)}");
         var spans = new List<(DateTimeOffset Start, DateTimeOffset End)>();
         foreach (var id in ids)
         {
             OrchestrationMetadata done;
             try
             {
-                done = await h.Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, cts.Token);
+                done = await h.WaitForEndAsync(id, cts.Token);
             }
             catch (OperationCanceledException)
             {

@@ -127,12 +127,26 @@ public sealed class PipelineHarness : IAsyncDisposable
     public Task<string> StartAsync(string name, string etag) =>
         _host!.Services.GetRequiredService<VideoStarter>().StartAsync(Client, Options.VideosContainer, name, etag, DateTimeOffset.UtcNow, CancellationToken.None);
 
+    /// <summary>
+    /// The video's orchestration once it has ended: a video waiting in line has none until a slot is handed to it, so
+    /// this waits for it to exist first.
+    /// </summary>
+    public async Task<OrchestrationMetadata> WaitForEndAsync(string id, CancellationToken cancellationToken)
+    {
+        while (await Client.GetInstanceAsync(id, getInputsAndOutputs: false, cancellationToken) is null)
+        {
+            await Task.Delay(50, cancellationToken);
+        }
+
+        return await Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, cancellationToken);
+    }
+
     public async Task<(string Id, VideoOutcome Outcome, OrchestrationMetadata Instance)> RunAsync(string path, TimeSpan? timeout = null)
     {
         var (name, etag) = await UploadAsync(path);
         var id = await StartAsync(name, etag);
         using var cts = new CancellationTokenSource(timeout ?? TimeSpan.FromMinutes(3));
-        var instance = await Client.WaitForInstanceCompletionAsync(id, getInputsAndOutputs: true, cts.Token);
+        var instance = await WaitForEndAsync(id, cts.Token);
         Assert.Equal(OrchestrationRuntimeStatus.Completed, instance.RuntimeStatus);
         return (id, instance.ReadOutputAs<VideoOutcome>()!, instance);
     }

@@ -21,7 +21,7 @@ public sealed class RunningMarkTests
         var activities = h.Service<VideoActivities>();
         var first = DateTimeOffset.UtcNow.AddMinutes(-1);
 
-        var prepared = await activities.PrepareAsync(new PrepareRequest(job, first));
+        var prepared = await activities.PrepareAsync(new PrepareRequest(job, first), h.Client);
         Assert.True(prepared.Admitted);
         Assert.Equal(first, prepared.StartedAt);
         var row = await h.Service<ResultStore>().GetAsync(job.VideoId, CancellationToken.None);
@@ -29,7 +29,7 @@ public sealed class RunningMarkTests
         Assert.Equal(first, row.StartedAt);
 
         // The same job again (the activity retried): its ETag is stale now, and the row keeps the first start.
-        var retried = await activities.PrepareAsync(new PrepareRequest(job, first.AddSeconds(30)));
+        var retried = await activities.PrepareAsync(new PrepareRequest(job, first.AddSeconds(30)), h.Client);
         Assert.Equal(first, retried.StartedAt);
         Assert.Equal(first, (await h.Service<ResultStore>().GetAsync(job.VideoId, CancellationToken.None))!.StartedAt);
     }
@@ -45,7 +45,7 @@ public sealed class RunningMarkTests
         done.ReasonCode = ReasonCodes.NotFound;
         await results.MergeAsync(done, CancellationToken.None);
 
-        var prepared = await h.Service<VideoActivities>().PrepareAsync(new PrepareRequest(job, DateTimeOffset.UtcNow));
+        var prepared = await h.Service<VideoActivities>().PrepareAsync(new PrepareRequest(job, DateTimeOffset.UtcNow), h.Client);
         Assert.Equal(done.StartedAt, prepared.StartedAt);
         var row = await results.GetAsync(job.VideoId, CancellationToken.None);
         Assert.Equal(VideoStatuses.Failed, row!.Status);

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Microsoft.DurableTask.Client;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using ServerlessVideo.Core;
@@ -10,6 +11,7 @@ using ServerlessVideo.Inference;
 using ServerlessVideo.Media;
 using ServerlessVideo.Pipeline.Api;
 using ServerlessVideo.Pipeline.Messages;
+using ServerlessVideo.Pipeline.Orchestration;
 using ServerlessVideo.Pipeline.Storage;
 using ServerlessVideo.Pipeline.Telemetry;
 
@@ -32,6 +34,7 @@ public sealed partial class VideoActivities(
     PictureMaker pictures,
     ModelRunner runner,
     AdmissionStore admission,
+    VideoStarter starter,
     ModelRegistry models,
     PipelineTelemetry telemetry,
     IOptions<PipelineOptions> options,
@@ -42,7 +45,7 @@ public sealed partial class VideoActivities(
     /// Running, check the size without downloading, probe the local copy and plan every model that loads (the ones that
     /// cannot are named in <see cref="VideoPlan.UnavailableModels"/>).
     /// </summary>
-    public async Task<PrepareOutcome> PrepareAsync(PrepareRequest request)
+    public async Task<PrepareOutcome> PrepareAsync(PrepareRequest request, DurableTaskClient client)
     {
         var job = request.Job;
         var (admitted, position) = request.HeldSince is { } held && DateTimeOffset.UtcNow - held < AdmissionStore.TrustHandOffFor
@@ -70,7 +73,7 @@ public sealed partial class VideoActivities(
             var plan = Plan(probe, selection, cuts);
             if (request.FinishShort && plan.Views.Count > 0 && OneSegmentPerView(plan))
             {
-                return await FinishShortAsync(job, probe, plan, startedAt);
+                return await FinishShortAsync(job, probe, plan, startedAt, client);
             }
 
             return new PrepareOutcome(true, 0, startedAt, probe, plan, null);
@@ -102,13 +105,13 @@ public sealed partial class VideoActivities(
     /// A refusal of the input while decoding is the answer, with the probe and plan; other failures fail this activity,
     /// whose retry admits (the slot is still held), probes and decodes again.
     /// </summary>
-    private async Task<PrepareOutcome> FinishShortAsync(VideoJob job, VideoProbe probe, VideoPlan plan, DateTimeOffset startedAt)
+    private async Task<PrepareOutcome> FinishShortAsync(VideoJob job, VideoProbe probe, VideoPlan plan, DateTimeOffset startedAt, DurableTaskClient client)
     {
         var probeMs = Math.Round(Math.Max(0, (DateTimeOffset.UtcNow - startedAt).TotalMilliseconds), 1);
         var extract = new ExtractRequest(job, probe, plan, new WriteContext(new Dictionary<string, double>(StringComparer.Ordinal) { ["probe"] = probeMs }, startedAt, plan.UnavailableModels));
         try
         {
-            var outcome = await telemetry.RunAsync(TaskNames.ExtractFrames, extract, ExtractAsync);
+            var outcome = await telemetry.RunAsync(TaskNames.ExtractFrames, extract, r => ExtractAsync(r, client));
             return new PrepareOutcome(true, 0, startedAt, null, null, null) { Finished = outcome.Finished };
         }
         catch (MediaRejectedException ex)
@@ -187,7 +190,7 @@ public sealed partial class VideoActivities(
     /// more in storage round trips than its inference. Longer plans store the tensors per (view, segment) for
     /// inference to fan out over.
     /// </summary>
-    public async Task<ExtractOutcome> ExtractAsync(ExtractRequest request)
+    public async Task<ExtractOutcome> ExtractAsync(ExtractRequest request, DurableTaskClient client)
     {
         var watch = Stopwatch.StartNew();
         var input = await files.GetInputAsync(request.Job, request.Probe.SizeBytes, CancellationToken.None);
@@ -227,7 +230,7 @@ public sealed partial class VideoActivities(
             var results = new WriteRequest(
                 request.Job, request.Probe, inferred, stageMs, write.StartedAt, DateTimeOffset.UtcNow, write.UnavailableModels, request.Plan, request.Plan.Cuts, pictured);
             // The orchestration only needs the outcome now: the per-clip scores stay out of its history.
-            var finished = await telemetry.RunAsync(TaskNames.WriteResults, results, WriteResultsAsync);
+            var finished = await telemetry.RunAsync(TaskNames.WriteResults, results, r => WriteResultsAsync(r, client));
             return new ExtractOutcome([], extractMs, Finished: finished);
         }
 
@@ -310,7 +313,7 @@ public sealed partial class VideoActivities(
     /// <see cref="TaskNames.WriteResults"/>: per model, mean probability over all its clips; across models, the
     /// weighted consensus; then the model rows and the video row.
     /// </summary>
-    public async Task<FinishOutcome> WriteResultsAsync(WriteRequest request)
+    public async Task<FinishOutcome> WriteResultsAsync(WriteRequest request, DurableTaskClient client)
     {
         var topK = options.Value.TopK;
         var blobs = new Dictionary<string, Dictionary<string, float[][]>>(StringComparer.Ordinal);
@@ -366,7 +369,7 @@ public sealed partial class VideoActivities(
 
         if (perModel.Count == 0)
         {
-            return await RecordFailedModelsAsync(request, modelRows, failed);
+            return await RecordFailedModelsAsync(request, modelRows, failed, client);
         }
 
         // One consensus per label space; the first (the space with the most consensus weight) is the video's answer.
@@ -399,12 +402,11 @@ public sealed partial class VideoActivities(
         // A short video's clips never left its decode's activity: it has no artifacts to list and delete, unless its
         // per-clip scores were too many to travel in the results.
         var stored = request.Plan is null || !OneSegmentPerView(request.Plan) || request.Inferences.Any(i => i.ScoresBlob is not null);
-        return await FinishAsync(request.Job, new VideoOutcome(request.Job.VideoId, VideoStatuses.Completed, row.TopLabel, row.Confidence, null), stored, admitted: true);
+        return await FinishAsync(request.Job, new VideoOutcome(request.Job.VideoId, VideoStatuses.Completed, row.TopLabel, row.Confidence, null), stored, client, admitted: true);
     }
 
-    /// <summary><see cref="TaskNames.RecordFailure"/>: the row says Failed with the reason code and message.</summary>
     /// <summary>Every model that ran failed: the video fails with their reasons, and each keeps its own Failed row.</summary>
-    private Task<FinishOutcome> RecordFailedModelsAsync(WriteRequest request, List<ModelResultRow> modelRows, List<UnavailableModel> failed)
+    private Task<FinishOutcome> RecordFailedModelsAsync(WriteRequest request, List<ModelResultRow> modelRows, List<UnavailableModel> failed, DurableTaskClient client)
     {
         var failure = new VideoFailure(
             ReasonCodes.InferenceFailed,
@@ -412,20 +414,24 @@ public sealed partial class VideoActivities(
         return WriteFailureAsync(
             new FailureRequest(request.Job, failure, request.Probe, request.StageMs, request.StartedAt, request.CompletedAt, request.UnavailableModels),
             modelRows,
-            failed);
+            failed,
+            client);
     }
 
-    public Task<FinishOutcome> RecordFailureAsync(FailureRequest request) => WriteFailureAsync(request, [], null);
+    /// <summary><see cref="TaskNames.RecordFailure"/>: the row says Failed with the reason code and message.</summary>
+    public Task<FinishOutcome> RecordFailureAsync(FailureRequest request, DurableTaskClient client) => WriteFailureAsync(request, [], null, client);
 
     /// <summary><see cref="TaskNames.SweepAdmission"/>: one look after the line of waiting videos (<see cref="AdmissionStore.SweepAsync"/>).</summary>
-    public Task<SweepOutcome> SweepAdmissionAsync(SweepRequest request)
+    public async Task<SweepOutcome> SweepAdmissionAsync(SweepRequest request, DurableTaskClient client)
     {
         ArgumentNullException.ThrowIfNull(request);
-        return admission.SweepAsync(CancellationToken.None);
+        var (woken, waiting) = await admission.SweepAsync(CancellationToken.None);
+        await starter.WakeAsync(client, woken, CancellationToken.None);
+        return new SweepOutcome([.. woken.Select(h => h.VideoId)], waiting);
     }
 
     /// <summary>The Failed row with its reason, the rows of models that ran and failed (if any), then the video's hand-off.</summary>
-    private async Task<FinishOutcome> WriteFailureAsync(FailureRequest request, IReadOnlyList<ModelResultRow> modelRows, IReadOnlyList<UnavailableModel>? failedModels)
+    private async Task<FinishOutcome> WriteFailureAsync(FailureRequest request, IReadOnlyList<ModelResultRow> modelRows, IReadOnlyList<UnavailableModel>? failedModels, DurableTaskClient client)
     {
         var row = FinalRow(VideoStatuses.Failed, request.Job, request.Probe, request.StageMs, request.StartedAt, request.CompletedAt);
         row.ReasonCode = request.Failure.ReasonCode;
@@ -437,15 +443,15 @@ public sealed partial class VideoActivities(
             .SetTag(TelemetryTags.Status, VideoStatuses.Failed)
             .SetTag(TelemetryTags.ReasonCode, request.Failure.ReasonCode);
         telemetry.RecordVideo(request.Job.VideoId, VideoStatuses.Failed, request.Failure.ReasonCode, request.StageMs, request.StartedAt, request.CompletedAt);
-        return await FinishAsync(request.Job, new VideoOutcome(request.Job.VideoId, VideoStatuses.Failed, null, null, request.Failure));
+        return await FinishAsync(request.Job, new VideoOutcome(request.Job.VideoId, VideoStatuses.Failed, null, null, request.Failure), true, client);
     }
 
     /// <summary>
     /// After the final row is stored: delete the video's artifacts (when it <paramref name="stored"/> any) and local
     /// copy (best effort: leftovers are only storage, under the video's prefix), then give its slot to the next in line
-    /// (and its place in line, unless it ran and so was <paramref name="admitted"/>).
+    /// (and its place in line, unless it ran and so was <paramref name="admitted"/>), starting or waking whom it went to.
     /// </summary>
-    private async Task<FinishOutcome> FinishAsync(VideoJob job, VideoOutcome outcome, bool stored = true, bool admitted = false)
+    private async Task<FinishOutcome> FinishAsync(VideoJob job, VideoOutcome outcome, bool stored, DurableTaskClient client, bool admitted = false)
     {
         files.Evict(job.VideoId);
         try
@@ -458,8 +464,9 @@ public sealed partial class VideoActivities(
             LogArtifactsLeft(logger, job.VideoId, ex.Message);
         }
 
-        var woken = await admission.ReleaseAsync(job, CancellationToken.None, admitted);
-        return new FinishOutcome(outcome, woken);
+        var handed = await admission.ReleaseAsync(job, CancellationToken.None, admitted);
+        await starter.WakeAsync(client, handed, CancellationToken.None);
+        return new FinishOutcome(outcome, [.. handed.Select(h => h.VideoId)]);
     }
 
     /// <summary>A model's row with what every run of it says, answered or failed: where it ran and for how long.</summary>

@@ -24,7 +24,7 @@ namespace ServerlessVideo.Pipeline.Api;
 /// <c>{"error":"storage_unavailable"}</c> with <c>Retry-After</c>, never a hang or a 500.
 /// </summary>
 public sealed partial class VideoApi(
-    ResultQueries results, ResultBlobStore resultBlobs, VideoMaintenance maintenance, ModelRegistry models, IOptions<PipelineOptions> options, ILogger<VideoApi> logger)
+    ResultQueries results, ResultBlobStore resultBlobs, VideoMaintenance maintenance, ModelRegistry models, AdmissionStore admission, IOptions<PipelineOptions> options, ILogger<VideoApi> logger)
 {
     public const int DefaultPageSize = 50;
     public const int MaxPageSize = 500;
@@ -329,7 +329,7 @@ public sealed partial class VideoApi(
         }
     }
 
-    private static async Task<VideoResource> ToResourceAsync(DurableTaskClient client, VideoRow row, IReadOnlyList<ModelResultRow> models, CancellationToken cancellationToken)
+    private async Task<VideoResource> ToResourceAsync(DurableTaskClient client, VideoRow row, IReadOnlyList<ModelResultRow> models, CancellationToken cancellationToken)
     {
         var status = row.Status;
         string? reason = row.ReasonCode, message = row.Message;
@@ -342,6 +342,12 @@ public sealed partial class VideoApi(
             if (instance is { IsRunning: true } && instance.SerializedCustomStatus is not null)
             {
                 progress = instance.ReadCustomStatusAs<VideoProgress>();
+            }
+            else if (instance is null && status == VideoStatuses.Queued && row.SubmittedAt is { } submitted
+                && await admission.PositionAsync(row.PartitionKey, submitted, cancellationToken) is { } position)
+            {
+                // Waiting in line: it has no orchestration until a slot is handed to it.
+                progress = new VideoProgress("queued", 0) { QueuePosition = position };
             }
             else if (instance is { IsCompleted: true } && instance.RuntimeStatus != OrchestrationRuntimeStatus.Completed)
             {

@@ -47,11 +47,6 @@ public sealed class AdmissionWatch : TaskOrchestrator<int, bool>
                 continue;
             }
 
-            foreach (var id in sweep.Woken)
-            {
-                context.SendEvent(id, TaskNames.AdmittedEvent, true);
-            }
-
             // Ends after two sweeps in a row found nobody waiting: a video put in line while the first one looked is
             // seen by the second.
             idle = sweep.Waiting ? 0 : idle + 1;

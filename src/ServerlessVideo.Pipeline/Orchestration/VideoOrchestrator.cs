@@ -60,7 +60,6 @@ public sealed class VideoOrchestrator : TaskOrchestrator<VideoJob, VideoOutcome>
             if (prepared.Finished is { } whole)
             {
                 // A short video: probed, decoded, inferred and written in that one activity.
-                Wake(context, whole);
                 context.SetCustomStatus(new VideoProgress("done", 100));
                 return whole.Outcome;
             }
@@ -88,7 +87,6 @@ public sealed class VideoOrchestrator : TaskOrchestrator<VideoJob, VideoOutcome>
             if (extracted.Finished is { } done)
             {
                 // Histories recorded before the decode moved into the preparing activity: decoded, inferred and written here.
-                Wake(context, done);
                 context.SetCustomStatus(new VideoProgress("done", 100));
                 return done.Outcome;
             }
@@ -121,7 +119,6 @@ public sealed class VideoOrchestrator : TaskOrchestrator<VideoJob, VideoOutcome>
                 TaskNames.WriteResults,
                 new WriteRequest(job, probe, inferred, stages.Snapshot(), startedAt, context.CurrentUtcDateTime, unavailable, plan, plan.Cuts, extracted.Pictures),
                 Retry);
-            Wake(context, finished);
             context.SetCustomStatus(new VideoProgress("done", 100));
             return finished.Outcome;
         }
@@ -187,15 +184,6 @@ public sealed class VideoOrchestrator : TaskOrchestrator<VideoJob, VideoOutcome>
         return null;
     }
 
-    /// <summary>Wakes the videos this one's slot was handed to.</summary>
-    private static void Wake(TaskOrchestrationContext context, FinishOutcome finished)
-    {
-        foreach (var id in finished.Admitted)
-        {
-            context.SendEvent(id, TaskNames.AdmittedEvent, true);
-        }
-    }
-
     private static VideoFailure NoModel(IReadOnlyList<UnavailableModel>? unavailable) => new(
         ReasonCodes.ModelUnavailable,
         unavailable is { Count: > 0 }
@@ -211,7 +199,6 @@ public sealed class VideoOrchestrator : TaskOrchestrator<VideoJob, VideoOutcome>
             TaskNames.RecordFailure,
             new FailureRequest(job, failure, probe, stages.Snapshot(), startedAt, context.CurrentUtcDateTime, unavailable),
             Retry);
-        Wake(context, finished);
         return finished.Outcome;
     }
 

@@ -14,8 +14,9 @@ namespace ServerlessVideo.Pipeline.Orchestration;
 /// the scheduler counts as success. Every host's trigger goes through here.
 /// </summary>
 /// <remarks>
-/// With an <see cref="AdmissionStore"/>, the starter also asks for a processing slot: a video that must wait starts
-/// waiting at once (its place is in its input), and spends no activity on learning that it has to.
+/// With an <see cref="AdmissionStore"/>, the starter also asks for a processing slot: a video that must wait gets a
+/// place in line carrying its job and no orchestration yet; the release that hands it a slot starts it
+/// (<see cref="WakeAsync"/>), so a waiting video costs no orchestration episode while it waits, nor one to wake it.
 /// </remarks>
 public sealed partial class VideoStarter(ResultStore results, VideoFileCache files, ILogger<VideoStarter> logger, AdmissionStore? admission = null)
 {
@@ -41,9 +42,17 @@ public sealed partial class VideoStarter(ResultStore results, VideoFileCache fil
     public async Task<int> SettleStaleAsync(DurableTaskClient client, TimeSpan grace, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var settled = 0;
+        HashSet<string>? inLine = null;
         foreach (var row in await results.ListQueuedAsync(now - grace, cancellationToken))
         {
-            if (row.Container is null || row.BlobName is null || row.BlobETag is null
+            if (row.Container is null || row.BlobName is null || row.BlobETag is null)
+            {
+                continue;
+            }
+
+            // A video waiting in line has no orchestration until it is handed a slot.
+            inLine ??= admission is null ? [] : await admission.WaitingIdsAsync(cancellationToken);
+            if (inLine.Contains(row.PartitionKey)
                 || await client.GetInstanceAsync(row.PartitionKey, getInputsAndOutputs: false, cancellationToken) is not null)
             {
                 continue;
@@ -98,9 +107,16 @@ public sealed partial class VideoStarter(ResultStore results, VideoFileCache fil
         }
 
         job = await AskForSlotAsync(job, cancellationToken);
-        if (job.QueuePosition is not null)
+        if (job.QueuePosition is { } position)
         {
-            job = job with { Watched = await TryEnsureAdmissionWatchAsync(client, cancellationToken) };
+            if (await TryEnsureAdmissionWatchAsync(client, cancellationToken))
+            {
+                // In line, with its job in its place: the hand-off that gives it a slot starts it (WakeAsync).
+                LogInLine(logger, job.VideoId, position);
+                return job.VideoId;
+            }
+
+            // No watch to cover a lost hand-off: its orchestration waits, and asks again on a timer of its own.
         }
 
         try
@@ -137,6 +153,69 @@ public sealed partial class VideoStarter(ResultStore results, VideoFileCache fil
         {
             LogAskFailed(logger, job.VideoId, ex.Message);
             return job;
+        }
+    }
+
+    /// <summary>
+    /// Starts or wakes the videos a hand-off gave a slot to (best effort: one left unstarted is named again by the
+    /// <see cref="AdmissionWatch"/> after <see cref="AdmissionStore.RewakeAfter"/>). One handed a slot from its place in
+    /// line starts with the job that place carried, admitted now, so its first activity does not ask again; if it has an
+    /// orchestration already (it asked for its slot itself), that one gets the wake-up event. One named again is woken
+    /// if its orchestration waits, or started from its row if it has none and is still Queued.
+    /// </summary>
+    public async Task WakeAsync(DurableTaskClient client, IReadOnlyList<HandedSlot> handed, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(handed);
+        foreach (var slot in handed)
+        {
+            try
+            {
+                await WakeOneAsync(client, slot, cancellationToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                LogWakeFailed(logger, slot.VideoId, ex.Message);
+            }
+        }
+    }
+
+    private async Task WakeOneAsync(DurableTaskClient client, HandedSlot slot, CancellationToken cancellationToken)
+    {
+        var job = slot.Job;
+        if (job is null)
+        {
+            var instance = await client.GetInstanceAsync(slot.VideoId, getInputsAndOutputs: false, cancellationToken);
+            if (instance is not null)
+            {
+                if (!instance.IsCompleted)
+                {
+                    await client.RaiseEventAsync(slot.VideoId, TaskNames.AdmittedEvent, true, cancellationToken);
+                }
+
+                return;
+            }
+
+            var row = await results.GetAsync(slot.VideoId, cancellationToken);
+            if (row is not { Status: VideoStatuses.Queued, Container: { } container, BlobName: { } blobName, BlobETag: { } etag })
+            {
+                return;
+            }
+
+            job = JobOf(container, blobName, etag, row.SubmittedAt ?? DateTimeOffset.UtcNow) with { RowETag = row.ETag.ToString() };
+        }
+
+        try
+        {
+            await client.ScheduleNewOrchestrationInstanceAsync(
+                TaskNames.VideoOrchestration,
+                job with { AdmittedAt = DateTimeOffset.UtcNow, QueuePosition = null, Watched = false },
+                new StartOrchestrationOptions(job.VideoId),
+                cancellationToken);
+            LogHandedStart(logger, job.VideoId);
+        }
+        catch (Exception ex) when (IsAlreadyExists(ex))
+        {
+            await client.RaiseEventAsync(job.VideoId, TaskNames.AdmittedEvent, true, cancellationToken);
         }
     }
 
@@ -216,6 +295,15 @@ public sealed partial class VideoStarter(ResultStore results, VideoFileCache fil
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Starting the admission watch failed ({Message}); a video put in line asks for its slot itself")]
     private static partial void LogWatchFailed(ILogger logger, string message);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Video {VideoId} waits in line at {Position}")]
+    private static partial void LogInLine(ILogger logger, string videoId, int position);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Video {VideoId} was handed a slot and started")]
+    private static partial void LogHandedStart(ILogger logger, string videoId);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Video {VideoId}: starting or waking it after its slot was handed on failed ({Message}); the admission watch names it again")]
+    private static partial void LogWakeFailed(ILogger logger, string videoId, string message);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Video {VideoId} was already started")]
     private static partial void LogAlreadyStarted(ILogger logger, string videoId);

@@ -55,8 +55,8 @@ public sealed class AdmissionStore(StorageClients storage, ResultStore results, 
     private const string WaitingPartition = "waiting";
     private const int Attempts = 50;
 
-    /// <summary>What the line's query reads: the holders from the slots row, the video from a place (and each row's ETag).</summary>
-    private static readonly string[] LineColumns = ["PartitionKey", "RowKey", "Holders", "VideoId"];
+    /// <summary>What the line's query reads: the holders from the slots row, the video and its job from a place (and each row's ETag).</summary>
+    private static readonly string[] LineColumns = ["PartitionKey", "RowKey", "Holders", "VideoId", "Job"];
 
     /// <summary>Filters are strings: LINQ filters compile an expression (new code to JIT) on every call.</summary>
     private static readonly string WaitingFilter = TableClient.CreateQueryFilter($"PartitionKey eq {WaitingPartition}");
@@ -128,9 +128,52 @@ public sealed class AdmissionStore(StorageClients storage, ResultStore results, 
         return false;
     }
 
-    /// <summary>Writes the video's place in line.</summary>
+    /// <summary>
+    /// The video's place in line now (1 = next), read from the line: null when it has none (it holds a slot, is done, or
+    /// was never put in line).
+    /// </summary>
+    public async Task<int?> PositionAsync(string videoId, DateTimeOffset submittedAt, CancellationToken cancellationToken)
+    {
+        await storage.EnsureCreatedAsync();
+        var key = WaitingKey(videoId, submittedAt);
+        var (_, holders, line) = await ReadLineAsync(key, null, cancellationToken);
+        if (line.Count == 0 || line[^1].RowKey != key)
+        {
+            return null;
+        }
+
+        // Places a hand-off left behind (their video holds a slot) are not ahead of anyone.
+        var ahead = line.Take(line.Count - 1).Count(row => !holders.Any(h => h.Id == row.GetString("VideoId")));
+        return Math.Max(1, ahead - Math.Max(0, Max - holders.Count) + 1);
+    }
+
+    /// <summary>The videos that have a place in line.</summary>
+    public async Task<HashSet<string>> WaitingIdsAsync(CancellationToken cancellationToken)
+    {
+        await storage.EnsureCreatedAsync();
+        var ids = new HashSet<string>(StringComparer.Ordinal);
+        await foreach (var row in storage.Admission.QueryAsync<TableEntity>(WaitingFilter, select: ["VideoId"], cancellationToken: cancellationToken))
+        {
+            ids.Add(row.GetString("VideoId"));
+        }
+
+        return ids;
+    }
+
+    /// <summary>Writes the video's place in line, with its job: the hand-off that gives it a slot starts it from there.</summary>
     private Task WriteWaitingAsync(VideoJob job, string key, CancellationToken cancellationToken) =>
-        storage.Admission.UpsertEntityAsync(new TableEntity(WaitingPartition, key) { ["VideoId"] = job.VideoId }, TableUpdateMode.Replace, cancellationToken);
+        storage.Admission.UpsertEntityAsync(
+            new TableEntity(WaitingPartition, key)
+            {
+                ["VideoId"] = job.VideoId,
+                ["Job"] = JsonSerializer.Serialize(job with { QueuePosition = null, Watched = false, AdmittedAt = null }, PipelineJson.Options),
+            },
+            TableUpdateMode.Replace,
+            cancellationToken);
+
+    /// <summary>The job a place in line carries; null for a place written before places carried one.</summary>
+    private static VideoJob? JobOf(TableEntity place) =>
+        place.GetString("Job") is { Length: > 0 } json ? JsonSerializer.Deserialize<VideoJob>(json, PipelineJson.Options) : null;
 
     /// <summary>
     /// Gives the video's slot (or, unless it was <paramref name="admitted"/>, its place in line) up and hands free slots
@@ -138,7 +181,7 @@ public sealed class AdmissionStore(StorageClients storage, ResultStore results, 
     /// returns the same videos again, still holding the slots it gave them, so none misses its wake-up. An admitted
     /// video has no place in line: its own ask, or the release that handed it the slot, removed it.
     /// </summary>
-    public async Task<IReadOnlyList<string>> ReleaseAsync(VideoJob job, CancellationToken cancellationToken, bool admitted = false)
+    public async Task<IReadOnlyList<HandedSlot>> ReleaseAsync(VideoJob job, CancellationToken cancellationToken, bool admitted = false)
     {
         ArgumentNullException.ThrowIfNull(job);
         await storage.EnsureCreatedAsync();
@@ -153,20 +196,20 @@ public sealed class AdmissionStore(StorageClients storage, ResultStore results, 
     /// <summary>
     /// What the admission watch does while videos wait: frees the slots of holders that are gone (see
     /// <see cref="CheckHoldersAsync"/>), hands free slots to the first in line, and names again the videos that have
-    /// held a slot for more than <see cref="RewakeAfter"/> without starting (their wake-up was lost).
+    /// held a slot for more than <see cref="RewakeAfter"/> without starting (their wake-up was lost); with whether
+    /// anyone still waits.
     /// </summary>
-    public async Task<SweepOutcome> SweepAsync(CancellationToken cancellationToken)
+    public async Task<(IReadOnlyList<HandedSlot> Woken, bool Waiting)> SweepAsync(CancellationToken cancellationToken)
     {
         await storage.EnsureCreatedAsync();
-        var (woken, waiting) = await HandOffAsync(null, cancellationToken);
-        return new SweepOutcome(woken, waiting);
+        return await HandOffAsync(null, cancellationToken);
     }
 
     /// <summary>
     /// Hands the free slots (after <paramref name="releasing"/>'s slot is given up, or, for a sweep, after gone holders
     /// are dropped) to the first in line. Returns the videos to wake and whether anyone is left waiting.
     /// </summary>
-    private async Task<(IReadOnlyList<string> Woken, bool Waiting)> HandOffAsync(string? releasing, CancellationToken cancellationToken)
+    private async Task<(IReadOnlyList<HandedSlot> Woken, bool Waiting)> HandOffAsync(string? releasing, CancellationToken cancellationToken)
     {
         var by = releasing ?? WatchHolder;
         for (var attempt = 0; attempt < Attempts; attempt++)
@@ -207,7 +250,7 @@ public sealed class AdmissionStore(StorageClients storage, ResultStore results, 
             // A sweep that changes nothing writes nothing.
             if (releasing is null && next.Count == 0 && holders.Count == before)
             {
-                return (again, waiting);
+                return ([.. again.Select(id => new HandedSlot(id, null))], waiting);
             }
 
             holders.AddRange(next.Select(n => new Holder(n.GetString("VideoId"), time.GetUtcNow(), by)));
@@ -218,7 +261,7 @@ public sealed class AdmissionStore(StorageClients storage, ResultStore results, 
                     await DeleteWaitingAsync(row.RowKey, cancellationToken);
                 }
 
-                return ([.. again, .. next.Select(n => n.GetString("VideoId"))], waiting || next.Count > 0);
+                return ([.. again.Select(id => new HandedSlot(id, null)), .. next.Select(n => new HandedSlot(n.GetString("VideoId"), JobOf(n)))], waiting || next.Count > 0);
             }
         }
 
@@ -247,8 +290,10 @@ public sealed class AdmissionStore(StorageClients storage, ResultStore results, 
     private int Max => Math.Max(1, options.Value.MaxVideosInFlight);
 
     /// <summary>Time-ordered, so a partition scan is the line in order of submission.</summary>
-    private static string WaitingKey(VideoJob job) =>
-        string.Create(CultureInfo.InvariantCulture, $"{job.SubmittedAt.UtcTicks:D19}-{job.VideoId}");
+    private static string WaitingKey(VideoJob job) => WaitingKey(job.VideoId, job.SubmittedAt);
+
+    private static string WaitingKey(string videoId, DateTimeOffset submittedAt) =>
+        string.Create(CultureInfo.InvariantCulture, $"{submittedAt.UtcTicks:D19}-{videoId}");
 
     /// <summary>
     /// The holders (with their row, for its ETag) and the places in line, up to and including <paramref name="upTo"/>
