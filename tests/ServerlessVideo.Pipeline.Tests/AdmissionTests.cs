@@ -223,6 +223,39 @@ public sealed class AdmissionTests
         Assert.Null(now.Failure);
     }
 
+    [Fact]
+    public async Task A_video_in_line_has_no_orchestration_until_the_release_that_hands_it_a_slot_starts_it()
+    {
+        await using var h = await PipelineHarness.StartAsync(configure: x => x.Options.MaxVideosInFlight = 1);
+        await GhostHoldsTheSlotAsync(h);
+        var (name, etag) = await h.UploadAsync(await TestVideos.ColourAsync(h.Scratch, "blue", 160, 120, 25, 2));
+        var id = await h.StartAsync(name, etag);
+        Assert.Null(await h.Client.GetInstanceAsync(id, CancellationToken.None));
+        var response = await h.Service<Api.VideoApi>().GetVideoAsync(h.Client, id, CancellationToken.None);
+        var resource = System.Text.Json.JsonSerializer.Deserialize<Api.VideoResource>(response.Json, PipelineJson.Options)!;
+        Assert.Equal((VideoStatuses.Queued, "queued", 1), (resource.Status, resource.Progress?.Stage, resource.Progress?.QueuePosition));
+
+        // The upkeep that starts Queued rows whose trigger was missed leaves a video in line alone, however old.
+        var starter = h.Service<Orchestration.VideoStarter>();
+        Assert.Equal(0, await starter.SettleStaleAsync(h.Client, TimeSpan.Zero, DateTimeOffset.UtcNow.AddMinutes(1), CancellationToken.None));
+        Assert.Null(await h.Client.GetInstanceAsync(id, CancellationToken.None));
+        Assert.Equal(VideoStatuses.Queued, (await h.Service<ResultStore>().GetAsync(id, CancellationToken.None))!.Status);
+
+        // The ghost's release hands the slot on with the video's job, and the hand-off starts it, admitted.
+        var handed = await h.Service<AdmissionStore>().ReleaseAsync(new VideoJob("ghost", "videos", "ghost.mp4", "0x1", DateTimeOffset.UtcNow), CancellationToken.None, admitted: true);
+        Assert.Equal([id], Ids(handed));
+        await starter.WakeAsync(h.Client, handed, CancellationToken.None);
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(2));
+        var done = await h.WaitForEndAsync(id, cts.Token);
+        Assert.Equal(VideoStatuses.Completed, done.ReadOutputAs<VideoOutcome>()!.Status);
+        Assert.Null(done.ReadInputAs<VideoJob>()!.QueuePosition);
+        Assert.NotNull(done.ReadInputAs<VideoJob>()!.AdmittedAt);
+
+        // Started again (its release ran twice), a finished video is not run again.
+        await starter.WakeAsync(h.Client, [new HandedSlot(id, null)], CancellationToken.None);
+        Assert.Equal(OrchestrationRuntimeStatus.Completed, (await h.Client.GetInstanceAsync(id, CancellationToken.None))!.RuntimeStatus);
+    }
+
     /// <summary>The one slot held, since now, by "ghost", a video whose row is already final: it will never hand the slot on.</summary>
     private static async Task GhostHoldsTheSlotAsync(PipelineHarness h)
     {
