@@ -161,10 +161,7 @@ public sealed class AdmissionTests
         await using var h = await PipelineHarness.StartAsync(configure: x => x.Options.MaxVideosInFlight = 1);
         // The one slot is held by a video terminated just after its admission: its row is final, and it will never
         // hand the slot on. Nothing finishes to wake the next video; the admission watch's sweep must.
-        await GhostHoldsTheSlotAsync(h);
-
-        var (name, etag) = await h.UploadAsync(await TestVideos.ColourAsync(h.Scratch, "red", 160, 120, 25, 2));
-        var id = await h.StartAsync(name, etag);
+        var id = await StartBehindGhostAsync(h, "red");
         var started = await h.Client.GetInstanceAsync(TaskNames.AdmissionWatchId, getInputsAndOutputs: true, CancellationToken.None);
         Assert.NotNull(started);
 
@@ -227,12 +224,9 @@ public sealed class AdmissionTests
     public async Task A_video_in_line_has_no_orchestration_until_the_release_that_hands_it_a_slot_starts_it()
     {
         await using var h = await PipelineHarness.StartAsync(configure: x => x.Options.MaxVideosInFlight = 1);
-        await GhostHoldsTheSlotAsync(h);
-        var (name, etag) = await h.UploadAsync(await TestVideos.ColourAsync(h.Scratch, "blue", 160, 120, 25, 2));
-        var id = await h.StartAsync(name, etag);
+        var id = await StartBehindGhostAsync(h, "blue");
         Assert.Null(await h.Client.GetInstanceAsync(id, CancellationToken.None));
-        var response = await h.Service<Api.VideoApi>().GetVideoAsync(h.Client, id, CancellationToken.None);
-        var resource = System.Text.Json.JsonSerializer.Deserialize<Api.VideoResource>(response.Json, PipelineJson.Options)!;
+        var resource = await ResourceAsync(h, id, CancellationToken.None);
         Assert.Equal((VideoStatuses.Queued, "queued", 1), (resource.Status, resource.Progress?.Stage, resource.Progress?.QueuePosition));
 
         // The upkeep that starts Queued rows whose trigger was missed leaves a video in line alone, however old.
@@ -254,6 +248,21 @@ public sealed class AdmissionTests
         // Started again (its release ran twice), a finished video is not run again.
         await starter.WakeAsync(h.Client, [new HandedSlot(id, null)], CancellationToken.None);
         Assert.Equal(OrchestrationRuntimeStatus.Completed, (await h.Client.GetInstanceAsync(id, CancellationToken.None))!.RuntimeStatus);
+    }
+
+    /// <summary>A <paramref name="colour"/> clip uploaded and started behind the ghost of <see cref="GhostHoldsTheSlotAsync"/>: it waits in line.</summary>
+    private static async Task<string> StartBehindGhostAsync(PipelineHarness h, string colour)
+    {
+        await GhostHoldsTheSlotAsync(h);
+        var (name, etag) = await h.UploadAsync(await TestVideos.ColourAsync(h.Scratch, colour, 160, 120, 25, 2));
+        return await h.StartAsync(name, etag);
+    }
+
+    /// <summary>The video as the API answers for it.</summary>
+    private static async Task<Api.VideoResource> ResourceAsync(PipelineHarness h, string id, CancellationToken cancellationToken)
+    {
+        var response = await h.Service<Api.VideoApi>().GetVideoAsync(h.Client, id, cancellationToken);
+        return System.Text.Json.JsonSerializer.Deserialize<Api.VideoResource>(response.Json, PipelineJson.Options)!;
     }
 
     /// <summary>The one slot held, since now, by "ghost", a video whose row is already final: it will never hand the slot on.</summary>
@@ -311,7 +320,6 @@ public sealed class AdmissionTests
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         // The API shows a waiting video's place, read from the line (it has no orchestration until a slot is handed
         // to it): the last one waits behind the second, which is next.
-        var api = h.Service<Api.VideoApi>();
         var places = new HashSet<(string Id, int Position)>();
         var allFinal = false;
         while (!(places.Contains((ids[1], 1)) && places.Contains((ids[2], 2))) && !allFinal && !cts.IsCancellationRequested)
@@ -319,8 +327,7 @@ public sealed class AdmissionTests
             allFinal = true;
             foreach (var id in ids)
             {
-                var response = await api.GetVideoAsync(h.Client, id, cts.Token);
-                var resource = System.Text.Json.JsonSerializer.Deserialize<Api.VideoResource>(response.Json, PipelineJson.Options)!;
+                var resource = await ResourceAsync(h, id, cts.Token);
                 allFinal &= VideoStatuses.IsFinal(resource.Status);
                 if (resource.Progress is { Stage: "queued", QueuePosition: { } position })
                 {

@@ -24,4 +24,7 @@ public sealed record VideoJob(string VideoId, string Container, string BlobName,
 
     /// <summary>When the starter took a free slot for the video (its first activity need not ask again); null otherwise.</summary>
     public DateTimeOffset? AdmittedAt { get; init; }
+
+    /// <summary>The job with nothing known of its slot: no place in line, no watch, not admitted.</summary>
+    public VideoJob WithoutSlot() => this with { QueuePosition = null, Watched = false, AdmittedAt = null };
 }

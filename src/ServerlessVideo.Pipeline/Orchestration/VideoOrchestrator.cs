@@ -53,7 +53,7 @@ public sealed class VideoOrchestrator : TaskOrchestrator<VideoJob, VideoOutcome>
             if (prepared is null)
             {
                 // Waited long: start again with a fresh history (events not yet seen carry over).
-                context.ContinueAsNew(job with { QueuePosition = null, Watched = false, AdmittedAt = null }, preserveUnprocessedEvents: true);
+                context.ContinueAsNew(job.WithoutSlot(), preserveUnprocessedEvents: true);
                 return new VideoOutcome(job.VideoId, VideoStatuses.Queued, null, null, null);
             }
 

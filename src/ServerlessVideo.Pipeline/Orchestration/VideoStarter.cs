@@ -208,7 +208,7 @@ public sealed partial class VideoStarter(ResultStore results, VideoFileCache fil
         {
             await client.ScheduleNewOrchestrationInstanceAsync(
                 TaskNames.VideoOrchestration,
-                job with { AdmittedAt = DateTimeOffset.UtcNow, QueuePosition = null, Watched = false },
+                job.WithoutSlot() with { AdmittedAt = DateTimeOffset.UtcNow },
                 new StartOrchestrationOptions(job.VideoId),
                 cancellationToken);
             LogHandedStart(logger, job.VideoId);

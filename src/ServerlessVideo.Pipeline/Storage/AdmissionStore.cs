@@ -166,7 +166,7 @@ public sealed class AdmissionStore(StorageClients storage, ResultStore results, 
             new TableEntity(WaitingPartition, key)
             {
                 ["VideoId"] = job.VideoId,
-                ["Job"] = JsonSerializer.Serialize(job with { QueuePosition = null, Watched = false, AdmittedAt = null }, PipelineJson.Options),
+                ["Job"] = JsonSerializer.Serialize(job.WithoutSlot(), PipelineJson.Options),
             },
             TableUpdateMode.Replace,
             cancellationToken);
