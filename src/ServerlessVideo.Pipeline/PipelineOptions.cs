@@ -90,6 +90,13 @@ public sealed class PipelineOptions
     public Core.Planning.PlanOptions Planning() => new() { ClipsPerSegment = ClipsPerSegment, MaxShotClips = MaxShotClips };
 
     /// <summary>
+    /// A video whose work fits in one activity (one segment per view) shows Running only once that work has lasted this
+    /// long: one done sooner goes from Queued straight to its final status, with two storage writes fewer (its row and
+    /// index entry). Zero marks every video Running as its work starts.
+    /// </summary>
+    public TimeSpan MarkRunningAfter { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
     /// Longest an HTTP API request waits for storage (table reads, the durable client's instance lookup) before it
     /// answers 503 <c>storage_unavailable</c>. The worker's own storage calls keep the SDK's longer retries.
     /// </summary>

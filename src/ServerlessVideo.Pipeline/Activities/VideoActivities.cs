@@ -57,7 +57,13 @@ public sealed partial class VideoActivities(
             return PrepareOutcome.Queued(position);
         }
 
-        var startedAt = await MarkRunningAsync(job, request.Now);
+        // A short video (FinishShort) is marked Running only if its work outlasts MarkRunningAfter.
+        await using var running = await RunningMark.StartAsync(
+            () => MarkRunningAsync(job, request.Now),
+            ex => LogMarkFailed(logger, job.VideoId, ex.Message),
+            request.Now,
+            request.FinishShort ? options.Value.MarkRunningAfter : TimeSpan.Zero);
+        var startedAt = running.StartedAt;
         try
         {
             var facts = await files.GetFactsAsync(job, CancellationToken.None);
@@ -73,10 +79,10 @@ public sealed partial class VideoActivities(
             var plan = Plan(probe, selection, cuts);
             if (request.FinishShort && plan.Views.Count > 0 && OneSegmentPerView(plan))
             {
-                return await FinishShortAsync(job, probe, plan, startedAt, client);
+                return await FinishShortAsync(job, probe, plan, running, client);
             }
 
-            return new PrepareOutcome(true, 0, startedAt, probe, plan, null);
+            return new PrepareOutcome(true, 0, await running.MarkNowAsync(), probe, plan, null);
         }
         catch (ModelSelectionException ex)
         {
@@ -105,13 +111,14 @@ public sealed partial class VideoActivities(
     /// A refusal of the input while decoding is the answer, with the probe and plan; other failures fail this activity,
     /// whose retry admits (the slot is still held), probes and decodes again.
     /// </summary>
-    private async Task<PrepareOutcome> FinishShortAsync(VideoJob job, VideoProbe probe, VideoPlan plan, DateTimeOffset startedAt, DurableTaskClient client)
+    private async Task<PrepareOutcome> FinishShortAsync(VideoJob job, VideoProbe probe, VideoPlan plan, RunningMark running, DurableTaskClient client)
     {
+        var startedAt = running.StartedAt;
         var probeMs = Math.Round(Math.Max(0, (DateTimeOffset.UtcNow - startedAt).TotalMilliseconds), 1);
         var extract = new ExtractRequest(job, probe, plan, new WriteContext(new Dictionary<string, double>(StringComparer.Ordinal) { ["probe"] = probeMs }, startedAt, plan.UnavailableModels));
         try
         {
-            var outcome = await telemetry.RunAsync(TaskNames.ExtractFrames, extract, r => ExtractAsync(r, client));
+            var outcome = await telemetry.RunAsync(TaskNames.ExtractFrames, extract, r => ExtractAsync(r, client, running.SettleAsync));
             return new PrepareOutcome(true, 0, startedAt, null, null, null) { Finished = outcome.Finished };
         }
         catch (MediaRejectedException ex)
@@ -190,7 +197,13 @@ public sealed partial class VideoActivities(
     /// more in storage round trips than its inference. Longer plans store the tensors per (view, segment) for
     /// inference to fan out over.
     /// </summary>
-    public async Task<ExtractOutcome> ExtractAsync(ExtractRequest request, DurableTaskClient client)
+    /// <param name="request">The video, its probe and plan, and (for a short video) what its write needs.</param>
+    /// <param name="client">For the hand-off of the slot when a short video's results are written here.</param>
+    /// <param name="beforeWrite">
+    /// For a short video finished inside the preparing activity: settles its <see cref="RunningMark"/> before the final
+    /// write, and returns the start to record.
+    /// </param>
+    public async Task<ExtractOutcome> ExtractAsync(ExtractRequest request, DurableTaskClient client, Func<Task<DateTimeOffset>>? beforeWrite = null)
     {
         var watch = Stopwatch.StartNew();
         var input = await files.GetInputAsync(request.Job, request.Probe.SizeBytes, CancellationToken.None);
@@ -227,8 +240,9 @@ public sealed partial class VideoActivities(
                 ["extract"] = extractMs,
                 ["infer"] = Math.Round(watch.Elapsed.TotalMilliseconds - extractMs, 1),
             };
+            var startedAt = beforeWrite is null ? write.StartedAt : await beforeWrite();
             var results = new WriteRequest(
-                request.Job, request.Probe, inferred, stageMs, write.StartedAt, DateTimeOffset.UtcNow, write.UnavailableModels, request.Plan, request.Plan.Cuts, pictured);
+                request.Job, request.Probe, inferred, stageMs, startedAt, DateTimeOffset.UtcNow, write.UnavailableModels, request.Plan, request.Plan.Cuts, pictured);
             // The orchestration only needs the outcome now: the per-clip scores stay out of its history.
             var finished = await telemetry.RunAsync(TaskNames.WriteResults, results, r => WriteResultsAsync(r, client));
             return new ExtractOutcome([], extractMs, Finished: finished);
@@ -534,6 +548,9 @@ public sealed partial class VideoActivities(
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Artifacts of video {VideoId} were left in storage: {Reason}")]
     private static partial void LogArtifactsLeft(ILogger logger, string videoId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Marking video {VideoId} Running failed ({Reason}); its final write follows")]
+    private static partial void LogMarkFailed(ILogger logger, string videoId, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Video {VideoId} refused: {ReasonCode} {Reason}")]
     private static partial void LogRejected(ILogger logger, string videoId, string reasonCode, string reason);
