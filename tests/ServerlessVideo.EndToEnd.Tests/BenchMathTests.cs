@@ -36,6 +36,16 @@ public sealed class BenchMathTests
     }
 
     [Fact]
+    public void Batches_and_direct_runs_taken_in_turns_are_compared_by_their_means()
+    {
+        Assert.Equal(3.0, BenchStats.MeanBeyond([21.0, 23.0], [18.0, 20.0])!.Value, 9);
+        Assert.Equal(2.5, BenchStats.MeanBeyond([21.0, 22.0], [19.0])!.Value, 9);
+        Assert.Equal(0.0, BenchStats.MeanBeyond([18.0], [19.0, 20.0]));
+        Assert.Null(BenchStats.MeanBeyond([21.0], []));
+        Assert.Null(BenchStats.MeanBeyond([], [18.0]));
+    }
+
+    [Fact]
     public void Stat_times_are_counted_from_the_last_parenthesis_so_odd_command_names_do_not_shift_them()
     {
         // Fields 14–17 are utime, stime, cutime, cstime; the command name holds spaces and a ')'.

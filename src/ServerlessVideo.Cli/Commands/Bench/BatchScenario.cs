@@ -14,6 +14,9 @@ internal static class BatchScenario
 {
     public const string Name = "batch";
 
+    /// <summary>Batches through the pipeline, each after a direct run of the same work.</summary>
+    private const int Rounds = 3;
+
     /// <summary>What the batch measured, for the inference scenario to reuse.</summary>
     public sealed record Result(IReadOnlyList<BareInference.ModelTiming> Bare, IReadOnlyList<JsonNode> BatchVideos, IReadOnlyList<JsonNode> AloneVideos);
 
@@ -59,38 +62,32 @@ internal static class BatchScenario
         context.Phase($"{Name}: warm-up: {warmup.Count} videos at once through the pipeline (not timed) …");
         var warmupIds = await Task.WhenAll(warmup.Select(f => host.UploadAsync(f, $"{context.RunId}-warmup-{Path.GetFileName(f)}", cancellationToken)));
         await host.WaitAsync(warmupIds, TimeSpan.FromMinutes(5), null, cancellationToken);
-        DirectRun.Timing? direct = null;
-        if (full)
+        await BatchRound.SettleAsync(context.AzuritePid, cancellationToken);
+
+        // Side by side, in turns: the same work done directly, then the batch through the pipeline, Rounds times, so that
+        // both sides see the same moments of a shared machine and the comparison takes the mean of each.
+        var rounds = full ? Rounds : 1;
+        var directs = new List<DirectRun.Timing>();
+        var batches = new List<BatchRound>();
+        for (var round = 1; round <= rounds; round++)
         {
-            // Twice, keeping the cheaper run: the difference to the pipeline is then, if anything, too large.
-            for (var run = 1; run <= 2; run++)
+            if (full)
             {
-                context.Phase($"{Name}: direct {run}/2: the same work on all {count} files with no storage or durable engine …");
+                context.Phase($"{Name}: direct {round}/{rounds}: the same work on all {count} files with no storage or durable engine …");
                 var timing = await DirectRun.RunAsync(host.Services, files, cancellationToken);
                 context.Phase(string.Create(CultureInfo.InvariantCulture, $"{Name}:   direct wall {timing.Seconds:0.00} s ({timing.Parallel} at once), CPU {timing.TotalCpu:0.00} s"));
-                direct = direct is null || timing.TotalCpu < direct.TotalCpu ? timing : direct;
+                directs.Add(timing);
             }
-        }
 
-        context.Phase($"{Name}: pipeline: uploading all {count} at once and waiting until every one is final …");
-        var before = CpuSnapshot.Take(context.AzuritePid);
-        var gcBefore = GcSnapshot.Take();
-        using var requests = new StorageRequestTally();
-        var watch = Stopwatch.StartNew();
-        var ids = await Task.WhenAll(files.Select(f => host.UploadAsync(f, $"{context.RunId}-batch-{Path.GetFileName(f)}", cancellationToken)));
-        await host.WaitFinalAsync(ids, TimeSpan.FromMinutes(30), n => context.Phase($"{Name}:   {n}/{count} final after {watch.Elapsed.TotalSeconds:0} s"), cancellationToken);
-        var pipelineSeconds = watch.Elapsed.TotalSeconds;
-        var cpu = CpuSnapshot.Take(context.AzuritePid).Since(before);
-        var gc = GcSnapshot.Take().Since(gcBefore);
-        var ownRequests = requests.Count;
-        var results = await host.GetFinalAsync(ids, cancellationToken);
-        var videos = ids.Select(id => results[id]).ToList();
-        var completed = videos.Count(BenchHost.IsCompleted);
-        context.Phase(string.Create(CultureInfo.InvariantCulture, $"{Name}:   {completed}/{count} completed in {pipelineSeconds:0.0} s (bound {bound:0.0} s)"));
+            context.Phase($"{Name}: pipeline {round}/{rounds}: uploading all {count} at once and waiting until every one is final …");
+            var batch = await BatchRound.RunAsync(context, files, $"batch-{round}", cancellationToken);
+            context.Phase(string.Create(CultureInfo.InvariantCulture, $"{Name}:   {batch.Completed}/{count} completed in {batch.Seconds:0.0} s (bound {bound:0.0} s); idle {batch.SettleSeconds:0.0} s later; CPU {batch.Cpu.Total:0.00} s"));
+            batches.Add(batch);
+        }
 
         if (!full)
         {
-            return new Result(timings, videos, []);
+            return new Result(timings, batches[0].Videos, []);
         }
 
         // --- the same clips alone, one at a time ---
@@ -105,58 +102,88 @@ internal static class BatchScenario
             aloneWall.Add(seconds);
         }
 
-        var latencies = videos.Where(BenchHost.IsCompleted).Select(BenchHost.LatencySeconds).OfType<double>().ToList();
+        var latencies = batches.SelectMany(b => b.Videos).Where(BenchHost.IsCompleted).Select(BenchHost.LatencySeconds).OfType<double>().ToList();
         var aloneLatencies = alone.Where(BenchHost.IsCompleted).Select(BenchHost.LatencySeconds).OfType<double>().ToList();
         var p50 = BenchStats.Percentile(latencies, 50);
         var p95 = BenchStats.Percentile(latencies, 95);
         var aloneMedian = BenchStats.Median(aloneLatencies);
 
-        Report(context, count, completed, decodeSeconds, decodeCpu, inferenceSeconds, flow, bareCpu, bound, pipelineSeconds, cpu, direct, gc, ownRequests, p50, p95, aloneMedian, BenchStats.Median(aloneWall), latencies);
-        return new Result(timings, videos, alone);
+        var measured = new Measured(count, batches, directs, decodeSeconds, decodeCpu, inferenceSeconds, flow, bareCpu, bound);
+        Report(context, measured, p50, p95, aloneMedian, BenchStats.Median(aloneWall), latencies);
+        return new Result(timings, batches[0].Videos, alone);
     }
 
-    private static void Report(
-        BenchContext context, int count, int completed, double? decodeSeconds, double? decodeCpu, double inferenceSeconds, BareInference.FlowTiming flow,
-        double bareCpu, double bound, double pipelineSeconds, CpuSnapshot cpu, DirectRun.Timing? direct, GcSnapshot gc, long ownRequests, double? p50, double? p95, double? aloneMedian, double? aloneWallMedian,
-        IReadOnlyList<double> latencies)
+    /// <summary>The bound's parts, and the batches and direct runs taken in turns.</summary>
+    private sealed record Measured(
+        int Count, IReadOnlyList<BatchRound> Batches, IReadOnlyList<DirectRun.Timing> Directs, double? DecodeSeconds, double? DecodeCpu,
+        double InferenceSeconds, BareInference.FlowTiming Flow, double BareCpu, double Bound)
+    {
+        public bool AllCompleted => Batches.All(b => b.Completed == Count);
+
+        public double PipelineSeconds => Batches.Average(b => b.Seconds);
+
+        /// <summary>The mean batch window.</summary>
+        public CpuSnapshot Cpu => CpuSnapshot.Mean([.. Batches.Select(b => b.Cpu)]);
+
+        public double? DirectCpu => Directs.Count == 0 ? null : Directs.Average(d => d.TotalCpu);
+
+        /// <summary>
+        /// Storage + orchestration: the mean batch window's CPU less the mean direct run's, when every video completed (a
+        /// failed one skipped work the direct side did) and every party was measured.
+        /// </summary>
+        public double? SideBySide => AllCompleted && Cpu.Children is not null && Cpu.Azurite is not null
+            ? BenchStats.MeanBeyond([.. Batches.Select(b => b.Cpu.Total)], [.. Directs.Select(d => d.TotalCpu)])
+            : null;
+
+        /// <summary>Each round's own difference, batch i against direct run i just before it.</summary>
+        public IEnumerable<double?> PerRound => Batches.Zip(Directs, (b, d) => b.Completed == Count ? BenchStats.Beyond(b.Cpu.Total, d.TotalCpu) / b.Cpu.Total : null);
+    }
+
+    private static void Report(BenchContext context, Measured m, double? p50, double? p95, double? aloneMedian, double? aloneWallMedian, IReadOnlyList<double> latencies)
     {
         var report = context.Report;
-        report.Row(Name, $"{count} clips: wall, pipeline vs bound", BenchReport.Seconds(pipelineSeconds), BenchReport.Seconds(bound), BenchStats.Ratio(pipelineSeconds, bound));
+        var count = m.Count;
+        var rounds = m.Batches.Count;
+        report.Row(Name, $"{count} clips: wall, pipeline vs bound (mean of {rounds} batches)", BenchReport.Seconds(m.PipelineSeconds), BenchReport.Seconds(m.Bound), BenchStats.Ratio(m.PipelineSeconds, m.Bound));
         report.Row(Name, "  bound = decode + bare inference + flow", string.Empty,
-            $"{BenchReport.Seconds(decodeSeconds)} + {BenchReport.Seconds(inferenceSeconds)} + {BenchReport.Seconds(flow.Seconds)}", null);
-        report.Row(Name, "latency in batch p50 / p95 (completedAt − startedAt)", $"{BenchReport.Seconds(p50)} / {BenchReport.Seconds(p95)}", string.Empty, null);
+            $"{BenchReport.Seconds(m.DecodeSeconds)} + {BenchReport.Seconds(m.InferenceSeconds)} + {BenchReport.Seconds(m.Flow.Seconds)}", null);
+        report.Row(Name, $"latency in batch p50 / p95 (completedAt − startedAt, {latencies.Count} videos)", $"{BenchReport.Seconds(p50)} / {BenchReport.Seconds(p95)}", string.Empty, null);
         report.Row(Name, "latency: p95 in batch vs median alone (3 clips)", BenchReport.Seconds(p95), BenchReport.Seconds(aloneMedian), BenchStats.Ratio(p95, aloneMedian));
 
-        // Shares of all CPU used in the batch window by the three parties that use it.
-        var total = cpu.Host + (cpu.Children ?? 0) + (cpu.Azurite ?? 0);
+        // Shares of all CPU used in the (mean) batch window by the three parties that use it.
+        var cpu = m.Cpu;
+        var total = cpu.Total;
         double? Share(double? part) => part is { } p && total > 0 ? p / total : null;
         // Side by side: the pipeline's CPU (host, ffmpeg children, Azurite) against the same work done directly
         // (DirectRun: host and children). What is left is what storage clients, the storage emulator and the durable
         // engine cost, with the batch's uploads.
-        double? directCpu = direct?.TotalCpu;
-        // Only when every video completed (a failed one skipped work the direct side did) and every party was measured.
-        var sideBySide = completed == count && cpu.Children is not null && cpu.Azurite is not null ? BenchStats.Beyond(total, directCpu) : null;
+        var sideBySide = m.SideBySide;
         // Upper bound: the host's CPU beyond what bare inference + flow cost for the same clips (scaled by the share of
         // videos that completed, since only those ran every model) also counts the pipeline's own compute besides
         // inference and flow (reading decoded frames, preprocessing, the pictures, probing), all as overhead.
-        var scale = count == 0 ? 0 : (double)completed / count;
-        var workerOverhead = Math.Max(0, cpu.Host - (bareCpu * scale));
+        var scale = count == 0 ? 0 : m.Batches.Average(b => b.Completed) / count;
+        var workerOverhead = Math.Max(0, cpu.Host - (m.BareCpu * scale));
         var overhead = (cpu.Azurite ?? 0) + workerOverhead;
+        var direct = m.Directs.Count == 0 ? null : m.Directs;
         report.Row(Name, "CPU in batch window: ffmpeg/ffprobe children", BenchReport.Percent(Share(cpu.Children)), $"{BenchReport.Seconds(cpu.Children)} of {BenchReport.Seconds(total)}", null);
         report.Row(Name, "CPU in batch window: Azurite", BenchReport.Percent(Share(cpu.Azurite)), BenchReport.Seconds(cpu.Azurite), null);
         report.Row(Name, "CPU in batch window: host process", BenchReport.Percent(Share(cpu.Host)), BenchReport.Seconds(cpu.Host), null);
-        report.Row(Name, "CPU: same work direct, no storage or durable engine (cheaper of 2)", BenchReport.Seconds(directCpu),
-            direct is null ? string.Empty : string.Create(CultureInfo.InvariantCulture, $"host {BenchReport.Seconds(direct.HostCpu)} + children {BenchReport.Seconds(direct.ChildrenCpu)}"), null);
+        report.Row(Name, $"CPU: same work direct, no storage or durable engine (mean of {m.Directs.Count})", BenchReport.Seconds(m.DirectCpu),
+            direct is null ? string.Empty : string.Create(CultureInfo.InvariantCulture, $"host {BenchReport.Seconds(direct.Average(d => d.HostCpu))} + children {BenchReport.Seconds(direct.All(d => d.ChildrenCpu is not null) ? direct.Average(d => d.ChildrenCpu!.Value) : null)}"), null);
         report.Row(Name, "CPU: storage + orchestration (pipeline − direct)", BenchReport.Percent(Share(sideBySide)), BenchReport.Seconds(sideBySide), null);
+        report.Row(Name, "  each round (batch i − direct run i before it)", string.Join(" / ", m.PerRound.Select(BenchReport.Percent)), string.Empty, null);
         report.Row(Name, "  of which Azurite; in the worker", $"{BenchReport.Percent(Share(cpu.Azurite))}; {BenchReport.Percent(Share(sideBySide - cpu.Azurite))}",
             $"{BenchReport.Seconds(cpu.Azurite)}; {BenchReport.Seconds(sideBySide - cpu.Azurite)}", null);
         report.Row(Name, "CPU: upper bound (Azurite + host − bare inference and flow)", BenchReport.Percent(Share(overhead)), BenchReport.Seconds(overhead), null);
-        report.Row(Name, "  worker GC in batch window: collections gen0 / gen1 / gen2, pause",
-            string.Create(CultureInfo.InvariantCulture, $"{gc.Gen0} / {gc.Gen1} / {gc.Gen2}, {gc.Pause.TotalMilliseconds:0} ms"), string.Empty, null);
+        var gc = m.Batches.Select(b => b.Gc).Aggregate((a, b) => a.Plus(b));
+        report.Row(Name, $"  worker in the {rounds} batch windows: GC gen0 / gen1 / gen2, pause; JIT",
+            string.Create(CultureInfo.InvariantCulture, $"{gc.Gen0} / {gc.Gen1} / {gc.Gen2}, {gc.Pause.TotalMilliseconds:0} ms; {gc.JitMethods} methods, {gc.JitTime.TotalMilliseconds:0} ms"), string.Empty, null);
+        var ownRequests = m.Batches.Sum(b => b.Requests);
         report.Row(Name, "  storage requests per video, the worker's own clients (sv.storage.requests)",
-            string.Create(CultureInfo.InvariantCulture, $"{(double)ownRequests / Math.Max(1, count):0.0}"), string.Create(CultureInfo.InvariantCulture, $"{ownRequests} in all"), null);
-        report.Note("batch: storage + orchestration = all CPU of the batch window (host + ffmpeg children + Azurite) − the CPU of the same work done directly on the same files "
-            + "(probe, plan, one decode, pictures, flows, models; as many at once as the worker runs activities; host + children; the cheaper of two runs); shares are of the batch window's CPU. "
+            string.Create(CultureInfo.InvariantCulture, $"{(double)ownRequests / Math.Max(1, count * rounds):0.0}"), string.Create(CultureInfo.InvariantCulture, $"{ownRequests} in all"), null);
+        report.Note($"batch: storage + orchestration = the CPU of the mean batch window (host + ffmpeg children + Azurite) − the mean CPU of the same work done directly on the same files "
+            + "(probe, plan, one decode, pictures, flows, models; as many at once as the worker runs activities; host + children); "
+            + $"the {m.Directs.Count} direct runs and {rounds} batches alternate, a direct run first. Shares are of the mean batch window's CPU. "
             + "Upper bound = Azurite + max(0, host − bare (inference + flow) CPU × completed/total videos). "
             + "Children via cutime+cstime of /proc/self/stat (= getrusage RUSAGE_CHILDREN), Azurite via /proc/<pid>/stat at 100 Hz.");
         if (cpu.Azurite is null)
@@ -166,18 +193,19 @@ internal static class BatchScenario
 
         var json = report.Scenario(Name);
         json["clips"] = count;
-        json["completed"] = completed;
-        json["pipelineSeconds"] = BenchReport.Round(pipelineSeconds);
-        json["boundSeconds"] = BenchReport.Round(bound);
-        json["ratio"] = BenchReport.Round(BenchStats.Ratio(pipelineSeconds, bound));
+        json["rounds"] = rounds;
+        json["completed"] = m.Batches.Min(b => b.Completed);
+        json["pipelineSeconds"] = BenchReport.Round(m.PipelineSeconds);
+        json["boundSeconds"] = BenchReport.Round(m.Bound);
+        json["ratio"] = BenchReport.Round(BenchStats.Ratio(m.PipelineSeconds, m.Bound));
         json["bound"] = new JsonObject
         {
-            ["decodeWallSeconds"] = BenchReport.Round(decodeSeconds),
-            ["decodeCpuSeconds"] = BenchReport.Round(decodeCpu),
-            ["bareInferenceSeconds"] = BenchReport.Round(inferenceSeconds),
-            ["flowSeconds"] = BenchReport.Round(flow.Seconds),
-            ["flowClips"] = flow.Clips,
-            ["bareInferenceAndFlowCpuSeconds"] = BenchReport.Round(bareCpu),
+            ["decodeWallSeconds"] = BenchReport.Round(m.DecodeSeconds),
+            ["decodeCpuSeconds"] = BenchReport.Round(m.DecodeCpu),
+            ["bareInferenceSeconds"] = BenchReport.Round(m.InferenceSeconds),
+            ["flowSeconds"] = BenchReport.Round(m.Flow.Seconds),
+            ["flowClips"] = m.Flow.Clips,
+            ["bareInferenceAndFlowCpuSeconds"] = BenchReport.Round(m.BareCpu),
         };
         json["latency"] = new JsonObject
         {
@@ -194,16 +222,25 @@ internal static class BatchScenario
             ["ffmpegChildrenSeconds"] = BenchReport.Round(cpu.Children),
             ["azuriteSeconds"] = BenchReport.Round(cpu.Azurite),
             ["hostSeconds"] = BenchReport.Round(cpu.Host),
-            ["directHostSeconds"] = BenchReport.Round(direct?.HostCpu),
-            ["directChildrenSeconds"] = BenchReport.Round(direct?.ChildrenCpu),
-            ["directWallSeconds"] = BenchReport.Round(direct?.Seconds),
+            ["directCpuSeconds"] = BenchReport.Round(m.DirectCpu),
             ["storageAndOrchestrationSeconds"] = BenchReport.Round(sideBySide),
             ["storageAndOrchestrationShare"] = BenchReport.Round(Share(sideBySide)),
             ["workerStorageAndOrchestrationSeconds"] = BenchReport.Round(sideBySide - cpu.Azurite),
-            ["formula"] = "host + children + azurite - (directHost + directChildren)",
+            ["formula"] = "mean over batches (host + children + azurite) - mean over direct runs (host + children)",
             ["upperBoundSeconds"] = BenchReport.Round(overhead),
             ["upperBoundShare"] = BenchReport.Round(Share(overhead)),
             ["upperBoundFormula"] = "azurite + max(0, host - bareInferenceAndFlowCpu * completed / clips)",
+            ["rounds"] = new JsonArray([.. m.Batches.Select((b, i) => (JsonNode)new JsonObject
+            {
+                ["batchSeconds"] = BenchReport.Round(b.Seconds),
+                ["settleSeconds"] = BenchReport.Round(b.SettleSeconds),
+                ["batchCpuSeconds"] = BenchReport.Round(b.Cpu.Total),
+                ["batchHostSeconds"] = BenchReport.Round(b.Cpu.Host),
+                ["batchChildrenSeconds"] = BenchReport.Round(b.Cpu.Children),
+                ["batchAzuriteSeconds"] = BenchReport.Round(b.Cpu.Azurite),
+                ["directCpuSeconds"] = BenchReport.Round(i < m.Directs.Count ? m.Directs[i].TotalCpu : null),
+                ["directWallSeconds"] = BenchReport.Round(i < m.Directs.Count ? m.Directs[i].Seconds : null),
+            })]),
         };
         json["ownStorageRequests"] = ownRequests;
         json["workerGc"] = new JsonObject
@@ -212,6 +249,8 @@ internal static class BatchScenario
             ["gen1"] = gc.Gen1,
             ["gen2"] = gc.Gen2,
             ["pauseMs"] = BenchReport.Round(gc.Pause.TotalMilliseconds),
+            ["jitMethods"] = gc.JitMethods,
+            ["jitMs"] = BenchReport.Round(gc.JitTime.TotalMilliseconds),
         };
     }
 }

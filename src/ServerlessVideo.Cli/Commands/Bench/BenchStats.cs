@@ -36,4 +36,15 @@ public static class BenchStats
     /// side is unknown.
     /// </summary>
     public static double? Beyond(double? pipeline, double? direct) => pipeline is { } p && direct is { } d ? Math.Max(0, p - d) : null;
+
+    /// <summary>
+    /// <see cref="Beyond"/> of the means: batches through the pipeline and direct runs of the same work taken in turns,
+    /// so both sides see the same moments of a shared machine; null when either side has no run.
+    /// </summary>
+    public static double? MeanBeyond(IReadOnlyCollection<double> pipeline, IReadOnlyCollection<double> direct)
+    {
+        ArgumentNullException.ThrowIfNull(pipeline);
+        ArgumentNullException.ThrowIfNull(direct);
+        return pipeline.Count == 0 || direct.Count == 0 ? null : Beyond(pipeline.Average(), direct.Average());
+    }
 }
