@@ -90,9 +90,10 @@ public sealed class PipelineOptions
     public Core.Planning.PlanOptions Planning() => new() { ClipsPerSegment = ClipsPerSegment, MaxShotClips = MaxShotClips };
 
     /// <summary>
-    /// A video whose work fits in one activity (one segment per view) shows Running only once that work has lasted this
-    /// long: one done sooner goes from Queued straight to its final status, with two storage writes fewer (its row and
-    /// index entry). Zero marks every video Running as its work starts.
+    /// A video shows Running once its first activity (probe and plan, and the whole work of a short video) has lasted
+    /// this long, or when that activity hands a longer video on, whichever comes first: a short video done sooner goes
+    /// from Queued straight to its final status, with two storage writes fewer (its row and index entry). Zero marks
+    /// every video Running as its work starts.
     /// </summary>
     public TimeSpan MarkRunningAfter { get; set; } = TimeSpan.FromSeconds(1);
 

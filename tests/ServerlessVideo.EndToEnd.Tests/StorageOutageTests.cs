@@ -22,7 +22,14 @@ public sealed class StorageOutageTests(ITestOutputHelper output)
         // (with 10 s, they became visible again the moment storage came back, and the copies raced each other).
         var clock = Stopwatch.StartNew();
         using var azurite = new RestartableAzurite();
-        await using var env = new HostEnvironment(s => s["Host__RecoveryTimeout"] = "00:00:30", connectionString: azurite.ConnectionString);
+        // Marked Running as its work starts, so the outage can begin while the first video runs.
+        await using var env = new HostEnvironment(
+            s =>
+            {
+                s["Host__RecoveryTimeout"] = "00:00:30";
+                s["Pipeline__MarkRunningAfter"] = "00:00:00";
+            },
+            connectionString: azurite.ConnectionString);
         using var host = new HostProcess(env.Settings);
         await host.WaitUntilReadyAsync(TimeSpan.FromSeconds(60));
         output.WriteLine($"host ready at {clock.Elapsed.TotalSeconds:0.0} s");

@@ -35,6 +35,7 @@ public sealed class DelayedRunningMarkTests
         Assert.Equal(1, marks);
         Assert.Equal(Earlier, running.StartedAt);
         Assert.Equal(Earlier, await running.SettleAsync());
+        Assert.Equal(Earlier, await running.MarkNowAsync());
         Assert.Equal(1, marks);
     }
 

@@ -4,7 +4,7 @@ namespace ServerlessVideo.Pipeline.Activities;
 /// Marks a video's row Running, at once or only once its work has lasted <c>after</c>: a short video is usually final
 /// within a second, and its row then goes from Queued to its final status with no Running write between (the row and its
 /// index entry: two storage writes fewer per video). <see cref="SettleAsync"/> comes before the final write, so a mark
-/// never lands on top of it; disposing drops a mark not yet made.
+/// never lands on top of it; disposing drops a mark not yet made and waits for one under way.
 /// </summary>
 public sealed class RunningMark : IAsyncDisposable
 {
@@ -12,6 +12,7 @@ public sealed class RunningMark : IAsyncDisposable
     private readonly Func<Task<DateTimeOffset>> _mark;
     private readonly Action<Exception> _failed;
     private Task<DateTimeOffset?> _marking = Task.FromResult<DateTimeOffset?>(null);
+    private bool _disposed;
 
     private RunningMark(Func<Task<DateTimeOffset>> mark, Action<Exception> failed, DateTimeOffset now)
     {
@@ -21,15 +22,15 @@ public sealed class RunningMark : IAsyncDisposable
     }
 
     /// <summary>
-    /// When the video started, as far as known now: what the mark returned when it was made at once, else
-    /// <c>now</c>, which <see cref="SettleAsync"/> may still correct (a row a previous run marked keeps its start).
+    /// When the video started, as far as known now: what the mark returned once it is made (a row an earlier run of
+    /// this activity marked keeps its start), else <c>now</c>.
     /// </summary>
     public DateTimeOffset StartedAt { get; private set; }
 
     /// <summary>
     /// Starts the mark: <paramref name="mark"/> (which returns the start the row keeps) runs at once when
     /// <paramref name="after"/> is zero, else after that delay unless settled or disposed first. A delayed mark that
-    /// fails is told to <paramref name="failed"/> and counts as not made: the final write follows, and it is what matters.
+    /// fails is told to <paramref name="failed"/> and counts as not made (the row's next write is what matters).
     /// </summary>
     public static async Task<RunningMark> StartAsync(Func<Task<DateTimeOffset>> mark, Action<Exception> failed, DateTimeOffset now, TimeSpan after)
     {
@@ -39,6 +40,7 @@ public sealed class RunningMark : IAsyncDisposable
         if (after <= TimeSpan.Zero)
         {
             running.StartedAt = await mark();
+            running._marking = Task.FromResult<DateTimeOffset?>(running.StartedAt);
             return running;
         }
 
@@ -47,11 +49,12 @@ public sealed class RunningMark : IAsyncDisposable
     }
 
     /// <summary>
-    /// Before the final write: drops the mark if it is not due yet, waits for it if it is under way, and returns the
-    /// start to record.
+    /// Before the row's next write (its final one, or its failure): drops the mark if it is not due yet, waits for it if
+    /// it is under way, and returns the start to record.
     /// </summary>
     public async Task<DateTimeOffset> SettleAsync()
     {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         await _cancel.CancelAsync();
         if (await _marking is { } marked)
         {
@@ -64,10 +67,10 @@ public sealed class RunningMark : IAsyncDisposable
     /// <summary>The work goes on in other activities: the row says Running from now on, if it does not yet.</summary>
     public async Task<DateTimeOffset> MarkNowAsync()
     {
-        await _cancel.CancelAsync();
-        if (await _marking is { } marked)
+        var settled = await SettleAsync();
+        if (await _marking is not null)
         {
-            return StartedAt = marked;
+            return settled;
         }
 
         StartedAt = await _mark();
@@ -75,8 +78,18 @@ public sealed class RunningMark : IAsyncDisposable
         return StartedAt;
     }
 
+    /// <summary>
+    /// Drops a mark not yet due and waits for one under way (which, during a storage outage, may take the storage
+    /// client's whole retry budget, as the mark made at once would have).
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         await _cancel.CancelAsync();
         await _marking;
         _cancel.Dispose();
@@ -87,11 +100,21 @@ public sealed class RunningMark : IAsyncDisposable
         try
         {
             await Task.Delay(after, cancellationToken);
-            return await _mark();
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException)
         {
             return null;
+        }
+
+        if (cancellationToken.IsCancellationRequested)
+        {
+            // Settled just as the delay ran out: the row's next write follows.
+            return null;
+        }
+
+        try
+        {
+            return await _mark();
         }
         catch (Exception ex)
         {

@@ -41,9 +41,9 @@ public sealed partial class VideoActivities(
     ILogger<VideoActivities> logger)
 {
     /// <summary>
-    /// <see cref="TaskNames.PrepareVideo"/>: take a processing slot or a place in line; once admitted, mark the row
-    /// Running, check the size without downloading, probe the local copy and plan every model that loads (the ones that
-    /// cannot are named in <see cref="VideoPlan.UnavailableModels"/>).
+    /// <see cref="TaskNames.PrepareVideo"/>: take a processing slot or a place in line; once admitted, check the size
+    /// without downloading, probe the local copy and plan every model that loads (the ones that cannot are named in
+    /// <see cref="VideoPlan.UnavailableModels"/>), and mark the row Running (see <see cref="RunningMark"/>).
     /// </summary>
     public async Task<PrepareOutcome> PrepareAsync(PrepareRequest request, DurableTaskClient client)
     {
@@ -57,13 +57,13 @@ public sealed partial class VideoActivities(
             return PrepareOutcome.Queued(position);
         }
 
-        // A short video (FinishShort) is marked Running only if its work outlasts MarkRunningAfter.
+        // With FinishShort (every orchestration since short videos finish here), the row is marked Running once this
+        // activity has lasted MarkRunningAfter, or when it hands a longer video on; a short video done sooner never is.
         await using var running = await RunningMark.StartAsync(
             () => MarkRunningAsync(job, request.Now),
-            ex => LogMarkFailed(logger, job.VideoId, ex.Message),
+            ex => LogMarkFailed(logger, job.VideoId, ex),
             request.Now,
             request.FinishShort ? options.Value.MarkRunningAfter : TimeSpan.Zero);
-        var startedAt = running.StartedAt;
         try
         {
             var facts = await files.GetFactsAsync(job, CancellationToken.None);
@@ -86,11 +86,11 @@ public sealed partial class VideoActivities(
         }
         catch (ModelSelectionException ex)
         {
-            return Refused(job.VideoId, startedAt, ReasonCodes.ModelUnavailable, ex.Message);
+            return Refused(job.VideoId, await running.SettleAsync(), ReasonCodes.ModelUnavailable, ex.Message);
         }
         catch (MediaRejectedException ex)
         {
-            return Refused(job.VideoId, startedAt, ex.ReasonCode, ex.Detail);
+            return Refused(job.VideoId, await running.SettleAsync(), ex.ReasonCode, ex.Detail);
         }
     }
 
@@ -119,11 +119,11 @@ public sealed partial class VideoActivities(
         try
         {
             var outcome = await telemetry.RunAsync(TaskNames.ExtractFrames, extract, r => ExtractAsync(r, client, running.SettleAsync));
-            return new PrepareOutcome(true, 0, startedAt, null, null, null) { Finished = outcome.Finished };
+            return new PrepareOutcome(true, 0, await running.SettleAsync(), null, null, null) { Finished = outcome.Finished };
         }
         catch (MediaRejectedException ex)
         {
-            return Refused(job.VideoId, startedAt, ex.ReasonCode, ex.Detail, probe, plan);
+            return Refused(job.VideoId, await running.SettleAsync(), ex.ReasonCode, ex.Detail, probe, plan);
         }
     }
 
@@ -549,8 +549,8 @@ public sealed partial class VideoActivities(
     [LoggerMessage(Level = LogLevel.Warning, Message = "Artifacts of video {VideoId} were left in storage: {Reason}")]
     private static partial void LogArtifactsLeft(ILogger logger, string videoId, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Marking video {VideoId} Running failed ({Reason}); its final write follows")]
-    private static partial void LogMarkFailed(ILogger logger, string videoId, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Marking video {VideoId} Running failed; its row keeps its status until its next write")]
+    private static partial void LogMarkFailed(ILogger logger, string videoId, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Video {VideoId} refused: {ReasonCode} {Reason}")]
     private static partial void LogRejected(ILogger logger, string videoId, string reasonCode, string reason);

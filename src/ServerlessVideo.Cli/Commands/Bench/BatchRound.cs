@@ -34,6 +34,11 @@ internal sealed record BatchRound(double Seconds, double SettleSeconds, CpuSnaps
         var seconds = watch.Elapsed.TotalSeconds;
         await SettleAsync(context.AzuritePid, cancellationToken);
         var settle = watch.Elapsed.TotalSeconds - seconds;
+        if (settle >= MaxSettle.TotalSeconds)
+        {
+            context.Phase($"{tag}:   the worker and Azurite were still busy {MaxSettle.TotalSeconds:0} s after the last video was final; the window closes anyway");
+        }
+
         var cpu = CpuSnapshot.Take(context.AzuritePid).Since(before);
         var gc = GcSnapshot.Take().Since(gcBefore);
         var own = requests.Count;

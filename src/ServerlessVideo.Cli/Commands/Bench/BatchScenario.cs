@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
 
@@ -77,6 +76,7 @@ internal static class BatchScenario
             {
                 context.Phase($"{Name}: direct {round}/{rounds}: the same work on all {count} files with no storage or durable engine …");
                 var timing = await DirectRun.RunAsync(host.Services, files, cancellationToken);
+                await BatchRound.SettleAsync(context.AzuritePid, cancellationToken);
                 context.Phase(string.Create(CultureInfo.InvariantCulture, $"{Name}:   direct wall {timing.Seconds:0.00} s ({timing.Parallel} at once), CPU {timing.TotalCpu:0.00} s"));
                 directs.Add(timing);
             }
@@ -138,7 +138,10 @@ internal static class BatchScenario
             : null;
 
         /// <summary>Each round's own difference, batch i against direct run i just before it.</summary>
-        public IEnumerable<double?> PerRound => Batches.Zip(Directs, (b, d) => b.Completed == Count ? BenchStats.Beyond(b.Cpu.Total, d.TotalCpu) / b.Cpu.Total : null);
+        public IEnumerable<double?> PerRound => Batches.Zip(Directs, (b, d) =>
+            b.Completed == Count && b.Cpu.Children is not null && b.Cpu.Azurite is not null && b.Cpu.Total > 0
+                ? BenchStats.Beyond(b.Cpu.Total, d.TotalCpu) / b.Cpu.Total
+                : null);
     }
 
     private static void Report(BenchContext context, Measured m, double? p50, double? p95, double? aloneMedian, double? aloneWallMedian, IReadOnlyList<double> latencies)
@@ -196,7 +199,7 @@ internal static class BatchScenario
         var json = report.Scenario(Name);
         json["clips"] = count;
         json["rounds"] = rounds;
-        json["completed"] = m.Batches.Min(b => b.Completed);
+        json["completed"] = m.Batches.Min(b => b.Completed); // in the batch with the fewest
         json["pipelineSeconds"] = BenchReport.Round(m.PipelineSeconds);
         json["boundSeconds"] = BenchReport.Round(m.Bound);
         json["ratio"] = BenchReport.Round(BenchStats.Ratio(m.PipelineSeconds, m.Bound));
@@ -232,7 +235,7 @@ internal static class BatchScenario
             ["upperBoundSeconds"] = BenchReport.Round(overhead),
             ["upperBoundShare"] = BenchReport.Round(Share(overhead)),
             ["upperBoundFormula"] = "azurite + max(0, host - bareInferenceAndFlowCpu * completed / clips)",
-            ["rounds"] = new JsonArray([.. m.Batches.Select((b, i) => (JsonNode)new JsonObject
+            ["perRound"] = new JsonArray([.. m.Batches.Select((b, i) => (JsonNode)new JsonObject
             {
                 ["batchSeconds"] = BenchReport.Round(b.Seconds),
                 ["settleSeconds"] = BenchReport.Round(b.SettleSeconds),
@@ -244,8 +247,9 @@ internal static class BatchScenario
                 ["directWallSeconds"] = BenchReport.Round(i < m.Directs.Count ? m.Directs[i].Seconds : null),
             })]),
         };
-        json["ownStorageRequests"] = ownRequests;
-        json["workerGc"] = new JsonObject
+        json["ownStorageRequestsPerVideo"] = BenchReport.Round((double)ownRequests / Math.Max(1, count * rounds));
+        json["ownStorageRequestsAllBatches"] = ownRequests;
+        json["workerGcAllBatches"] = new JsonObject
         {
             ["gen0"] = gc.Gen0,
             ["gen1"] = gc.Gen1,
