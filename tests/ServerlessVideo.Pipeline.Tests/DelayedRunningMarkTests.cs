@@ -112,11 +112,8 @@ public sealed class DelayedRunningMarkTests
             x.Options.ClipsPerSegment = 8;
             x.Options.MarkRunningAfter = TimeSpan.FromMilliseconds(markAfterMs);
         });
-        var (name, etag) = await h.UploadAsync(await TestVideos.ColourAsync(h.Scratch, "green", 160, 120, 25, 2));
-        var job = new VideoJob(VideoIds.FromBlob(h.Options.VideosContainer, name, etag), h.Options.VideosContainer, name, etag.Trim('"'), DateTimeOffset.UtcNow);
+        var job = await h.QueuedJobAsync();
         var results = h.Service<ResultStore>();
-        var inserted = await results.TryInsertAsync(VideoRow.Of(job, VideoStatuses.Queued), CancellationToken.None);
-        job = job with { RowETag = inserted?.ToString() };
         var now = DateTimeOffset.UtcNow.AddSeconds(-1);
 
         var prepared = await h.Service<VideoActivities>().PrepareAsync(new PrepareRequest(job, now, FinishShort: true), h.Client);

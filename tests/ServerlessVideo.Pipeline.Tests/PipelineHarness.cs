@@ -5,12 +5,14 @@ using Microsoft.DurableTask.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using ServerlessVideo.Core;
 using ServerlessVideo.Core.Manifests;
 using ServerlessVideo.Inference;
 using ServerlessVideo.Media;
 using ServerlessVideo.Onnx;
 using ServerlessVideo.Pipeline.Messages;
 using ServerlessVideo.Pipeline.Orchestration;
+using ServerlessVideo.Pipeline.Storage;
 using ServerlessVideo.Testing;
 
 namespace ServerlessVideo.Pipeline.Tests;
@@ -121,6 +123,15 @@ public sealed class PipelineHarness : IAsyncDisposable
         name ??= Path.GetFileName(path);
         var response = await Videos.GetBlobClient(name).UploadAsync(path, overwrite: true);
         return (name, response.Value.ETag.ToString());
+    }
+
+    /// <summary>A 2 s green clip uploaded, with its Queued row as the starter writes it; the job carries the row's ETag.</summary>
+    public async Task<VideoJob> QueuedJobAsync()
+    {
+        var (name, etag) = await UploadAsync(await TestVideos.ColourAsync(Scratch, "green", 160, 120, 25, 2));
+        var job = new VideoJob(VideoIds.FromBlob(Options.VideosContainer, name, etag), Options.VideosContainer, name, etag.Trim('"'), DateTimeOffset.UtcNow);
+        var inserted = await Service<ResultStore>().TryInsertAsync(VideoRow.Of(job, VideoStatuses.Queued), CancellationToken.None);
+        return job with { RowETag = inserted?.ToString() };
     }
 
     /// <summary>Starts through the shared starter, as a host trigger would.</summary>

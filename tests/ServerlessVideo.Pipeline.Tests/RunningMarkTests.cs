@@ -16,7 +16,7 @@ public sealed class RunningMarkTests
     public async Task The_starters_row_is_marked_running_and_a_retry_keeps_the_first_start()
     {
         await using var h = await PipelineHarness.StartAsync();
-        var job = await QueuedJobAsync(h);
+        var job = await h.QueuedJobAsync();
         Assert.NotNull(job.RowETag);
         var activities = h.Service<VideoActivities>();
         var first = DateTimeOffset.UtcNow.AddMinutes(-1);
@@ -38,7 +38,7 @@ public sealed class RunningMarkTests
     public async Task A_final_row_is_not_marked_running_even_on_the_etag_it_was_queued_with()
     {
         await using var h = await PipelineHarness.StartAsync();
-        var job = await QueuedJobAsync(h);
+        var job = await h.QueuedJobAsync();
         var results = h.Service<ResultStore>();
         var done = VideoRow.Of(job, VideoStatuses.Failed);
         done.StartedAt = DateTimeOffset.UtcNow.AddMinutes(-2);
@@ -69,14 +69,5 @@ public sealed class RunningMarkTests
         var gone = new VideoJob("v-gone", "videos", "g.mp4", "0x1", DateTimeOffset.UtcNow);
         Assert.False(await results.TryMergeUnchangedAsync(VideoRow.Of(gone, VideoStatuses.Running), etag.Value, CancellationToken.None));
         Assert.Null(await results.GetAsync(gone.VideoId, CancellationToken.None));
-    }
-
-    /// <summary>An uploaded clip's job with its Queued row, as the starter writes it (with the row's ETag).</summary>
-    private static async Task<VideoJob> QueuedJobAsync(PipelineHarness h)
-    {
-        var (name, etag) = await h.UploadAsync(await TestVideos.ColourAsync(h.Scratch, "green", 160, 120, 25, 2));
-        var job = new VideoJob(VideoIds.FromBlob(h.Options.VideosContainer, name, etag), h.Options.VideosContainer, name, etag.Trim('"'), DateTimeOffset.UtcNow);
-        var inserted = await h.Service<ResultStore>().TryInsertAsync(VideoRow.Of(job, VideoStatuses.Queued), CancellationToken.None);
-        return job with { RowETag = inserted?.ToString() };
     }
 }
