@@ -120,28 +120,31 @@ internal static class BatchScenario
         int Count, IReadOnlyList<BatchRound> Batches, IReadOnlyList<DirectRun.Timing> Directs, double? DecodeSeconds, double? DecodeCpu,
         double InferenceSeconds, BareInference.FlowTiming Flow, double BareCpu, double Bound)
     {
-        public bool AllCompleted => Batches.All(b => b.Completed == Count);
-
         public double PipelineSeconds => Batches.Average(b => b.Seconds);
 
         /// <summary>The mean batch window.</summary>
-        public CpuSnapshot Cpu => CpuSnapshot.Mean([.. Batches.Select(b => b.Cpu)]);
+        public CpuSnapshot Cpu { get; } = CpuSnapshot.Mean([.. Batches.Select(b => b.Cpu)]);
 
-        public double? DirectCpu => Directs.Count == 0 ? null : Directs.Average(d => d.TotalCpu);
+        /// <summary>The mean direct run (host and children; no Azurite); null without one.</summary>
+        public CpuSnapshot? Direct { get; } = Directs.Count == 0 ? null : CpuSnapshot.Mean([.. Directs.Select(d => new CpuSnapshot(d.HostCpu, d.ChildrenCpu, null))]);
 
         /// <summary>
-        /// Storage + orchestration: the mean batch window's CPU less the mean direct run's, when every video completed (a
-        /// failed one skipped work the direct side did) and every party was measured.
+        /// Storage + orchestration: the mean batch window's CPU less the mean direct run's, when every batch
+        /// <see cref="Compares"/>.
         /// </summary>
-        public double? SideBySide => AllCompleted && Cpu.Children is not null && Cpu.Azurite is not null
+        public double? SideBySide => Batches.All(Compares)
             ? BenchStats.MeanBeyond([.. Batches.Select(b => b.Cpu.Total)], [.. Directs.Select(d => d.TotalCpu)])
             : null;
 
         /// <summary>Each round's own difference, batch i against direct run i just before it.</summary>
         public IEnumerable<double?> PerRound => Batches.Zip(Directs, (b, d) =>
-            b.Completed == Count && b.Cpu.Children is not null && b.Cpu.Azurite is not null && b.Cpu.Total > 0
-                ? BenchStats.Beyond(b.Cpu.Total, d.TotalCpu) / b.Cpu.Total
-                : null);
+            Compares(b) && b.Cpu.Total > 0 ? BenchStats.Beyond(b.Cpu.Total, d.TotalCpu) / b.Cpu.Total : null);
+
+        /// <summary>
+        /// A batch compares with the direct work when every video completed (a failed one skipped work the direct side
+        /// did) and every party's CPU was measured.
+        /// </summary>
+        private bool Compares(BatchRound batch) => batch.Completed == Count && batch.Cpu.Children is not null && batch.Cpu.Azurite is not null;
     }
 
     private static void Report(BenchContext context, Measured m, double? p50, double? p95, double? aloneMedian, double? aloneWallMedian, IReadOnlyList<double> latencies)
@@ -169,12 +172,11 @@ internal static class BatchScenario
         var scale = count == 0 ? 0 : m.Batches.Average(b => b.Completed) / count;
         var workerOverhead = Math.Max(0, cpu.Host - (m.BareCpu * scale));
         var overhead = (cpu.Azurite ?? 0) + workerOverhead;
-        var direct = m.Directs.Count == 0 ? null : m.Directs;
         report.Row(Name, "CPU in batch window: ffmpeg/ffprobe children", BenchReport.Percent(Share(cpu.Children)), $"{BenchReport.Seconds(cpu.Children)} of {BenchReport.Seconds(total)}", null);
         report.Row(Name, "CPU in batch window: Azurite", BenchReport.Percent(Share(cpu.Azurite)), BenchReport.Seconds(cpu.Azurite), null);
         report.Row(Name, "CPU in batch window: host process", BenchReport.Percent(Share(cpu.Host)), BenchReport.Seconds(cpu.Host), null);
-        report.Row(Name, $"CPU: same work direct, no storage or durable engine (mean of {m.Directs.Count})", BenchReport.Seconds(m.DirectCpu),
-            direct is null ? string.Empty : string.Create(CultureInfo.InvariantCulture, $"host {BenchReport.Seconds(direct.Average(d => d.HostCpu))} + children {BenchReport.Seconds(direct.All(d => d.ChildrenCpu is not null) ? direct.Average(d => d.ChildrenCpu!.Value) : null)}"), null);
+        report.Row(Name, $"CPU: same work direct, no storage or durable engine (mean of {m.Directs.Count})", BenchReport.Seconds(m.Direct?.Total),
+            m.Direct is not { } direct ? string.Empty : $"host {BenchReport.Seconds(direct.Host)} + children {BenchReport.Seconds(direct.Children)}", null);
         report.Row(Name, "CPU: storage + orchestration (pipeline − direct)", BenchReport.Percent(Share(sideBySide)), BenchReport.Seconds(sideBySide), null);
         report.Row(Name, "  each round (batch i − direct run i before it)", string.Join(" / ", m.PerRound.Select(BenchReport.Percent)), string.Empty, null);
         report.Row(Name, "  of which Azurite; in the worker", $"{BenchReport.Percent(Share(cpu.Azurite))}; {BenchReport.Percent(Share(sideBySide - cpu.Azurite))}",
@@ -227,7 +229,7 @@ internal static class BatchScenario
             ["ffmpegChildrenSeconds"] = BenchReport.Round(cpu.Children),
             ["azuriteSeconds"] = BenchReport.Round(cpu.Azurite),
             ["hostSeconds"] = BenchReport.Round(cpu.Host),
-            ["directCpuSeconds"] = BenchReport.Round(m.DirectCpu),
+            ["directCpuSeconds"] = BenchReport.Round(m.Direct?.Total),
             ["storageAndOrchestrationSeconds"] = BenchReport.Round(sideBySide),
             ["storageAndOrchestrationShare"] = BenchReport.Round(Share(sideBySide)),
             ["workerStorageAndOrchestrationSeconds"] = BenchReport.Round(sideBySide - cpu.Azurite),
