@@ -1,8 +1,6 @@
-using ServerlessVideo.Core;
 using ServerlessVideo.Pipeline.Activities;
 using ServerlessVideo.Pipeline.Messages;
 using ServerlessVideo.Pipeline.Storage;
-using ServerlessVideo.Testing;
 
 namespace ServerlessVideo.Pipeline.Tests;
 
