@@ -1,3 +1,5 @@
+using Azure.Core;
+using Azure.Storage.Queues;
 using DurableTask.AzureStorage;
 using Microsoft.DurableTask.Client;
 using Microsoft.DurableTask.Worker;
@@ -46,9 +48,7 @@ public static class LocalDurableRegistration
         return new AzureStorageOrchestrationServiceSettings
         {
             TaskHubName = host.TaskHub,
-            StorageAccountClientProvider = string.IsNullOrWhiteSpace(storage.StorageConnectionString)
-                ? new StorageAccountClientProvider(storage.StorageAccountName, StorageClients.Credential(storage))
-                : new StorageAccountClientProvider(storage.StorageConnectionString),
+            StorageAccountClientProvider = ClientProvider(storage, new QueuePollGate(host.MaxPollingInterval, TimeProvider.System)),
             LoggerFactory = loggerFactory,
             // Each process is its own worker, so a restarted process takes over leases like a new node would.
             WorkerId = $"{Environment.MachineName}-{Environment.ProcessId}",
@@ -74,5 +74,26 @@ public static class LocalDurableRegistration
             ExtendedSessionsEnabled = host.ExtendedSessionIdleTimeout > TimeSpan.Zero,
             ExtendedSessionIdleTimeout = host.ExtendedSessionIdleTimeout > TimeSpan.Zero ? host.ExtendedSessionIdleTimeout : TimeSpan.FromSeconds(30),
         };
+    }
+
+    /// <summary>The backend's storage clients; its queue client polls through <paramref name="gate"/>.</summary>
+    private static StorageAccountClientProvider ClientProvider(PipelineOptions storage, QueuePollGate gate)
+    {
+        var queueOptions = new QueueClientOptions();
+        queueOptions.AddPolicy(gate, HttpPipelinePosition.PerCall);
+        if (!string.IsNullOrWhiteSpace(storage.StorageConnectionString))
+        {
+            var connection = storage.StorageConnectionString;
+            return new StorageAccountClientProvider(
+                StorageServiceClientProvider.ForBlob(connection),
+                StorageServiceClientProvider.ForQueue(connection, queueOptions),
+                StorageServiceClientProvider.ForTable(connection));
+        }
+
+        var credential = StorageClients.Credential(storage);
+        return new StorageAccountClientProvider(
+            StorageServiceClientProvider.ForBlob(storage.StorageAccountName, credential),
+            StorageServiceClientProvider.ForQueue(storage.StorageAccountName, credential, queueOptions),
+            StorageServiceClientProvider.ForTable(storage.StorageAccountName, credential));
     }
 }
