@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using ServerlessVideo.Core;
 using ServerlessVideo.Pipeline.Orchestration;
 using ServerlessVideo.Pipeline.Storage;
+using ServerlessVideo.Pipeline.Telemetry;
 
 namespace ServerlessVideo.Host.Watching;
 
@@ -12,11 +13,14 @@ namespace ServerlessVideo.Host.Watching;
 /// Azurite has no Event Grid or change feed, so the local host lists the videos container. Each (name, ETag) is
 /// claimed once with a conditional insert (409 = another watcher has it), then started through the shared
 /// <see cref="VideoStarter"/>. A claim left unstarted by a crashed watcher is taken over after a grace period.
+/// It lists every <see cref="LocalHostOptions.WatchInterval"/> while this worker runs no task, and every
+/// <see cref="LocalHostOptions.BusyWatchInterval"/> while it does.
 /// </summary>
 public sealed partial class BlobWatcher(
     StorageClients storage,
     VideoStarter starter,
     DurableTaskClient client,
+    PipelineTelemetry telemetry,
     IOptions<LocalHostOptions> options,
     TimeProvider time,
     ILogger<BlobWatcher> logger) : BackgroundService
@@ -29,8 +33,15 @@ public sealed partial class BlobWatcher(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.WatchInterval, time);
+        var scannedAt = long.MinValue;
         do
         {
+            if (scannedAt != long.MinValue && !ScanDue(telemetry.TasksRunning, time.GetElapsedTime(scannedAt), options.Value.BusyWatchInterval))
+            {
+                continue;
+            }
+
+            scannedAt = time.GetTimestamp();
             try
             {
                 // Inside the loop so storage that is down when the host starts is waited for, not fatal.
@@ -53,6 +64,10 @@ public sealed partial class BlobWatcher(
         }
         while (await timer.WaitForNextTickAsync(stoppingToken));
     }
+
+    /// <summary>Whether a tick lists the container: always while no task runs, else once the busy interval has passed.</summary>
+    public static bool ScanDue(int tasksRunning, TimeSpan sinceLastScan, TimeSpan busyInterval) =>
+        tasksRunning == 0 || sinceLastScan >= busyInterval;
 
     /// <summary>Lists the container once and starts every blob version not seen before.</summary>
     public async Task ScanOnceAsync(CancellationToken cancellationToken)

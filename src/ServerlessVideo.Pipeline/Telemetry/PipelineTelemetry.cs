@@ -56,6 +56,7 @@ public sealed class PipelineTelemetry : IDisposable
     private readonly Histogram<double> _stageDuration;
     private readonly Histogram<double> _videoDuration;
     private readonly Histogram<double> _taskDuration;
+    private int _tasksRunning;
 
     public PipelineTelemetry(IMeterFactory meterFactory)
     {
@@ -105,6 +106,7 @@ public sealed class PipelineTelemetry : IDisposable
         ArgumentNullException.ThrowIfNull(run);
         var started = Stopwatch.GetTimestamp();
         using var span = StartTask(taskName, VideoIdOf(input));
+        Interlocked.Increment(ref _tasksRunning);
         try
         {
             var output = await run(input);
@@ -117,7 +119,14 @@ public sealed class PipelineTelemetry : IDisposable
             Fail(span, ex);
             throw;
         }
+        finally
+        {
+            Interlocked.Decrement(ref _tasksRunning);
+        }
     }
+
+    /// <summary>How many tasks this process runs through <see cref="RunAsync"/> now.</summary>
+    public int TasksRunning => Volatile.Read(ref _tasksRunning);
 
     /// <summary>
     /// A video reached its final row: counts it, records its stage durations (ms, as the orchestration measured them
