@@ -247,6 +247,8 @@ internal static class BatchScenario
                 ["batchAzuriteSeconds"] = BenchReport.Round(b.Cpu.Azurite),
                 ["directCpuSeconds"] = BenchReport.Round(i < m.Directs.Count ? m.Directs[i].TotalCpu : null),
                 ["directWallSeconds"] = BenchReport.Round(i < m.Directs.Count ? m.Directs[i].Seconds : null),
+                ["directHostSeconds"] = BenchReport.Round(i < m.Directs.Count ? m.Directs[i].HostCpu : null),
+                ["directChildrenSeconds"] = BenchReport.Round(i < m.Directs.Count ? m.Directs[i].ChildrenCpu : null),
             })]),
         };
         json["ownStorageRequestsPerVideo"] = BenchReport.Round((double)ownRequests / Math.Max(1, count * rounds));
