@@ -1,6 +1,7 @@
 using Microsoft.DurableTask.Client;
 using OpenTelemetry.Trace;
 using ServerlessVideo.Pipeline.Messages;
+using ServerlessVideo.Pipeline.Orchestration;
 using ServerlessVideo.Pipeline.Storage;
 using ServerlessVideo.Pipeline.Telemetry;
 using ServerlessVideo.Testing;
@@ -41,6 +42,49 @@ public sealed class AdmissionTests
         Assert.Equal(["d"], Ids(await store.ReleaseAsync(b, CancellationToken.None)));
         Assert.Empty(Ids(await store.ReleaseAsync(c, CancellationToken.None)));
         Assert.Empty(Ids(await store.ReleaseAsync(d, CancellationToken.None)));
+    }
+
+    [Fact]
+    public async Task Uploads_started_together_wait_in_order_of_submission_and_every_one_completes_once()
+    {
+        await using var h = await PipelineHarness.StartAsync(configure: x => x.Options.MaxVideosInFlight = 1);
+        var uploads = new List<VideoStarter.Upload>();
+        foreach (var colour in new[] { "red", "green", "blue", "red" })
+        {
+            var (name, etag) = await h.UploadAsync(await TestVideos.ColourAsync(h.Scratch, colour, 160, 120, 25, 2), $"{uploads.Count}-{colour}.mp4");
+            uploads.Add(new VideoStarter.Upload(h.Options.VideosContainer, name, etag));
+        }
+
+        var starter = h.Service<VideoStarter>();
+        await GhostHoldsTheSlotAsync(h);
+        var ids = await starter.StartManyAsync(h.Client, uploads, DateTimeOffset.UtcNow, CancellationToken.None);
+
+        // All wait in line behind the ghost, in the order they were found, with no orchestration.
+        Assert.Equal(4, await PlacesAsync(AdmissionTable(h)));
+        var positions = await Task.WhenAll(ids.Select(async id => (await ResourceAsync(h, id, CancellationToken.None)).Progress!.QueuePosition!.Value));
+        Assert.Equal(new[] { 1, 2, 3, 4 }, positions);
+        Assert.All(ids, id => Assert.Null(h.Client.GetInstanceAsync(id, CancellationToken.None).GetAwaiter().GetResult()));
+
+        // The ghost's slot handed on: each video, as it ends, hands it to the next.
+        var ghost = new VideoJob("ghost", "videos", "ghost.mp4", "0x1", DateTimeOffset.UtcNow);
+        await starter.WakeAsync(h.Client, await h.Service<AdmissionStore>().ReleaseAsync(ghost, CancellationToken.None, admitted: true), CancellationToken.None);
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
+        foreach (var id in ids)
+        {
+            Assert.Equal(OrchestrationRuntimeStatus.Completed, (await h.WaitForEndAsync(id, cts.Token)).RuntimeStatus);
+        }
+
+        // Found again (a watcher's next listing, or a restarted one): nothing starts twice, every video has one row.
+        Assert.Equal(ids, await starter.StartManyAsync(h.Client, uploads, DateTimeOffset.UtcNow, CancellationToken.None));
+        foreach (var id in ids)
+        {
+            Assert.Single(await h.RowsAsync(h.VideoRows, id));
+            Assert.Equal(VideoStatuses.Completed, (await ResourceAsync(h, id, CancellationToken.None)).Status);
+        }
+
+        var (listed, _) = await h.Service<ResultQueries>().ListAsync(100, null, CancellationToken.None);
+        Assert.Equal(ids.Order(), listed.Select(r => r.VideoId!).Where(id => id != "ghost").Order());
+        Assert.Equal(0, await PlacesAsync(AdmissionTable(h)));
     }
 
     [Fact]

@@ -69,10 +69,14 @@ public sealed partial class BlobWatcher(
     public static bool ScanDue(int tasksRunning, TimeSpan sinceLastScan, TimeSpan busyInterval) =>
         tasksRunning == 0 || sinceLastScan >= busyInterval;
 
-    /// <summary>Lists the container once and starts every blob version not seen before.</summary>
+    /// <summary>
+    /// Lists the container once and starts every blob version not seen before: those it claims are started together
+    /// (<see cref="VideoStarter.StartManyAsync"/>), so a batch dropped at once asks for its slots in one go.
+    /// </summary>
     public async Task ScanOnceAsync(CancellationToken cancellationToken)
     {
         var container = storage.Videos.Name;
+        var claimed = new List<(string Id, VideoStarter.Upload Upload)>();
         await foreach (var blob in storage.Videos.GetBlobsAsync(cancellationToken: cancellationToken))
         {
             var etag = blob.Properties.ETag?.ToString().Trim('"') ?? string.Empty;
@@ -85,17 +89,28 @@ public sealed partial class BlobWatcher(
             var claim = await TryClaimAsync(id, blob.Name, etag, cancellationToken);
             if (claim == Claim.Mine)
             {
-                await starter.StartAsync(client, container, blob.Name, etag, time.GetUtcNow(), cancellationToken);
-                await _claims!.UpdateEntityAsync(
-                    new ClaimRow { PartitionKey = id, BlobName = blob.Name, BlobETag = etag, State = ClaimRow.Started, Owner = _owner },
-                    ETag.All, TableUpdateMode.Replace, cancellationToken);
+                claimed.Add((id, new VideoStarter.Upload(container, blob.Name, etag)));
             }
-
-            // A claim another watcher holds but has not started yet is looked at again on the next scan.
-            if (claim != Claim.TheirsPending)
+            else if (claim == Claim.TheirsStarted)
             {
                 _done.Add(id);
             }
+
+            // A claim another watcher holds but has not started yet is looked at again on the next scan.
+        }
+
+        if (claimed.Count == 0)
+        {
+            return;
+        }
+
+        await starter.StartManyAsync(client, [.. claimed.Select(c => c.Upload)], time.GetUtcNow(), cancellationToken);
+        foreach (var (id, upload) in claimed)
+        {
+            await _claims!.UpdateEntityAsync(
+                new ClaimRow { PartitionKey = id, BlobName = upload.BlobName, BlobETag = upload.ETag, State = ClaimRow.Started, Owner = _owner },
+                ETag.All, TableUpdateMode.Replace, cancellationToken);
+            _done.Add(id);
         }
     }
 
@@ -120,6 +135,12 @@ public sealed partial class BlobWatcher(
             if (existing.Value.State == ClaimRow.Started)
             {
                 return Claim.TheirsStarted;
+            }
+
+            // This watcher's own, left unstarted when starting its scan's videos failed: this scan starts it.
+            if (existing.Value.Owner == _owner)
+            {
+                return Claim.Mine;
             }
 
             if (existing.Value.Timestamp is not { } at || time.GetUtcNow() - at <= ClaimGrace)

@@ -81,78 +81,113 @@ public sealed partial class VideoStarter(ResultStore results, VideoFileCache fil
     /// start: the insert succeeding says it has no row, and so no instance (a row is written before its instance is
     /// scheduled, and deleting a video purges its instance first). Only a video that has a row is looked at further.
     /// </summary>
-    public async Task<string> StartAsync(DurableTaskClient client, string container, string blobName, string etag, DateTimeOffset now, CancellationToken cancellationToken)
+    public async Task<string> StartAsync(DurableTaskClient client, string container, string blobName, string etag, DateTimeOffset now, CancellationToken cancellationToken) =>
+        (await StartManyAsync(client, [new Upload(container, blobName, etag)], now, cancellationToken))[0];
+
+    /// <summary>One uploaded blob version to start.</summary>
+    public sealed record Upload(string Container, string BlobName, string ETag);
+
+    /// <summary>
+    /// <see cref="StartAsync"/> for uploads found together (a watcher's listing): each is inserted and started as on its
+    /// own, but their index entries are written together and their slots asked for in one go (see
+    /// <see cref="AdmissionStore.TryAdmitManyAsync"/>), so a batch dropped at once costs a few admission requests in
+    /// all rather than two per video. Returns the video ids, in order.
+    /// </summary>
+    public async Task<IReadOnlyList<string>> StartManyAsync(DurableTaskClient client, IReadOnlyList<Upload> uploads, DateTimeOffset now, CancellationToken cancellationToken)
     {
-        var job = JobOf(container, blobName, etag, now);
-        if (await InsertQueuedAsync(job, cancellationToken) is { } inserted)
+        ArgumentNullException.ThrowIfNull(uploads);
+        // A tick apart, so that the line keeps the order they were found in.
+        var jobs = uploads.Select((u, i) => JobOf(u.Container, u.BlobName, u.ETag, now.AddTicks(i))).ToList();
+        var inserted = await results.TryInsertManyAsync([.. jobs.Select(j => VideoRow.Of(j, VideoStatuses.Queued))], cancellationToken);
+        var starting = new List<VideoJob>(jobs.Count);
+        for (var i = 0; i < jobs.Count; i++)
         {
-            job = job with { RowETag = inserted.ToString() };
-        }
-        else
-        {
-            // Recorded already (by sv submit, or a watcher or trigger that got there first), or started before.
-            var row = await results.GetAsync(job.VideoId, cancellationToken);
-            if (row is not null && VideoStatuses.IsFinal(row.Status)
-                || await client.GetInstanceAsync(job.VideoId, getInputsAndOutputs: false, cancellationToken) is not null)
+            if (inserted[i] is { } etag)
             {
-                return job.VideoId;
+                starting.Add(jobs[i] with { RowETag = etag.ToString() });
             }
-
-            // A video is submitted once: when its Queued row was recorded. Every later write carries the job's time,
-            // and the list's index is keyed by it.
-            if (row?.SubmittedAt is { } recorded)
+            else if (await UnstartedAsync(client, jobs[i], cancellationToken) is { } recorded)
             {
-                job = job with { SubmittedAt = recorded, RowETag = row.ETag.ToString() };
+                starting.Add(recorded);
             }
         }
 
-        job = await AskForSlotAsync(job, cancellationToken);
-        if (job.QueuePosition is { } position)
+        bool? watching = null;
+        foreach (var job in await AskForSlotsAsync(starting, cancellationToken))
         {
-            if (await TryEnsureAdmissionWatchAsync(client, cancellationToken))
+            if (job.QueuePosition is { } position)
             {
-                // In line, with its job in its place: the hand-off that gives it a slot starts it (WakeAsync).
-                LogInLine(logger, job.VideoId, position);
-                return job.VideoId;
+                watching ??= await TryEnsureAdmissionWatchAsync(client, cancellationToken);
+                if (watching.Value)
+                {
+                    // In line, with its job in its place: the hand-off that gives it a slot starts it (WakeAsync).
+                    LogInLine(logger, job.VideoId, position);
+                    continue;
+                }
+
+                // No watch to cover a lost hand-off: its orchestration waits, and asks again on a timer of its own.
             }
 
-            // No watch to cover a lost hand-off: its orchestration waits, and asks again on a timer of its own.
+            try
+            {
+                await client.ScheduleNewOrchestrationInstanceAsync(
+                    TaskNames.VideoOrchestration, job, new StartOrchestrationOptions(job.VideoId), cancellationToken);
+                LogStarted(logger, job.VideoId, job.BlobName);
+            }
+            catch (Exception ex) when (IsAlreadyExists(ex))
+            {
+                LogAlreadyStarted(logger, job.VideoId);
+            }
         }
 
-        try
-        {
-            await client.ScheduleNewOrchestrationInstanceAsync(
-                TaskNames.VideoOrchestration, job, new StartOrchestrationOptions(job.VideoId), cancellationToken);
-            LogStarted(logger, job.VideoId, blobName);
-        }
-        catch (Exception ex) when (IsAlreadyExists(ex))
-        {
-            LogAlreadyStarted(logger, job.VideoId);
-        }
-
-        return job.VideoId;
+        return [.. jobs.Select(j => j.VideoId)];
     }
 
     /// <summary>
-    /// The job with its place in line when no slot is free. An admitted video keeps its slot for the orchestration's
-    /// first ask; when the ask fails, the orchestration asks itself.
+    /// For a video that has a row already (recorded by <c>sv submit</c>, or by a watcher or trigger that got there
+    /// first, or started before): its job to start, with the row's submission time; null when it is final or has an
+    /// instance.
     /// </summary>
-    private async Task<VideoJob> AskForSlotAsync(VideoJob job, CancellationToken cancellationToken)
+    private async Task<VideoJob?> UnstartedAsync(DurableTaskClient client, VideoJob job, CancellationToken cancellationToken)
     {
-        if (admission is null)
+        var row = await results.GetAsync(job.VideoId, cancellationToken);
+        if (row is not null && VideoStatuses.IsFinal(row.Status)
+            || await client.GetInstanceAsync(job.VideoId, getInputsAndOutputs: false, cancellationToken) is not null)
         {
-            return job;
+            return null;
+        }
+
+        // A video is submitted once: when its Queued row was recorded. Every later write carries the job's time, and
+        // the list's index is keyed by it.
+        return row?.SubmittedAt is { } recorded ? job with { SubmittedAt = recorded, RowETag = row.ETag.ToString() } : job;
+    }
+
+    /// <summary>
+    /// The jobs, each with its place in line when no slot is free for it. An admitted video keeps its slot for the
+    /// orchestration's first ask; when the ask fails, the orchestrations ask themselves.
+    /// </summary>
+    private async Task<IReadOnlyList<VideoJob>> AskForSlotsAsync(IReadOnlyList<VideoJob> jobs, CancellationToken cancellationToken)
+    {
+        if (admission is null || jobs.Count == 0)
+        {
+            return jobs;
         }
 
         try
         {
-            var (admitted, position) = await admission.TryAdmitAsync(job, cancellationToken);
-            return admitted ? job with { AdmittedAt = DateTimeOffset.UtcNow } : job with { QueuePosition = position };
+            var answers = await admission.TryAdmitManyAsync(jobs, cancellationToken);
+            return [.. jobs.Select((job, i) => answers[i].Admitted
+                ? job with { AdmittedAt = DateTimeOffset.UtcNow }
+                : job with { QueuePosition = answers[i].Position })];
         }
         catch (RequestFailedException ex)
         {
-            LogAskFailed(logger, job.VideoId, ex.Message);
-            return job;
+            foreach (var job in jobs)
+            {
+                LogAskFailed(logger, job.VideoId, ex.Message);
+            }
+
+            return jobs;
         }
     }
 

@@ -69,47 +69,80 @@ public sealed class AdmissionStore(StorageClients storage, ResultStore results, 
     /// admitted writes the holders (on their ETag, so two workers cannot both take the last slot). A slot freed between
     /// the read and the place's write is handed on by the <see cref="Orchestration.AdmissionWatch"/>'s sweep.
     /// </summary>
-    public async Task<(bool Admitted, int Position)> TryAdmitAsync(VideoJob job, CancellationToken cancellationToken)
+    public async Task<(bool Admitted, int Position)> TryAdmitAsync(VideoJob job, CancellationToken cancellationToken) =>
+        (await TryAdmitManyAsync([job], cancellationToken))[0];
+
+    /// <summary>
+    /// <see cref="TryAdmitAsync"/> for several videos found together (a batch dropped at once), each answered as if
+    /// they had asked one after another in order of submission: one query of the holders and the line, at most one write
+    /// of the holders, and one transaction for the places written and removed, whatever their number.
+    /// </summary>
+    public async Task<IReadOnlyList<(bool Admitted, int Position)>> TryAdmitManyAsync(IReadOnlyList<VideoJob> jobs, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(job);
+        ArgumentNullException.ThrowIfNull(jobs);
+        if (jobs.Count == 0)
+        {
+            return [];
+        }
+
         await storage.EnsureCreatedAsync();
-        var key = WaitingKey(job);
+        var asking = jobs.Select((job, index) => (Job: job, Index: index, Key: WaitingKey(job)))
+            .OrderBy(a => a.Key, StringComparer.Ordinal).ToList();
+        var keys = asking.Select(a => a.Key).ToHashSet(StringComparer.Ordinal);
         for (var attempt = 0; attempt < Attempts; attempt++)
         {
-            var (slots, holders, line) = await ReadLineAsync(key, null, cancellationToken);
-            var queued = line.RemoveAll(row => row.RowKey == key) > 0;
-            var ahead = line.Count;
-            if (holders.Any(h => h.Id == job.VideoId))
-            {
-                return (true, 0);
-            }
-
-            if (holders.Count >= Max)
+            var (slots, holders, line) = await ReadLineAsync(asking[^1].Key, null, cancellationToken);
+            var others = line.Where(row => !keys.Contains(row.RowKey)).Select(row => row.RowKey).ToList();
+            var queued = line.Where(row => keys.Contains(row.RowKey)).Select(row => row.RowKey).ToHashSet(StringComparer.Ordinal);
+            if (holders.Count >= Max && asking.Any(a => !holders.Any(h => h.Id == a.Job.VideoId)))
             {
                 holders = await PruneAsync(holders, cancellationToken);
             }
 
+            var answers = new (bool Admitted, int Position)[jobs.Count];
             var free = Max - holders.Count;
-            if (free <= ahead)
+            var waitingBefore = 0;
+            var admitted = false;
+            var places = new List<TableTransactionAction>();
+            foreach (var (job, index, key) in asking)
             {
-                if (!queued)
+                if (holders.Any(h => h.Id == job.VideoId))
                 {
-                    await WriteWaitingAsync(job, key, cancellationToken);
+                    answers[index] = (true, 0);
+                    continue;
                 }
 
-                return (false, ahead - free + 1);
-            }
-
-            holders.Add(new Holder(job.VideoId, time.GetUtcNow()));
-            if (await TryWriteSlotsAsync(slots, holders, cancellationToken))
-            {
-                if (queued)
+                // Ahead of it: the places of other videos before it, and those of this call that wait before it.
+                var ahead = others.Count(other => string.CompareOrdinal(other, key) < 0) + waitingBefore;
+                if (free <= ahead)
                 {
-                    await DeleteWaitingAsync(key, cancellationToken);
+                    answers[index] = (false, ahead - free + 1);
+                    waitingBefore++;
+                    if (!queued.Contains(key))
+                    {
+                        places.Add(new TableTransactionAction(TableTransactionActionType.UpsertReplace, Place(job, key)));
+                    }
+
+                    continue;
                 }
 
-                return (true, 0);
+                holders.Add(new Holder(job.VideoId, time.GetUtcNow()));
+                free--;
+                admitted = true;
+                answers[index] = (true, 0);
+                if (queued.Contains(key))
+                {
+                    places.Add(new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(WaitingPartition, key), ETag.All));
+                }
             }
+
+            if (admitted && !await TryWriteSlotsAsync(slots, holders, cancellationToken))
+            {
+                continue;
+            }
+
+            await WritePlacesAsync(places, cancellationToken);
+            return answers;
         }
 
         throw new RequestFailedException(409, "The admission row kept changing; try again.");
@@ -160,16 +193,49 @@ public sealed class AdmissionStore(StorageClients storage, ResultStore results, 
         return ids;
     }
 
-    /// <summary>Writes the video's place in line, with its job: the hand-off that gives it a slot starts it from there.</summary>
-    private Task WriteWaitingAsync(VideoJob job, string key, CancellationToken cancellationToken) =>
-        storage.Admission.UpsertEntityAsync(
-            new TableEntity(WaitingPartition, key)
+    /// <summary>A video's place in line, with its job: the hand-off that gives it a slot starts it from there.</summary>
+    private static TableEntity Place(VideoJob job, string key) =>
+        new(WaitingPartition, key)
+        {
+            ["VideoId"] = job.VideoId,
+            ["Job"] = JsonSerializer.Serialize(job.WithoutSlot(), PipelineJson.Options),
+        };
+
+    /// <summary>
+    /// Writes and removes places in line: one request for one, one transaction per hundred for more (they share a
+    /// partition). A transaction refused because a place to remove is gone already is done one place at a time.
+    /// </summary>
+    private async Task WritePlacesAsync(List<TableTransactionAction> places, CancellationToken cancellationToken)
+    {
+        if (places.Count > 1)
+        {
+            try
             {
-                ["VideoId"] = job.VideoId,
-                ["Job"] = JsonSerializer.Serialize(job.WithoutSlot(), PipelineJson.Options),
-            },
-            TableUpdateMode.Replace,
-            cancellationToken);
+                foreach (var chunk in places.Chunk(100))
+                {
+                    await storage.Admission.SubmitTransactionAsync(chunk, cancellationToken);
+                }
+
+                return;
+            }
+            catch (TableTransactionFailedException ex) when (ex.Status == 404)
+            {
+                // Someone removed one of them meanwhile; the rest still need doing.
+            }
+        }
+
+        foreach (var place in places)
+        {
+            if (place.ActionType == TableTransactionActionType.Delete)
+            {
+                await DeleteWaitingAsync(place.Entity.RowKey, cancellationToken);
+            }
+            else
+            {
+                await storage.Admission.UpsertEntityAsync((TableEntity)place.Entity, TableUpdateMode.Replace, cancellationToken);
+            }
+        }
+    }
 
     /// <summary>The job a place in line carries; null for a place written before places carried one.</summary>
     private static VideoJob? JobOf(TableEntity place) =>

@@ -10,19 +10,49 @@ public sealed class ResultStore(StorageClients storage)
     /// Inserts a Queued row unless the video already has one (a re-delivered upload keeps its state); the inserted row's
     /// ETag, or null when there was a row.
     /// </summary>
-    public async Task<ETag?> TryInsertAsync(VideoRow row, CancellationToken cancellationToken)
+    public async Task<ETag?> TryInsertAsync(VideoRow row, CancellationToken cancellationToken) =>
+        (await TryInsertManyAsync([row], cancellationToken))[0];
+
+    /// <summary>
+    /// <see cref="TryInsertAsync"/> for several rows: each inserted on its own (each video is its own partition), then
+    /// the index entries of those inserted in one transaction per hundred (they share the index's partition).
+    /// </summary>
+    public async Task<IReadOnlyList<ETag?>> TryInsertManyAsync(IReadOnlyList<VideoRow> rows, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(rows);
         await storage.EnsureCreatedAsync();
-        try
+        var etags = new ETag?[rows.Count];
+        var entries = new List<VideoRow>(rows.Count);
+        for (var i = 0; i < rows.Count; i++)
         {
-            var inserted = await storage.VideoRows.AddEntityAsync(row, cancellationToken);
-            await IndexAsync(row, cancellationToken);
-            return inserted.Headers.ETag;
+            try
+            {
+                etags[i] = (await storage.VideoRows.AddEntityAsync(rows[i], cancellationToken)).Headers.ETag;
+                if (rows[i].AsIndexEntry() is { } entry)
+                {
+                    entries.Add(entry);
+                }
+            }
+            catch (RequestFailedException ex) when (ex.Status == 409)
+            {
+                etags[i] = null;
+            }
         }
-        catch (RequestFailedException ex) when (ex.Status == 409)
+
+        if (entries.Count == 1)
         {
-            return null;
+            await storage.VideoIndex.UpsertEntityAsync(entries[0], TableUpdateMode.Merge, cancellationToken);
         }
+        else
+        {
+            foreach (var chunk in entries.Chunk(100))
+            {
+                await storage.VideoIndex.SubmitTransactionAsync(
+                    chunk.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertMerge, e)), cancellationToken);
+            }
+        }
+
+        return etags;
     }
 
     /// <summary>
