@@ -14,27 +14,27 @@ namespace ServerlessVideo.Cli.Commands.Bench;
 /// (probe, shots when on, plan, one decode of every clip, the pictures, the flows and every model), called straight
 /// on the local file through the same services, as many files at once as the worker runs activities. Its CPU (this
 /// process plus its ffmpeg children) against the pipeline's on the same files is what storage and orchestration cost.
-/// Left out: the result rows' arithmetic (top-k and consensus over a few hundred numbers) and their serialisation. The
-/// idle worker's own polling while this runs (a few storage requests a second) counts on this side.
+/// Left out: the result rows' arithmetic (top-k and consensus over a few hundred numbers) and their serialisation. What
+/// idles beside this run counts on this side, as it does beside a batch: Azurite's own timers, and the idle worker's
+/// queue polls and container listings (client and Azurite).
 /// </summary>
 internal static class DirectRun
 {
-    /// <summary>Wall seconds and CPU seconds (this process, its children) of the run.</summary>
-    public sealed record Timing(double Seconds, double HostCpu, double? ChildrenCpu, int Parallel)
+    /// <summary>Wall seconds and CPU seconds (this process, its children, Azurite) of the run.</summary>
+    public sealed record Timing(double Seconds, CpuSnapshot Cpu, int Parallel)
     {
-        public double TotalCpu => HostCpu + (ChildrenCpu ?? 0);
+        public double TotalCpu => Cpu.Total;
     }
 
-    public static async Task<Timing> RunAsync(IServiceProvider services, IReadOnlyList<string> files, CancellationToken cancellationToken)
+    public static async Task<Timing> RunAsync(IServiceProvider services, IReadOnlyList<string> files, int? azuritePid, CancellationToken cancellationToken)
     {
         var parallel = Math.Max(1, services.GetRequiredService<IOptions<LocalHostOptions>>().Value.MaxConcurrentActivities);
-        var before = CpuSnapshot.Take(null);
+        var before = CpuSnapshot.Take(azuritePid);
         var watch = Stopwatch.StartNew();
         await Parallel.ForEachAsync(files, new ParallelOptions { MaxDegreeOfParallelism = parallel, CancellationToken = cancellationToken },
             async (file, ct) => await OneAsync(services, file, ct));
         var seconds = watch.Elapsed.TotalSeconds;
-        var cpu = CpuSnapshot.Take(null).Since(before);
-        return new Timing(seconds, cpu.Host, cpu.Children, parallel);
+        return new Timing(seconds, CpuSnapshot.Take(azuritePid).Since(before), parallel);
     }
 
     private static async Task OneAsync(IServiceProvider services, string file, CancellationToken cancellationToken)
