@@ -47,6 +47,8 @@ public sealed class BusyWatcherTests
 
             var release = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
             var task = telemetry.RunAsync("busy", 0, _ => release.Task);
+            // A scan that began before the task did ends first.
+            await Task.Delay(TimeSpan.FromSeconds(1));
             var second = await UploadAsync(blobs, "second.mp4");
 
             // Ten idle ticks: an idle watcher would have listed it several times over.

@@ -74,6 +74,26 @@ public sealed class AdmissionBatchTests
         Assert.Equal(4, store.Requests - before);
     }
 
+    [Fact]
+    public async Task A_batch_that_fills_the_slots_frees_a_gone_holders_slot_as_the_next_one_asking_alone_would()
+    {
+        await using var store = Store(maxInFlight: 4);
+        var gone = Job("gone", 0);
+        await store.Results.TryInsertAsync(VideoRow.Of(gone, VideoStatuses.Completed), CancellationToken.None);
+        await store.Table.UpsertEntityAsync(new TableEntity("slots", "holders")
+        {
+            ["Holders"] = System.Text.Json.JsonSerializer.Serialize(new object[]
+            {
+                new { Id = "gone", Since = T0.AddMinutes(-10) },
+                new { Id = "h1", Since = T0 },
+                new { Id = "h2", Since = T0 },
+            }),
+        });
+
+        // One slot free for j1; j2 then finds them all taken, and gone's video is final: its slot is j2's.
+        Assert.Equal([(true, 0), (true, 0), (false, 1)], await store.Admission.TryAdmitManyAsync([Job("j1", 1), Job("j2", 2), Job("j3", 3)], CancellationToken.None));
+    }
+
     private static VideoJob Job(string id, int second) => new(id, "videos", id + ".mp4", "0x1", T0.AddSeconds(second));
 
     private static Task<int> PlacesAsync(StoreOnAzurite store) =>
@@ -91,10 +111,12 @@ public sealed class AdmissionBatchTests
 
         public StoreOnAzurite(PipelineOptions options)
         {
-            _telemetry = new PipelineTelemetry(_services.GetRequiredService<IMeterFactory>());
+            var meters = _services.GetRequiredService<IMeterFactory>();
+            _telemetry = new PipelineTelemetry(meters);
             _listener.InstrumentPublished = (instrument, listener) =>
             {
-                if (instrument.Name == PipelineTelemetry.StorageRequestsCounter && instrument.Meter.Name == PipelineTelemetry.MeterName)
+                // This store's meter only: other tests' pipelines count into meters of the same name meanwhile.
+                if (instrument.Name == PipelineTelemetry.StorageRequestsCounter && instrument.Meter.Scope == meters)
                 {
                     listener.EnableMeasurementEvents(instrument);
                 }

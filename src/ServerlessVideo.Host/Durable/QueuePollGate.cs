@@ -116,15 +116,16 @@ public sealed class QueuePollGate(TimeSpan hold, TimeProvider time) : HttpPipeli
     /// <summary>A receive (GET …/messages, not a peek), an add (POST …/messages, or a PUT that sets a message's visibility), or other; with the queue's path.</summary>
     private static (Kind Kind, string? Queue) Classify(Request request)
     {
+        // …/{queue}/messages, or …/{queue}/messages/{id}: the segment itself, not a queue whose name starts with it.
         var path = request.Uri.Path;
-        var at = path.IndexOf("/messages", StringComparison.Ordinal);
+        var single = !path.EndsWith("/messages", StringComparison.Ordinal);
+        var at = single ? path.LastIndexOf("/messages/", StringComparison.Ordinal) : path.Length - "/messages".Length;
         if (at <= 0)
         {
             return (Kind.Other, null);
         }
 
         var queue = path[..at];
-        var single = path.Length > at + "/messages".Length;
         if (request.Method == RequestMethod.Get && !single
             && !request.Uri.Query.Contains("peekonly=true", StringComparison.OrdinalIgnoreCase))
         {

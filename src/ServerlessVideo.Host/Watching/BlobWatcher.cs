@@ -27,7 +27,10 @@ public sealed partial class BlobWatcher(
 {
     private static readonly TimeSpan ClaimGrace = TimeSpan.FromSeconds(30);
     private readonly HashSet<string> _done = new(StringComparer.Ordinal);
-    private readonly string _owner = $"{Environment.MachineName}/{Environment.ProcessId}";
+    /// <summary>Up to this many claimed videos are started together: the rest are claimed after those have started.</summary>
+    private const int StartTogether = 50;
+
+    private readonly string _owner = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid():N}";
     private TableClient? _claims;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -90,6 +93,11 @@ public sealed partial class BlobWatcher(
             if (claim == Claim.Mine)
             {
                 claimed.Add((id, new VideoStarter.Upload(container, blob.Name, etag)));
+                if (claimed.Count == StartTogether)
+                {
+                    // Well within the claims' grace: a claim left unstarted that long is another watcher's to take.
+                    await StartClaimedAsync(claimed, cancellationToken);
+                }
             }
             else if (claim == Claim.TheirsStarted)
             {
@@ -99,6 +107,12 @@ public sealed partial class BlobWatcher(
             // A claim another watcher holds but has not started yet is looked at again on the next scan.
         }
 
+        await StartClaimedAsync(claimed, cancellationToken);
+    }
+
+    /// <summary>Starts the claimed videos together, marks their claims started, and empties the list.</summary>
+    private async Task StartClaimedAsync(List<(string Id, VideoStarter.Upload Upload)> claimed, CancellationToken cancellationToken)
+    {
         if (claimed.Count == 0)
         {
             return;
@@ -112,6 +126,8 @@ public sealed partial class BlobWatcher(
                 ETag.All, TableUpdateMode.Replace, cancellationToken);
             _done.Add(id);
         }
+
+        claimed.Clear();
     }
 
     private enum Claim

@@ -86,7 +86,9 @@ public sealed class AdmissionStore(StorageClients storage, ResultStore results, 
         }
 
         await storage.EnsureCreatedAsync();
+        // The same video twice (one place, one answer) is asked for once.
         var asking = jobs.Select((job, index) => (Job: job, Index: index, Key: WaitingKey(job)))
+            .DistinctBy(a => a.Key, StringComparer.Ordinal)
             .OrderBy(a => a.Key, StringComparer.Ordinal).ToList();
         var keys = asking.Select(a => a.Key).ToHashSet(StringComparer.Ordinal);
         for (var attempt = 0; attempt < Attempts; attempt++)
@@ -94,29 +96,32 @@ public sealed class AdmissionStore(StorageClients storage, ResultStore results, 
             var (slots, holders, line) = await ReadLineAsync(asking[^1].Key, null, cancellationToken);
             var others = line.Where(row => !keys.Contains(row.RowKey)).Select(row => row.RowKey).ToList();
             var queued = line.Where(row => keys.Contains(row.RowKey)).Select(row => row.RowKey).ToHashSet(StringComparer.Ordinal);
-            if (holders.Count >= Max && asking.Any(a => !holders.Any(h => h.Id == a.Job.VideoId)))
-            {
-                holders = await PruneAsync(holders, cancellationToken);
-            }
-
-            var answers = new (bool Admitted, int Position)[jobs.Count];
-            var free = Max - holders.Count;
+            var answers = new Dictionary<string, (bool Admitted, int Position)>(StringComparer.Ordinal);
             var waitingBefore = 0;
             var admitted = false;
+            var pruned = false;
             var places = new List<TableTransactionAction>();
-            foreach (var (job, index, key) in asking)
+            foreach (var (job, _, key) in asking)
             {
                 if (holders.Any(h => h.Id == job.VideoId))
                 {
-                    answers[index] = (true, 0);
+                    answers[key] = (true, 0);
                     continue;
                 }
 
                 // Ahead of it: the places of other videos before it, and those of this call that wait before it.
                 var ahead = others.Count(other => string.CompareOrdinal(other, key) < 0) + waitingBefore;
+                if (Max - holders.Count <= ahead && holders.Count >= Max && !pruned)
+                {
+                    // As one asking alone would: with every slot taken, see whether a holder is gone.
+                    holders = await PruneAsync(holders, cancellationToken);
+                    pruned = true;
+                }
+
+                var free = Max - holders.Count;
                 if (free <= ahead)
                 {
-                    answers[index] = (false, ahead - free + 1);
+                    answers[key] = (false, ahead - free + 1);
                     waitingBefore++;
                     if (!queued.Contains(key))
                     {
@@ -127,9 +132,8 @@ public sealed class AdmissionStore(StorageClients storage, ResultStore results, 
                 }
 
                 holders.Add(new Holder(job.VideoId, time.GetUtcNow()));
-                free--;
                 admitted = true;
-                answers[index] = (true, 0);
+                answers[key] = (true, 0);
                 if (queued.Contains(key))
                 {
                     places.Add(new TableTransactionAction(TableTransactionActionType.Delete, new TableEntity(WaitingPartition, key), ETag.All));
@@ -142,7 +146,7 @@ public sealed class AdmissionStore(StorageClients storage, ResultStore results, 
             }
 
             await WritePlacesAsync(places, cancellationToken);
-            return answers;
+            return [.. jobs.Select(job => answers[WaitingKey(job)])];
         }
 
         throw new RequestFailedException(409, "The admission row kept changing; try again.");

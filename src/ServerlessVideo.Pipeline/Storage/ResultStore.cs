@@ -23,36 +23,46 @@ public sealed class ResultStore(StorageClients storage)
         await storage.EnsureCreatedAsync();
         var etags = new ETag?[rows.Count];
         var entries = new List<VideoRow>(rows.Count);
-        for (var i = 0; i < rows.Count; i++)
+        try
         {
-            try
+            for (var i = 0; i < rows.Count; i++)
             {
-                etags[i] = (await storage.VideoRows.AddEntityAsync(rows[i], cancellationToken)).Headers.ETag;
-                if (rows[i].AsIndexEntry() is { } entry)
+                try
                 {
-                    entries.Add(entry);
+                    etags[i] = (await storage.VideoRows.AddEntityAsync(rows[i], cancellationToken)).Headers.ETag;
+                    if (rows[i].AsIndexEntry() is { } entry)
+                    {
+                        entries.Add(entry);
+                    }
+                }
+                catch (RequestFailedException ex) when (ex.Status == 409)
+                {
+                    etags[i] = null;
                 }
             }
-            catch (RequestFailedException ex) when (ex.Status == 409)
-            {
-                etags[i] = null;
-            }
         }
-
-        if (entries.Count == 1)
+        finally
         {
-            await storage.VideoIndex.UpsertEntityAsync(entries[0], TableUpdateMode.Merge, cancellationToken);
-        }
-        else
-        {
-            foreach (var chunk in entries.Chunk(100))
-            {
-                await storage.VideoIndex.SubmitTransactionAsync(
-                    chunk.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertMerge, e)), cancellationToken);
-            }
+            // Also when a later insert failed: a row inserted is listed (found again, it answers 409 and is not indexed).
+            await IndexManyAsync(entries, cancellationToken);
         }
 
         return etags;
+    }
+
+    private async Task IndexManyAsync(List<VideoRow> entries, CancellationToken cancellationToken)
+    {
+        if (entries.Count == 1)
+        {
+            await storage.VideoIndex.UpsertEntityAsync(entries[0], TableUpdateMode.Merge, cancellationToken);
+            return;
+        }
+
+        foreach (var chunk in entries.Chunk(100))
+        {
+            await storage.VideoIndex.SubmitTransactionAsync(
+                chunk.Select(e => new TableTransactionAction(TableTransactionActionType.UpsertMerge, e)), cancellationToken);
+        }
     }
 
     /// <summary>

@@ -125,7 +125,7 @@ public sealed class PipelineTelemetry : IDisposable
         }
     }
 
-    /// <summary>How many tasks this process runs through <see cref="RunAsync"/> now.</summary>
+    /// <summary>How many tasks this process runs through <see cref="RunAsync"/> now (one run inside another counts again); zero when none.</summary>
     public int TasksRunning => Volatile.Read(ref _tasksRunning);
 
     /// <summary>
