@@ -30,7 +30,7 @@ public sealed partial class VideoStarter(ResultStore results, VideoFileCache fil
     public async Task<string> RecordSubmittedAsync(string container, string blobName, string etag, DateTimeOffset now, CancellationToken cancellationToken)
     {
         var job = JobOf(container, blobName, etag, now);
-        await InsertQueuedAsync(job, cancellationToken);
+        await InsertQueuedAsync([job], cancellationToken);
         return job.VideoId;
     }
 
@@ -98,7 +98,7 @@ public sealed partial class VideoStarter(ResultStore results, VideoFileCache fil
         ArgumentNullException.ThrowIfNull(uploads);
         // A tick apart, so that the line keeps the order they were found in.
         var jobs = uploads.Select((u, i) => JobOf(u.Container, u.BlobName, u.ETag, now.AddTicks(i))).ToList();
-        var inserted = await results.TryInsertManyAsync([.. jobs.Select(j => VideoRow.Of(j, VideoStatuses.Queued))], cancellationToken);
+        var inserted = await InsertQueuedAsync(jobs, cancellationToken);
         var starting = new List<VideoJob>(jobs.Count);
         for (var i = 0; i < jobs.Count; i++)
         {
@@ -301,9 +301,9 @@ public sealed partial class VideoStarter(ResultStore results, VideoFileCache fil
     private static VideoJob JobOf(string container, string blobName, string etag, DateTimeOffset now) =>
         new(VideoIds.FromBlob(container, blobName, etag), container, blobName, etag.Trim('"'), now);
 
-    /// <summary>The Queued row, unless the video has a row already; its ETag, or null.</summary>
-    private Task<ETag?> InsertQueuedAsync(VideoJob job, CancellationToken cancellationToken) =>
-        results.TryInsertAsync(VideoRow.Of(job, VideoStatuses.Queued), cancellationToken);
+    /// <summary>Each job's Queued row, unless the video has a row already; each one's ETag, or null.</summary>
+    private Task<IReadOnlyList<ETag?>> InsertQueuedAsync(IReadOnlyList<VideoJob> jobs, CancellationToken cancellationToken) =>
+        results.TryInsertManyAsync([.. jobs.Select(job => VideoRow.Of(job, VideoStatuses.Queued))], cancellationToken);
 
     private static bool IsAlreadyExists(Exception ex)
     {

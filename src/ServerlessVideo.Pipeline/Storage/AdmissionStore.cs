@@ -87,7 +87,7 @@ public sealed class AdmissionStore(StorageClients storage, ResultStore results, 
 
         await storage.EnsureCreatedAsync();
         // The same video twice (one place, one answer) is asked for once.
-        var asking = jobs.Select((job, index) => (Job: job, Index: index, Key: WaitingKey(job)))
+        var asking = jobs.Select(job => (Job: job, Key: WaitingKey(job)))
             .DistinctBy(a => a.Key, StringComparer.Ordinal)
             .OrderBy(a => a.Key, StringComparer.Ordinal).ToList();
         var keys = asking.Select(a => a.Key).ToHashSet(StringComparer.Ordinal);
@@ -101,7 +101,7 @@ public sealed class AdmissionStore(StorageClients storage, ResultStore results, 
             var admitted = false;
             var pruned = false;
             var places = new List<TableTransactionAction>();
-            foreach (var (job, _, key) in asking)
+            foreach (var (job, key) in asking)
             {
                 if (holders.Any(h => h.Id == job.VideoId))
                 {
